@@ -1,0 +1,120 @@
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestService, type TestService } from '../signalling/testing.js';
+import { launchChromium, recordErrors, remoteFrames, waitForState } from './browser.js';
+import { startHostPage, type HostPage } from './host-page.js';
+
+describe('a support call between two browsers, through the real service', () => {
+  let browser: Browser;
+  let service: TestService;
+  let host: HostPage;
+  const contexts: BrowserContext[] = [];
+  const person = async () => {
+    const context = await browser.newContext();
+    contexts.push(context);
+    return context.newPage();
+  };
+
+  beforeAll(async () => {
+    host = await startHostPage();
+    service = await startTestService({ allowedOrigins: [host.origin] });
+    host.use(service.url, service.signallingUrl);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await service?.stop();
+    await host?.close();
+  });
+
+  it('connects the agent on the host page with the customer on the join page, both ways', async () => {
+    const session = await service.createSession({ customer: { name: 'Bea' } });
+
+    // The agent: the integrator's page on its own origin, one script and one element.
+    const agent = await person();
+    await agent.goto(host.url(session.agentToken));
+    const agentErrors = await recordErrors(agent);
+    await agent.evaluate(() => document.querySelector('video-session')!.start());
+    await waitForState(agent, 'waiting');
+
+    // The customer: the invite link opens the service's own join page; they press Join.
+    const customer = await person();
+    const violations: string[] = [];
+    customer.on(
+      'console',
+      (m) => m.text().includes('Content Security Policy') && violations.push(m.text()),
+    );
+    await customer.goto(session.inviteUrl);
+    await customer
+      .locator('video-session')
+      .getByRole('button', { name: 'Join video call' })
+      .click();
+
+    await Promise.all([waitForState(agent, 'connected'), waitForState(customer, 'connected')]);
+
+    // Each page's remote video decodes frames, and they keep coming.
+    for (const page of [agent, customer]) {
+      const first = await remoteFrames(page, 1000);
+      const second = await remoteFrames(page, 1000);
+      expect(first.width).toBeGreaterThan(0);
+      expect(first.frames).toBeGreaterThan(5);
+      expect(second.frames).toBeGreaterThan(5);
+    }
+    // A data-channel message goes to the other widget and back.
+    const rtt = await customer.evaluate(() => document.querySelector('video-session')!.roundTrip());
+    expect(rtt).toBeGreaterThanOrEqual(0);
+    expect(rtt).toBeLessThan(1000);
+    // The join page ran under its strict CSP without a violation.
+    expect(violations).toEqual([]);
+    expect(await agentErrors()).toEqual([]);
+
+    // A third person with the forwarded invite link is refused; the call goes on.
+    const intruder = await person();
+    await intruder.goto(session.inviteUrl);
+    const intruderErrors = await recordErrors(intruder);
+    await intruder
+      .locator('video-session')
+      .getByRole('button', { name: 'Join video call' })
+      .click();
+    await waitForState(intruder, 'failed');
+    expect(await intruderErrors()).toContain('ERR_SESSION_FULL');
+    await expect
+      .poll(() => intruder.locator('video-session').getByRole('alert').textContent())
+      .toContain('Someone else is already in this session');
+    expect((await remoteFrames(customer, 500)).frames).toBeGreaterThan(2);
+
+    // Ending on one side ends it on the other.
+    await agent.locator('video-session').getByRole('button', { name: 'End call' }).click();
+    await waitForState(customer, 'ended');
+    await waitForState(agent, 'ended');
+    const status = await fetch(`${service.url}/v1/sessions/${session.id}`, {
+      headers: { authorization: `Bearer ${session.agentToken}` },
+    });
+    expect(await status.json()).toMatchObject({ status: 'ended' });
+  });
+
+  it('lets the customer reload the page and come back into the same call', async () => {
+    const session = await service.createSession();
+    const agent = await person();
+    await agent.goto(host.url(session.agentToken));
+    await agent.evaluate(() => document.querySelector('video-session')!.start());
+    const customer = await person();
+    await customer.goto(session.inviteUrl);
+    await customer
+      .locator('video-session')
+      .getByRole('button', { name: 'Join video call' })
+      .click();
+    await Promise.all([waitForState(agent, 'connected'), waitForState(customer, 'connected')]);
+
+    // A reload is the same person (same browser): their resume key replaces the old connection
+    // even before the service noticed that the old one is gone.
+    await customer.reload();
+    await customer
+      .locator('video-session')
+      .getByRole('button', { name: 'Join video call' })
+      .click();
+    await Promise.all([waitForState(agent, 'connected'), waitForState(customer, 'connected')]);
+    expect((await remoteFrames(agent, 1000)).frames).toBeGreaterThan(5);
+    expect((await remoteFrames(customer, 1000)).frames).toBeGreaterThan(5);
+  });
+});

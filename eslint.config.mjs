@@ -1,0 +1,28 @@
+import tseslint from 'typescript-eslint';
+import lit from 'eslint-plugin-lit';
+
+export default tseslint.config(
+  { ignores: ['dist/', 'data/', 'node_modules/', 'custom-elements.json'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['widget/**/*.ts'],
+    plugins: { lit },
+    rules: { ...lit.configs.recommended.rules },
+  },
+  {
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'TSEnumDeclaration', message: 'Use an `as const` object instead of enum.' },
+      ],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['node:*', 'lit', 'lit/*'] }],
+    },
+  },
+);

@@ -1,0 +1,72 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, optionsFromEnv, resolveConfig } from './config.js';
+
+const dir = () => mkdtempSync(join(tmpdir(), 'vs-config-'));
+const base = { apiKey: 'a-long-enough-api-key' };
+
+describe('configuration', () => {
+  it('fills defaults and generates a token secret that survives restarts', () => {
+    const dataDir = dir();
+    const first = resolveConfig({ ...base, dataDir });
+    expect(first.port).toBe(8080);
+    expect(first.publicUrl.href).toBe('http://localhost:8080/');
+    expect([...first.allowedOrigins]).toEqual(['http://localhost:8080']);
+    expect(first.tokenSecret.length).toBeGreaterThanOrEqual(32);
+    expect(statSync(join(dataDir, 'token-secret')).mode & 0o777).toBe(0o600);
+    const second = resolveConfig({ ...base, dataDir });
+    expect(Buffer.from(second.tokenSecret)).toEqual(Buffer.from(first.tokenSecret));
+    expect(readFileSync(join(dataDir, 'token-secret'), 'utf8').trim().length).toBe(64);
+  });
+
+  it('reads the environment', () => {
+    const options = optionsFromEnv({
+      PORT: '9000',
+      VS_API_KEY: 'k'.repeat(20),
+      VS_ALLOWED_ORIGINS: 'https://a.example, https://b.example/path',
+      VS_TURN_URLS: 'turn:127.0.0.1:3478',
+      VS_TURN_SECRET: 's3cret',
+    });
+    const config = resolveConfig({ ...options, dataDir: dir() });
+    expect(config.port).toBe(9000);
+    expect([...config.allowedOrigins]).toEqual([
+      'http://localhost:9000',
+      'https://a.example',
+      'https://b.example',
+    ]);
+    expect(config.turn).toEqual({ urls: ['turn:127.0.0.1:3478'], secret: 's3cret' });
+  });
+
+  it.each([
+    [{}, /VS_API_KEY .* is required/],
+    [{ ...base, apiKey: 'short' }, /VS_API_KEY .* at least 16/],
+    [{ ...base, port: 70000 }, /PORT .* from 0 to 65535/],
+    [{ ...base, publicUrl: 'not a url' }, /VS_PUBLIC_URL/],
+    [{ ...base, allowedOrigins: ['ftp://x'] }, /VS_ALLOWED_ORIGINS .* http\(s\)/],
+    [{ ...base, tokenSecret: 'short' }, /VS_TOKEN_SECRET .* 32/],
+    [
+      { ...base, inviteUrlTemplate: 'https://x.example/video' },
+      /VS_INVITE_URL_TEMPLATE .* \{token\}/,
+    ],
+    [{ ...base, turnUrls: ['turn:x'] }, /VS_TURN_SECRET .* required/],
+    [{ ...base, stunUrls: ['http://x'] }, /VS_STUN_URLS/],
+    [{ ...base, logLevel: 'loud' as never }, /VS_LOG_LEVEL/],
+  ])('names the variable to fix: %o', (options, message) => {
+    expect(() => resolveConfig({ dataDir: dir(), ...options })).toThrow(ConfigError);
+    expect(() => resolveConfig({ dataDir: dir(), ...options })).toThrow(message);
+  });
+
+  it('makes the binary exit with status 2 and say what to set', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'signalling/bin.ts'], {
+      env: { PATH: process.env.PATH, VS_DATA_DIR: dir(), PORT: '0' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/configuration error: VS_API_KEY/);
+    expect(result.stderr).not.toMatch(/at .*\.ts:\d+/);
+  });
+});

@@ -1,0 +1,256 @@
+/**
+ * Configuration: environment variables (or `startServer` options) -> one validated, typed object.
+ * Everything is checked at start; a wrong value fails with a message that names what to set.
+ */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** Options for `startServer`; each has the environment variable that sets it. */
+export interface ServerOptions {
+  /** `PORT`: where the service listens. 0 picks a free port. Default 8080. */
+  port?: number;
+  /** `VS_HOST`: the interface to bind. Default `0.0.0.0`. */
+  host?: string;
+  /** `VS_PUBLIC_URL`: the URL browsers use to reach the service. Default `http://localhost:<port>`. */
+  publicUrl?: string;
+  /** `VS_API_KEY` (required): the secret the host backend sends as `Authorization: Bearer`. */
+  apiKey?: string;
+  /** `VS_DATA_DIR`: where the SQLite store and the generated token secret live. Default `./data`. */
+  dataDir?: string;
+  /** `VS_ALLOWED_ORIGINS`: comma-separated origins whose pages may open the WebSocket. The public URL's own origin is always allowed. */
+  allowedOrigins?: string[];
+  /** `VS_TOKEN_SECRET`: HMAC key for join tokens, at least 32 characters. Generated into the data dir when unset. */
+  tokenSecret?: string;
+  /** `VS_INVITE_URL_TEMPLATE`: the customer invite link, with `{token}` (and optionally `{sessionId}`). Default: the service's own join page. */
+  inviteUrlTemplate?: string;
+  /** `VS_AGENT_TOKEN_TTL`: agent join token lifetime in seconds. Default 3600. */
+  agentTokenTtl?: number;
+  /** `VS_INVITE_TTL`: customer invite lifetime in seconds; also how long a session lives. Default 86400. */
+  inviteTtl?: number;
+  /** `VS_HEARTBEAT_MS`: WebSocket heartbeat interval. Default 15000. */
+  heartbeatMs?: number;
+  /** `VS_STUN_URLS`: comma-separated STUN URLs handed to browsers. Default none. */
+  stunUrls?: string[];
+  /** `VS_TURN_URLS`: comma-separated TURN URLs; needs `VS_TURN_SECRET`. */
+  turnUrls?: string[];
+  /** `VS_TURN_SECRET`: coturn `static-auth-secret` for ephemeral TURN credentials. */
+  turnSecret?: string;
+  /** `VS_LOG_LEVEL`: `fatal`, `error`, `warn`, `info`, `debug`, `silent`. Default `info`. */
+  logLevel?: LogLevel;
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** The options after validation, with every default filled in. */
+export interface ServerConfig {
+  port: number;
+  host: string;
+  /** Unset with port 0 until the service has bound its port (`startServer` fills it in). */
+  publicUrl: URL;
+  /** True when `publicUrl` was derived from the port rather than configured. */
+  publicUrlFromPort: boolean;
+  apiKey: string;
+  dataDir: string;
+  allowedOrigins: Set<string>;
+  tokenSecret: Uint8Array;
+  inviteUrlTemplate: string | null;
+  agentTokenTtl: number;
+  inviteTtl: number;
+  heartbeatMs: number;
+  stunUrls: string[];
+  turn: { urls: string[]; secret: string } | null;
+  logLevel: LogLevel;
+}
+
+/** A configuration mistake, with the message that says what to set. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  readonly code = 'ERR_CONFIG_INVALID';
+}
+
+const ENV: Record<keyof ServerOptions, string> = {
+  port: 'PORT',
+  host: 'VS_HOST',
+  publicUrl: 'VS_PUBLIC_URL',
+  apiKey: 'VS_API_KEY',
+  dataDir: 'VS_DATA_DIR',
+  allowedOrigins: 'VS_ALLOWED_ORIGINS',
+  tokenSecret: 'VS_TOKEN_SECRET',
+  inviteUrlTemplate: 'VS_INVITE_URL_TEMPLATE',
+  agentTokenTtl: 'VS_AGENT_TOKEN_TTL',
+  inviteTtl: 'VS_INVITE_TTL',
+  heartbeatMs: 'VS_HEARTBEAT_MS',
+  stunUrls: 'VS_STUN_URLS',
+  turnUrls: 'VS_TURN_URLS',
+  turnSecret: 'VS_TURN_SECRET',
+  logLevel: 'VS_LOG_LEVEL',
+};
+
+const LOG_LEVELS: readonly LogLevel[] = [
+  'fatal',
+  'error',
+  'warn',
+  'info',
+  'debug',
+  'trace',
+  'silent',
+];
+
+/** Reads the options from environment variables (strings only; `resolveConfig` validates them). */
+export function optionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
+  const options: Record<string, unknown> = {};
+  const list = (s: string) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+  for (const [key, name] of Object.entries(ENV)) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    if (['port', 'agentTokenTtl', 'inviteTtl', 'heartbeatMs'].includes(key)) {
+      options[key] = /^\d+$/.test(raw.trim()) ? Number(raw) : raw;
+    } else if (['allowedOrigins', 'stunUrls', 'turnUrls'].includes(key)) {
+      options[key] = list(raw);
+    } else options[key] = raw;
+  }
+  return options as ServerOptions;
+}
+
+function fail(key: keyof ServerOptions, what: string): never {
+  throw new ConfigError(`${ENV[key]} (option \`${key}\`) ${what}`);
+}
+
+function integer(
+  key: keyof ServerOptions,
+  value: unknown,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    fail(key, `must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}.`);
+  }
+  return value;
+}
+
+function origin(key: keyof ServerOptions, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    fail(key, `must list origins like https://help.example.com, got ${JSON.stringify(value)}.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    fail(key, `must list http(s) origins, got ${JSON.stringify(value)}.`);
+  }
+  return url.origin;
+}
+
+/**
+ * Validates the options, fills the defaults, and prepares the data dir (creating it, and the token
+ * secret inside it when none is given). Throws `ConfigError` naming the variable to set.
+ */
+export function resolveConfig(options: ServerOptions): ServerConfig {
+  const port = integer('port', options.port, 8080, 0, 65535);
+  const host = options.host ?? '0.0.0.0';
+
+  if (!options.apiKey) {
+    fail(
+      'apiKey',
+      'is required: set it to a long random secret (at least 16 characters) that your helpdesk backend sends as `Authorization: Bearer <key>`.',
+    );
+  }
+  if (options.apiKey.length < 16) fail('apiKey', 'must be at least 16 characters long.');
+
+  let publicUrl: URL;
+  try {
+    publicUrl = new URL(options.publicUrl ?? `http://localhost:${port || 8080}`);
+  } catch {
+    fail(
+      'publicUrl',
+      `must be a URL like https://video.example.com, got ${JSON.stringify(options.publicUrl)}.`,
+    );
+  }
+  if (publicUrl.protocol !== 'http:' && publicUrl.protocol !== 'https:') {
+    fail('publicUrl', 'must start with http:// or https://.');
+  }
+
+  const allowedOrigins = new Set([publicUrl.origin]);
+  for (const o of options.allowedOrigins ?? []) allowedOrigins.add(origin('allowedOrigins', o));
+
+  const dataDir = resolve(options.dataDir ?? 'data');
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (err) {
+    fail(
+      'dataDir',
+      `must be a writable folder; could not create ${dataDir}: ${(err as Error).message}`,
+    );
+  }
+
+  const tokenSecret = new TextEncoder().encode(options.tokenSecret ?? readOrCreateSecret(dataDir));
+  if (tokenSecret.length < 32) fail('tokenSecret', 'must be at least 32 characters long.');
+
+  const template = options.inviteUrlTemplate ?? null;
+  if (template !== null) {
+    if (!template.includes('{token}'))
+      fail(
+        'inviteUrlTemplate',
+        'must contain {token}, e.g. https://help.example.com/video?token={token}.',
+      );
+    try {
+      new URL(template.replaceAll('{token}', 't').replaceAll('{sessionId}', 's'));
+    } catch {
+      fail('inviteUrlTemplate', `must be a URL, got ${JSON.stringify(template)}.`);
+    }
+  }
+
+  const turnUrls = options.turnUrls ?? [];
+  if (turnUrls.length > 0 && !options.turnSecret) {
+    fail(
+      'turnSecret',
+      'is required when VS_TURN_URLS is set: use the static-auth-secret of your TURN server.',
+    );
+  }
+  for (const u of [...turnUrls, ...(options.stunUrls ?? [])]) {
+    if (!/^(stun|stuns|turn|turns):/.test(u)) {
+      fail(
+        turnUrls.includes(u) ? 'turnUrls' : 'stunUrls',
+        `must hold stun:/turn: URLs, got ${JSON.stringify(u)}.`,
+      );
+    }
+  }
+
+  const logLevel = options.logLevel ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) fail('logLevel', `must be one of ${LOG_LEVELS.join(', ')}.`);
+
+  return {
+    port,
+    host,
+    publicUrl,
+    publicUrlFromPort: options.publicUrl === undefined,
+    apiKey: options.apiKey,
+    dataDir,
+    allowedOrigins,
+    tokenSecret,
+    inviteUrlTemplate: template,
+    agentTokenTtl: integer('agentTokenTtl', options.agentTokenTtl, 3600, 60, 86_400),
+    inviteTtl: integer('inviteTtl', options.inviteTtl, 86_400, 60, 30 * 86_400),
+    heartbeatMs: integer('heartbeatMs', options.heartbeatMs, 15_000, 1000, 120_000),
+    stunUrls: options.stunUrls ?? [],
+    turn: turnUrls.length > 0 ? { urls: turnUrls, secret: options.turnSecret! } : null,
+    logLevel,
+  };
+}
+
+/** The generated secret survives restarts, so tokens issued before a restart stay valid. */
+function readOrCreateSecret(dataDir: string): string {
+  const file = join(dataDir, 'token-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'wx' });
+  chmodSync(file, 0o600);
+  return secret;
+}

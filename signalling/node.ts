@@ -1,0 +1,194 @@
+/**
+ * The Node adapter: the only file that touches `node:http`, `ws`, ports and signals. It serves the
+ * Hono app, upgrades `/v1/signal` to a WebSocket (Origin and token checked at the upgrade, frames
+ * capped at 64 KiB), runs the ping/pong heartbeat, and closes everything in one place.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { Duplex } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { getRequestListener } from '@hono/node-server';
+import { pino, type Logger } from 'pino';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { problem, type ErrorCode } from '../src/errors.js';
+import { MAX_FRAME_BYTES, SUBPROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../src/protocol.js';
+import { createApp } from './app.js';
+import { createTokenService, type VerifiedToken } from './auth.js';
+import { resolveConfig, type ServerConfig, type ServerOptions } from './config.js';
+import { Rooms } from './rooms.js';
+import { acceptSignalConnection } from './signal-connection.js';
+import { openSqliteStore } from './sqlite-store.js';
+import { iceServersFor } from './turn.js';
+
+/** A running service. */
+export interface RunningServer {
+  /** The HTTP base URL it listens on, e.g. `http://127.0.0.1:8080`. */
+  readonly url: string;
+  /** The WebSocket endpoint, e.g. `ws://127.0.0.1:8080/v1/signal`. */
+  readonly signallingUrl: string;
+  readonly port: number;
+  readonly config: ServerConfig;
+  /** Stops accepting, closes every socket and the store. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions extends ServerOptions {
+  /** A logger to use instead of the default pino logger on stdout. */
+  logger?: Logger;
+}
+
+/**
+ * Starts the signalling service. Options not given fall back to their defaults (see
+ * `ServerOptions`); the `video-session-signalling` binary fills them from the environment.
+ * Throws `ConfigError` with a message naming the setting when the configuration is wrong.
+ */
+export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
+  const config = resolveConfig(options);
+  const logger = options.logger ?? pino({ level: config.logLevel, base: { svc: 'video-session' } });
+  const store = openSqliteStore(config.dataDir);
+  const tokens = createTokenService(config.tokenSecret);
+  const rooms = new Rooms({
+    store,
+    logger,
+    heartbeatMs: config.heartbeatMs,
+    iceServers: (sessionId, role) =>
+      iceServersFor(config.stunUrls, config.turn, `${sessionId}:${role}`),
+  });
+  const assets = findAssetsDir();
+  const app = createApp({
+    config,
+    store,
+    tokens,
+    rooms,
+    logger,
+    widgetScript: () =>
+      assets ? readFile(new URL('video-session.js', assets), 'utf8') : Promise.resolve(null),
+  });
+
+  const server = createServer(getRequestListener(app.fetch));
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_FRAME_BYTES,
+    handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+  });
+  const alive = new WeakMap<WebSocket, boolean>();
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path !== '/v1/signal') return refuseUpgrade(socket, 'ERR_NOT_FOUND');
+    const origin = req.headers.origin;
+    // Browsers always send Origin; a page on an origin not in VS_ALLOWED_ORIGINS gets no socket.
+    if (origin !== undefined && !config.allowedOrigins.has(origin)) {
+      logger.warn({ origin }, 'upgrade refused: origin not allowed');
+      return refuseUpgrade(socket, 'ERR_ORIGIN_NOT_ALLOWED', `origin ${origin}`);
+    }
+    const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+    if (!offered.includes(SUBPROTOCOL)) {
+      return refuseUpgrade(socket, 'ERR_PROTOCOL_VERSION', `offer the ${SUBPROTOCOL} subprotocol`);
+    }
+    const raw = offered.find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX));
+    // The token is checked now, while the handshake completes; the verdict (with a close code the
+    // browser can read) is delivered as soon as the client says hello.
+    const token: Promise<VerifiedToken> = raw
+      ? tokens.verify(raw.slice(TOKEN_PROTOCOL_PREFIX.length))
+      : Promise.resolve({ ok: false, code: 'ERR_TOKEN_MISSING' });
+
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      alive.set(ws, true);
+      ws.on('pong', () => alive.set(ws, true));
+      const handlers = acceptSignalConnection(
+        {
+          send: (text) => ws.send(text),
+          close: (code, reason) => ws.close(code, reason),
+          terminate: () => ws.terminate(),
+          get bufferedAmount() {
+            return ws.bufferedAmount;
+          },
+        },
+        token,
+        { rooms, logger },
+      );
+      ws.on('message', (data, isBinary) => {
+        if (isBinary) handlers.onBinary();
+        else handlers.onText(data.toString());
+      });
+      // Oversized frames: ws closes with 1009 by itself and reports the error here.
+      ws.on('error', (err) => logger.info({ err: err.message }, 'socket error'));
+      ws.on('close', () => handlers.onClose());
+    });
+  });
+
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (!alive.get(ws)) {
+        logger.info('heartbeat missed; socket terminated');
+        ws.terminate();
+        continue;
+      }
+      alive.set(ws, false);
+      ws.ping();
+    }
+  }, config.heartbeatMs);
+
+  await listen(server, config.port, config.host);
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  if (config.publicUrlFromPort && port !== config.port) {
+    // Port 0: the default public URL (and its always-allowed origin) follow the port we got.
+    config.allowedOrigins.delete(config.publicUrl.origin);
+    config.publicUrl = new URL(`http://localhost:${port}`);
+    config.allowedOrigins.add(config.publicUrl.origin);
+  }
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  logger.info({ url, publicUrl: config.publicUrl.href, dataDir: config.dataDir }, 'listening');
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    signallingUrl: `${url.replace(/^http/, 'ws')}/v1/signal`,
+    port,
+    config,
+    close() {
+      closing ??= (async () => {
+        clearInterval(heartbeat);
+        for (const ws of wss.clients) ws.close(1001, 'service stopping');
+        wss.close();
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/** Answers a refused upgrade with a problem body and closes the TCP socket. */
+function refuseUpgrade(socket: Duplex, code: ErrorCode, detail?: string): void {
+  const body = JSON.stringify(problem(code, detail));
+  const { status } = problem(code);
+  socket.end(
+    `HTTP/1.1 ${status} ${code}\r\nContent-Type: application/problem+json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+/** Where the built widget lives, from source (`signalling/`) or from the build (`dist/`). */
+function findAssetsDir(): URL | null {
+  for (const rel of ['./', '../', '../dist/']) {
+    const dir = new URL(rel, import.meta.url);
+    if (existsSync(fileURLToPath(new URL('video-session.js', dir)))) return dir;
+  }
+  return null;
+}

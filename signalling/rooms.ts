@@ -1,0 +1,244 @@
+/**
+ * Rooms: who is connected to which session, and the relay between the two of them. A one-on-one
+ * session has exactly two slots, one per role. A slot is taken by a valid join token when it is
+ * free, or by the holder of the slot's resume key (the same person reconnecting, which replaces
+ * their old connection). Anyone else is refused with `ERR_SESSION_FULL`.
+ *
+ * Transport-agnostic: a connection is anything with `send` and `refuse`.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { ErrorCode } from '../src/errors.js';
+import type { IceServer, Participant, Role, ServerMessage, SignalData } from '../src/protocol.js';
+import { PROTOCOL_VERSION } from '../src/protocol.js';
+import { safeEqual, type VerifiedToken } from './auth.js';
+import type { SessionRecord, SessionStore } from './store.js';
+
+/** One WebSocket (or any other transport) as the rooms see it. */
+export interface Connection {
+  readonly id: number;
+  send(message: ServerMessage): void;
+  /** Sends `{type: 'error', code}` and, when the code is fatal for the connection, closes it. */
+  refuse(code: ErrorCode): void;
+  /** Closes normally (the session ended). */
+  end(): void;
+}
+
+/** An admitted connection. */
+export interface Member {
+  readonly conn: Connection;
+  readonly sessionId: string;
+  readonly role: Role;
+  readonly name: string;
+}
+
+export interface RoomsOptions {
+  store: SessionStore;
+  logger: Logger;
+  heartbeatMs: number;
+  iceServers(sessionId: string, role: Role): IceServer[];
+  now?: () => number;
+}
+
+interface Room {
+  slots: Partial<Record<Role, Member>>;
+  /** Counts peer connections built in this room; signals carry it so stale ones are dropped. */
+  pairing: number;
+}
+
+/** What the client's hello says that admission needs. */
+export interface Hello {
+  resumeKey?: string;
+  peerConnected?: boolean;
+}
+
+const other = (role: Role): Role => (role === 'agent' ? 'customer' : 'agent');
+const hashKey = (key: string) => createHash('sha256').update(key).digest('base64url');
+
+export class Rooms {
+  private readonly rooms = new Map<string, Room>();
+  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly opts: RoomsOptions;
+  private readonly now: () => number;
+
+  constructor(opts: RoomsOptions) {
+    this.opts = opts;
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** How many connections are admitted right now (for health and tests). */
+  get size(): number {
+    let n = 0;
+    for (const room of this.rooms.values()) n += Object.keys(room.slots).length;
+    return n;
+  }
+
+  /**
+   * Admits `conn` into the session its token names. Sends `welcome` (and `peer-joined` to both when
+   * the other participant is there) or refuses with a code. Admissions to one session run one at a
+   * time, so two connections can never win the same slot.
+   */
+  admit(conn: Connection, token: VerifiedToken, hello: Hello = {}): Promise<Member | null> {
+    if (!token.ok) {
+      conn.refuse(token.code);
+      return Promise.resolve(null);
+    }
+    const sessionId = token.claims.sessionId;
+    return this.serial(sessionId, () => this.admitNow(conn, token, hello));
+  }
+
+  private async admitNow(
+    conn: Connection,
+    token: Extract<VerifiedToken, { ok: true }>,
+    { resumeKey, peerConnected }: Hello,
+  ): Promise<Member | null> {
+    const { sessionId, role } = token.claims;
+    const refuse = (code: ErrorCode, why: string) => {
+      this.opts.logger.info({ sessionId, role, conn: conn.id, code }, `join refused: ${why}`);
+      conn.refuse(code);
+      return null;
+    };
+
+    const session = await this.opts.store.getSession(sessionId);
+    if (!session) return refuse('ERR_SESSION_NOT_FOUND', 'unknown session');
+    if (session.status === 'ended') return refuse('ERR_SESSION_ENDED', 'session ended');
+    if (session.expiresAt <= this.now()) {
+      await this.endNow(sessionId, null, 'expired');
+      return refuse('ERR_SESSION_ENDED', 'session expired');
+    }
+
+    const storedHash = await this.opts.store.getResumeKeyHash(sessionId, role);
+    const resuming =
+      resumeKey !== undefined && storedHash !== null && safeEqual(hashKey(resumeKey), storedHash);
+    if (token.expired && !resuming) return refuse('ERR_TOKEN_EXPIRED', 'token expired');
+
+    const room = this.rooms.get(sessionId) ?? { slots: {}, pairing: 0 };
+    const { slots } = room;
+    const current = slots[role];
+    if (current) {
+      if (!resuming) return refuse('ERR_SESSION_FULL', `${role} slot taken`);
+      // The same person again (another tab, a reload, a network change): the new connection wins.
+      delete slots[role];
+      current.conn.refuse('ERR_CONNECTION_REPLACED');
+      this.opts.logger.info({ sessionId, role, conn: current.conn.id }, 'connection replaced');
+    }
+
+    const key = resuming ? resumeKey : randomBytes(24).toString('base64url');
+    if (!resuming) await this.opts.store.setResumeKeyHash(sessionId, role, hashKey(key));
+
+    const member: Member = { conn, sessionId, role, name: nameOf(session, role) };
+    slots[role] = member;
+    this.rooms.set(sessionId, room);
+    const peer = slots[other(role)];
+    await this.opts.store.setStatus(sessionId, peer ? 'connected' : 'waiting');
+
+    conn.send({
+      type: 'welcome',
+      protocol: PROTOCOL_VERSION,
+      sessionId,
+      ticketId: session.ticketId,
+      you: participant(member),
+      peer: peer ? participant(peer) : null,
+      resumeKey: key,
+      iceServers: this.opts.iceServers(sessionId, role),
+      heartbeatMs: this.opts.heartbeatMs,
+    });
+    // Both are here: each builds a fresh peer connection and the agent makes the offer. Not when
+    // the same person only lost the signalling socket while their call kept running.
+    if (peer && !(resuming && peerConnected)) {
+      const pairing = ++room.pairing;
+      member.conn.send({
+        type: 'peer-joined',
+        peer: participant(peer),
+        initiator: role === 'agent',
+        pairing,
+      });
+      peer.conn.send({
+        type: 'peer-joined',
+        peer: participant(member),
+        initiator: role !== 'agent',
+        pairing,
+      });
+    }
+    this.opts.logger.info({ sessionId, role, conn: conn.id, resumed: resuming }, 'joined');
+    return member;
+  }
+
+  /** Forwards signalling data to the other participant; dropped when nobody is there. */
+  relay(member: Member, pairing: number, data: SignalData): void {
+    if (!this.isCurrent(member)) return;
+    const room = this.rooms.get(member.sessionId)!;
+    if (pairing !== room.pairing) return; // for a peer connection that no longer exists
+    room.slots[other(member.role)]?.conn.send({ type: 'signal', from: member.role, pairing, data });
+  }
+
+  /** The participant hung up: the call and the session end for both. */
+  hangUp(member: Member): Promise<void> {
+    return this.serial(member.sessionId, async () => {
+      if (this.isCurrent(member)) await this.endNow(member.sessionId, member.role, 'hang-up');
+    });
+  }
+
+  /** The connection closed (or stopped answering). Frees its slot and tells the other side. */
+  disconnected(member: Member): Promise<void> {
+    return this.serial(member.sessionId, () => this.leaveNow(member));
+  }
+
+  private async leaveNow(member: Member): Promise<void> {
+    if (!this.isCurrent(member)) return; // already replaced or the session ended
+    const { slots } = this.rooms.get(member.sessionId)!;
+    delete slots[member.role];
+    const peer = slots[other(member.role)];
+    if (peer) {
+      peer.conn.send({ type: 'peer-left', role: member.role, reason: 'disconnected' });
+      await this.opts.store.setStatus(member.sessionId, 'waiting');
+    } else {
+      this.rooms.delete(member.sessionId);
+    }
+    this.opts.logger.info(
+      { sessionId: member.sessionId, role: member.role, conn: member.conn.id },
+      'left',
+    );
+  }
+
+  /** Ends a session (hang-up, the host's REST call, expiry) and closes both connections. */
+  endSession(sessionId: string, by: Role | null, reason: string): Promise<boolean> {
+    return this.serial(sessionId, () => this.endNow(sessionId, by, reason));
+  }
+
+  private async endNow(sessionId: string, by: Role | null, reason: string): Promise<boolean> {
+    const ended = await this.opts.store.endSession(sessionId, { at: this.now(), by, reason });
+    const room = this.rooms.get(sessionId);
+    this.rooms.delete(sessionId);
+    for (const m of Object.values(room?.slots ?? {})) {
+      m.conn.send({ type: 'session-ended', by, reason });
+      m.conn.end();
+    }
+    if (ended) this.opts.logger.info({ sessionId, by, reason }, 'session ended');
+    return ended;
+  }
+
+  private isCurrent(member: Member): boolean {
+    return this.rooms.get(member.sessionId)?.slots[member.role] === member;
+  }
+
+  /** Runs `fn` after every earlier call for the same session has settled. */
+  private serial<T>(sessionId: string, fn: () => Promise<T>): Promise<T> {
+    const before = this.locks.get(sessionId) ?? Promise.resolve();
+    const run = before.then(fn, fn);
+    const settled = run.catch(() => undefined);
+    this.locks.set(sessionId, settled);
+    void settled.then(() => {
+      if (this.locks.get(sessionId) === settled) this.locks.delete(sessionId);
+    });
+    return run;
+  }
+}
+
+function nameOf(session: SessionRecord, role: Role): string {
+  return role === 'agent' ? session.agentName : session.customerName;
+}
+
+function participant(m: Member): Participant {
+  return { role: m.role, name: m.name };
+}

@@ -1,0 +1,172 @@
+/**
+ * One signalling connection, from its first frame to its close: waits for `hello`, admits it into
+ * its room, then parses every frame, rate-limits, and dispatches. Knows nothing of `ws` or HTTP:
+ * `node.ts` feeds it text frames and tells it when the socket closed.
+ */
+import type { Logger } from 'pino';
+import { errors, type ErrorCode } from '../src/errors.js';
+import { assertNever, parseClientMessage } from '../src/parse.js';
+import { PROTOCOL_VERSION, type ServerMessage } from '../src/protocol.js';
+import type { VerifiedToken } from './auth.js';
+import type { Connection, Member, Rooms } from './rooms.js';
+
+/** The socket as this handler needs it. */
+export interface SignalSocket {
+  send(text: string): void;
+  close(code: number, reason: string): void;
+  readonly bufferedAmount: number;
+  terminate(): void;
+}
+
+export interface SignalConnectionOptions {
+  rooms: Rooms;
+  logger: Logger;
+  /** Time the client has to send `hello`. */
+  helloTimeoutMs?: number;
+  /** A sender that has this many bytes queued is not reading: it is cut off. */
+  maxBufferedBytes?: number;
+  /** Token bucket: burst size and refill per second (ICE trickle comes in bursts). */
+  burst?: number;
+  perSecond?: number;
+}
+
+/** What `node.ts` calls as frames arrive and when the socket closes. */
+export interface SignalConnectionHandlers {
+  onText(raw: string): void;
+  onBinary(): void;
+  onClose(): void;
+}
+
+let nextId = 0;
+
+export function acceptSignalConnection(
+  socket: SignalSocket,
+  token: Promise<VerifiedToken>,
+  opts: SignalConnectionOptions,
+): SignalConnectionHandlers {
+  const { rooms, logger } = opts;
+  const maxBuffered = opts.maxBufferedBytes ?? 1024 * 1024;
+  const burst = opts.burst ?? 200;
+  const perSecond = opts.perSecond ?? 50;
+  let tokens = burst;
+  let refilledAt = Date.now();
+  let member: Member | null = null;
+  let helloSeen = false;
+  let closed = false;
+
+  const conn: Connection = {
+    id: ++nextId,
+    send(message: ServerMessage) {
+      if (closed) return;
+      if (socket.bufferedAmount > maxBuffered) {
+        logger.warn({ conn: conn.id }, 'client is not reading; terminated');
+        closed = true;
+        socket.terminate();
+        return;
+      }
+      socket.send(JSON.stringify(message));
+    },
+    refuse(code: ErrorCode) {
+      conn.send({ type: 'error', code, message: errors[code].message });
+      if (errors[code].fatal || !member) close(errors[code].close, code);
+    },
+    end() {
+      close(1000, 'session ended');
+    },
+  };
+
+  function close(code: number, reason: string) {
+    if (closed) return;
+    closed = true;
+    socket.close(code, reason);
+  }
+
+  const helloTimer = setTimeout(() => {
+    if (!helloSeen) conn.refuse('ERR_HELLO_TIMEOUT');
+  }, opts.helloTimeoutMs ?? 10_000);
+
+  function allow(): boolean {
+    const now = Date.now();
+    tokens = Math.min(burst, tokens + ((now - refilledAt) / 1000) * perSecond);
+    refilledAt = now;
+    if (tokens < 1) return false;
+    tokens -= 1;
+    return true;
+  }
+
+  return {
+    onBinary() {
+      conn.send({
+        type: 'error',
+        code: 'ERR_MESSAGE_INVALID',
+        message: 'Binary frames are not used.',
+      });
+    },
+
+    onText(raw) {
+      if (closed) return;
+      if (!allow()) {
+        logger.warn({ conn: conn.id }, 'rate limited');
+        return conn.refuse('ERR_RATE_LIMITED');
+      }
+      const parsed = parseClientMessage(raw);
+      if (!parsed.ok) {
+        logger.debug({ conn: conn.id, code: parsed.code, reason: parsed.reason }, 'frame refused');
+        return conn.send({ type: 'error', code: parsed.code, message: parsed.reason });
+      }
+      const msg = parsed.value;
+      switch (msg.type) {
+        case 'hello':
+          if (helloSeen) {
+            return conn.send({
+              type: 'error',
+              code: 'ERR_MESSAGE_INVALID',
+              message: 'hello was already sent',
+            });
+          }
+          helloSeen = true;
+          clearTimeout(helloTimer);
+          if (msg.protocol !== PROTOCOL_VERSION) return conn.refuse('ERR_PROTOCOL_VERSION');
+          void token
+            .then((verified) => (closed ? null : rooms.admit(conn, verified, msg)))
+            .then((admitted) => {
+              member = admitted;
+              // The socket closed while the admission was running: give the slot back.
+              if (admitted && closed) void rooms.disconnected(admitted);
+            })
+            .catch((err: unknown) => {
+              logger.error({ err, conn: conn.id }, 'admission failed');
+              conn.refuse('ERR_INTERNAL');
+            });
+          return;
+        case 'ping':
+          return conn.send({ type: 'pong', t: msg.t });
+        case 'signal':
+          if (!member)
+            return conn.send({
+              type: 'error',
+              code: 'ERR_MESSAGE_INVALID',
+              message: 'not joined yet',
+            });
+          return rooms.relay(member, msg.pairing, msg.data);
+        case 'hang-up':
+          if (!member)
+            return conn.send({
+              type: 'error',
+              code: 'ERR_MESSAGE_INVALID',
+              message: 'not joined yet',
+            });
+          void rooms.hangUp(member);
+          return;
+        default:
+          assertNever(msg);
+      }
+    },
+
+    onClose() {
+      closed = true;
+      clearTimeout(helloTimer);
+      if (member) void rooms.disconnected(member);
+    },
+  };
+}

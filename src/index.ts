@@ -1,0 +1,8 @@
+/**
+ * `video-session/protocol`: the contract shared by the widget, the service and host backends:
+ * the wire protocol, data-channel messages, error codes, and the parsers that check them.
+ */
+export * from './protocol.js';
+export * from './peer-messages.js';
+export * from './errors.js';
+export { parseClientMessage, parseServerMessage, type Result } from './parse.js';

@@ -1,0 +1,47 @@
+/**
+ * Messages between the two widgets over the WebRTC data channel: everything that is between the two
+ * people and never passes through the service. Features add their own schemas (annotation ops,
+ * chat, consent...) to `PeerMessageSchema`; every message is parsed and bounded on receipt.
+ */
+import * as v from 'valibot';
+import { parseJsonFrame, type Result } from './parse.js';
+
+/** The largest data-channel text message either side accepts, in bytes. */
+export const MAX_PEER_MESSAGE_BYTES = 64 * 1024;
+
+/** Round-trip probe: the other side answers `ping` with `pong` carrying the same id and time. */
+export const PingSchema = v.object({
+  type: v.literal('ping'),
+  id: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  t: v.number(),
+});
+export const PongSchema = v.object({
+  type: v.literal('pong'),
+  id: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  t: v.number(),
+});
+
+/** What the sender is sending right now, so the other side can say "muted" or "video paused". */
+export const MediaStateSchema = v.object({
+  type: v.literal('media-state'),
+  audio: v.boolean(),
+  video: v.boolean(),
+});
+export type MediaState = Omit<v.InferOutput<typeof MediaStateSchema>, 'type'>;
+
+/** The sender hung up; sent besides the service's notice so the other side ends at once. */
+export const ByeSchema = v.object({ type: v.literal('bye') });
+
+/** Every data-channel message. */
+export const PeerMessageSchema = v.variant('type', [
+  PingSchema,
+  PongSchema,
+  MediaStateSchema,
+  ByeSchema,
+]);
+export type PeerMessage = v.InferOutput<typeof PeerMessageSchema>;
+
+/** A data-channel message from the other widget. */
+export function parsePeerMessage(raw: unknown): Result<PeerMessage> {
+  return parseJsonFrame(PeerMessageSchema, raw, 'ERR_PEER_MESSAGE_INVALID', MAX_PEER_MESSAGE_BYTES);
+}

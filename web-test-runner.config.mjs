@@ -1,0 +1,129 @@
+// Browser tests for widget/: real headless Chromium (Debian's, through playwright-core) with a fake
+// camera and microphone, against the real signalling service (the built dist/server.js) on
+// 127.0.0.1:0. `npm test` runs this inside a loopback-only network namespace.
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { playwrightLauncher } from '@web/test-runner-playwright';
+import { build } from 'esbuild';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox', // running as root in CI
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking', // closed network: avoid refused-connection storms
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-fake-device-for-media-stream', // synthetic camera + microphone
+  '--use-fake-ui-for-media-stream', // grant the permission prompt
+  '--autoplay-policy=no-user-gesture-required',
+  '--allow-loopback-in-peer-connection', // gather 127.0.0.1 ICE candidates (ignored by default)
+];
+
+const API_KEY = 'wtr-api-key-0123456789';
+
+/**
+ * The WTR dev server serves only ES modules; @thaunknown/simple-peer's dependencies are CommonJS.
+ * Bundle it once with esbuild and serve it under a virtual path.
+ */
+function vendorPlugin(specifiers) {
+  const files = new Map();
+  const path = (spec) => `/__vendor/${spec.replace(/[@/]/g, '_')}.js`;
+  return {
+    name: 'vendor',
+    async serverStart() {
+      for (const spec of specifiers) {
+        const result = await build({
+          stdin: { contents: `export { default } from '${spec}';`, resolveDir: process.cwd() },
+          bundle: true,
+          format: 'esm',
+          platform: 'browser',
+          write: false,
+          define: { global: 'globalThis', 'process.env.NODE_ENV': '"development"' },
+        });
+        files.set(path(spec), result.outputFiles[0].text);
+      }
+    },
+    resolveImport({ source }) {
+      if (specifiers.includes(source)) return path(source);
+    },
+    serve(context) {
+      if (files.has(context.path)) return { body: files.get(context.path), type: 'js' };
+    },
+  };
+}
+
+/** Starts the real service for the run; tests reach it through `executeServerCommand`. */
+function servicePlugin() {
+  let service;
+  let dataDir;
+  return {
+    name: 'video-session-service',
+    async serverStart() {
+      const { startServer } = await import('./dist/server.js');
+      const { pino } = await import('pino');
+      dataDir = mkdtempSync(join(tmpdir(), 'vs-wtr-'));
+      service = await startServer({
+        port: 0,
+        host: '127.0.0.1',
+        apiKey: API_KEY,
+        dataDir,
+        allowedOrigins: ['http://localhost:8000', 'http://127.0.0.1:8000'],
+        heartbeatMs: 2000,
+        logger: pino({ level: process.env.VS_TEST_LOG ?? 'silent' }),
+      });
+    },
+    async serverStop() {
+      await service?.close();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+    async executeCommand({ command, payload }) {
+      if (command === 'vs-service')
+        return { url: service.url, signallingUrl: service.signallingUrl };
+      if (command === 'vs-create-session') {
+        const res = await fetch(`${service.url}/v1/sessions`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            ticketId: 'WTR-1',
+            agent: { id: 'agent-1', name: 'Alice' },
+            customer: { name: 'Bob' },
+            ...payload,
+          }),
+        });
+        return res.json();
+      }
+      if (command === 'vs-end-session') {
+        const res = await fetch(`${service.url}/v1/sessions/${payload.id}/end`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${API_KEY}` },
+        });
+        return res.status;
+      }
+      return undefined;
+    },
+  };
+}
+
+export default {
+  files: process.env.WTR_FILES ?? 'widget/**/*.test.ts',
+  port: 8000,
+  nodeResolve: { browser: true, exportConditions: ['browser', 'production'] },
+  plugins: [
+    vendorPlugin(['@thaunknown/simple-peer']),
+    esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'es2022' }),
+    servicePlugin(),
+  ],
+  concurrency: 1,
+  testFramework: { config: { timeout: 30000 } },
+  browserStartTimeout: 60000,
+  testsFinishTimeout: 240000,
+  browsers: [
+    playwrightLauncher({
+      product: 'chromium',
+      launchOptions: { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS },
+    }),
+  ],
+};

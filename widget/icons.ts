@@ -1,0 +1,24 @@
+/** Inline SVG icons (24px grid, stroke = currentColor), so the widget loads nothing else. */
+import { svg } from 'lit';
+
+const icon = (body: ReturnType<typeof svg>) =>
+  svg`<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">${body}</svg>`;
+
+export const micIcon = icon(
+  svg`<rect x="9" y="2" width="6" height="12" rx="3"/><path d="M5 10a7 7 0 0 0 14 0M12 17v5"/>`,
+);
+export const micOffIcon = icon(
+  svg`<path d="M2 2l20 20M9 9v1a3 3 0 0 0 5.1 2.1M15 9.3V5a3 3 0 0 0-5.9-.7M19 10a7 7 0 0 1-1.1 3.8M5 10a7 7 0 0 0 10.6 6M12 17v5"/>`,
+);
+export const cameraIcon = icon(
+  svg`<rect x="2" y="6" width="14" height="12" rx="2"/><path d="M16 10l6-3v10l-6-3z"/>`,
+);
+export const cameraOffIcon = icon(
+  svg`<path d="M2 2l20 20M16 16H4a2 2 0 0 1-2-2V8a2 2 0 0 1 2-2h2m4 0h4a2 2 0 0 1 2 2v4l6-3v10"/>`,
+);
+export const hangUpIcon = icon(
+  svg`<path d="M3 15.5c5-4.5 13-4.5 18 0l-2.5 2.5-3.5-1.5v-2.5a12 12 0 0 0-6 0v2.5L5.5 18z" fill="currentColor"/>`,
+);
+export const phoneIcon = icon(
+  svg`<path d="M5 4h4l2 5-2.5 1.5a11 11 0 0 0 5 5L15 13l5 2v4a2 2 0 0 1-2 2A16 16 0 0 1 3 6a2 2 0 0 1 2-2"/>`,
+);

@@ -1,0 +1,187 @@
+import { css } from 'lit';
+
+export const styles = css`
+  :host {
+    --_accent: var(--vs-accent, #2563eb);
+    --_danger: var(--vs-danger, #dc2626);
+    --_bg: var(--vs-background, #0f172a);
+    --_fg: var(--vs-foreground, #f8fafc);
+    --_radius: var(--vs-radius, 12px);
+    --_toolbar-bg: var(--vs-toolbar-background, rgb(15 23 42 / 0.8));
+    display: flex;
+    flex-direction: column;
+    position: relative;
+    min-height: 320px;
+    color: var(--_fg);
+    background: var(--_bg);
+    border-radius: var(--_radius);
+    overflow: hidden;
+    font:
+      14px/1.4 system-ui,
+      sans-serif;
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  .stage {
+    position: relative;
+    flex: 1;
+    min-height: 0;
+    display: grid;
+  }
+  video {
+    width: 100%;
+    height: 100%;
+    min-height: 0;
+    background: #000;
+  }
+  [hidden] {
+    display: none !important;
+  }
+  .remote {
+    grid-area: 1 / 1;
+    object-fit: contain;
+  }
+  .local {
+    position: absolute;
+    right: 12px;
+    bottom: 12px;
+    width: 24%;
+    max-width: 220px;
+    min-width: 96px;
+    height: auto;
+    aspect-ratio: 4 / 3;
+    object-fit: cover;
+    transform: scaleX(-1); /* a mirror, as people expect to see themselves */
+    border-radius: calc(var(--_radius) * 0.66);
+    box-shadow: 0 2px 12px rgb(0 0 0 / 0.5);
+  }
+  .overlay {
+    grid-area: 1 / 1;
+    display: flex;
+    flex-direction: column;
+    align-items: center;
+    justify-content: center;
+    gap: 12px;
+    padding: 24px;
+    text-align: center;
+  }
+  .join {
+    display: inline-flex;
+    align-items: center;
+    gap: 10px;
+    padding: 12px 22px;
+    font: inherit;
+    font-size: 16px;
+    font-weight: 600;
+    color: #fff;
+    background: var(--_accent);
+    border: 0;
+    border-radius: 999px;
+    cursor: pointer;
+  }
+  .hint,
+  .error {
+    margin: 0;
+    max-width: 30em;
+    opacity: 0.85;
+  }
+  .error {
+    color: #fecaca;
+  }
+  .final {
+    margin: 0;
+    font-size: 18px;
+    font-weight: 600;
+  }
+  .spinner {
+    width: 36px;
+    height: 36px;
+    border: 3px solid rgb(255 255 255 / 0.25);
+    border-top-color: var(--_fg);
+    border-radius: 50%;
+    animation: spin 0.9s linear infinite;
+  }
+  @keyframes spin {
+    to {
+      transform: rotate(1turn);
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    .spinner {
+      animation: none;
+    }
+  }
+  .status {
+    position: absolute;
+    left: 12px;
+    top: 12px;
+    display: inline-flex;
+    align-items: center;
+    gap: 8px;
+    padding: 4px 10px;
+    background: var(--_toolbar-bg);
+    border-radius: 999px;
+    font-variant-numeric: tabular-nums;
+  }
+  .dot {
+    width: 8px;
+    height: 8px;
+    border-radius: 50%;
+    background: #f59e0b;
+  }
+  .dot.connected {
+    background: #22c55e;
+  }
+  .away {
+    opacity: 0.8;
+  }
+  .notes {
+    position: absolute;
+    left: 12px;
+    bottom: 12px;
+    display: flex;
+    flex-direction: column;
+    gap: 6px;
+  }
+  .note {
+    padding: 4px 10px;
+    background: var(--_toolbar-bg);
+    border-radius: 6px;
+  }
+  .toolbar {
+    display: flex;
+    justify-content: center;
+    gap: 12px;
+    padding: 10px;
+    background: var(--_toolbar-bg);
+  }
+  .control {
+    display: inline-grid;
+    place-items: center;
+    width: 44px;
+    height: 44px;
+    color: var(--_fg);
+    background: rgb(255 255 255 / 0.12);
+    border: 0;
+    border-radius: 50%;
+    cursor: pointer;
+  }
+  .control[aria-pressed='true'] {
+    color: var(--_bg);
+    background: var(--_fg);
+  }
+  .control:disabled {
+    opacity: 0.4;
+    cursor: not-allowed;
+  }
+  .hang-up {
+    color: #fff;
+    background: var(--_danger);
+    width: 56px;
+  }
+  button:focus-visible {
+    outline: 3px solid var(--_accent);
+    outline-offset: 2px;
+  }
+`;
