@@ -20,7 +20,9 @@ export default tseslint.config(
     },
   },
   {
+    // src/ runs in browsers and in Node alike; its tests run in Node only.
     files: ['src/**/*.ts'],
+    ignores: ['src/**/*.test.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['node:*', 'lit', 'lit/*'] }],
     },
