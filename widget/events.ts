@@ -3,6 +3,7 @@
  * and composed so a host page can listen on any ancestor.
  */
 import type { ErrorCode } from '../src/errors.js';
+import type { SessionStatus } from '../src/session-state.js';
 
 /** The call's state as the element shows it. */
 export type CallState =
@@ -36,9 +37,27 @@ export class VsErrorEvent extends Event {
   }
 }
 
+/**
+ * Fired when the service reports a new session status (`created`, `waiting`, `connected`,
+ * `reconnecting`, and the final `ended`, `declined`, `expired`, `failed`): the session's life, as
+ * opposed to this element's call `state`.
+ */
+export class VsSessionStatusEvent extends Event {
+  static readonly type = 'vs-session-status';
+  readonly status: SessionStatus;
+  readonly previous: SessionStatus | null;
+
+  constructor(status: SessionStatus, previous: SessionStatus | null) {
+    super(VsSessionStatusEvent.type, { bubbles: true, composed: true });
+    this.status = status;
+    this.previous = previous;
+  }
+}
+
 declare global {
   interface HTMLElementEventMap {
     'vs-state-change': VsStateChangeEvent;
     'vs-error': VsErrorEvent;
+    'vs-session-status': VsSessionStatusEvent;
   }
 }

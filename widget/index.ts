@@ -5,7 +5,12 @@
 import { VideoSession } from './video-session.js';
 
 export { VideoSession, formatDuration } from './video-session.js';
-export { VsErrorEvent, VsStateChangeEvent, type CallState } from './events.js';
+export {
+  VsErrorEvent,
+  VsSessionStatusEvent,
+  VsStateChangeEvent,
+  type CallState,
+} from './events.js';
 export { errors, VideoSessionError, type ErrorCode } from '../src/errors.js';
 
 if (!customElements.get('video-session')) customElements.define('video-session', VideoSession);

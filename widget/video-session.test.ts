@@ -1,6 +1,6 @@
 import { executeServerCommand } from '@web/test-runner-commands';
 import { expect } from 'chai';
-import type { CreatedSession } from '../src/protocol.js';
+import type { CreatedSession } from '../src/rest.js';
 import type { CallState, VsErrorEvent } from './events.js';
 import './index.js';
 import type { VideoSession } from './video-session.js';
@@ -113,9 +113,18 @@ describe('<video-session>', () => {
     await agent.updateComplete;
     expect(part(agent, 'status')!.textContent).to.contain('Waiting for the customer');
 
+    expect(agent.sessionStatus).to.equal('waiting');
+    const statuses: string[] = [];
+    agent.addEventListener('vs-session-status', (e) => statuses.push(`${e.previous}->${e.status}`));
+
     const customer = mount({ 'signalling-url': signallingUrl, token: session.customerToken });
     await customer.start();
     await Promise.all([reach(agent, 'connected'), reach(customer, 'connected')]);
+    // The service counts the session connected once a peer connection is up, and says so.
+    await until(
+      () => agent.sessionStatus === 'connected' && customer.sessionStatus === 'connected',
+    );
+    expect(statuses).to.deep.equal(['waiting->connected']);
 
     // Each sees the other's camera: frames decode and advance.
     for (const el of [agent, customer]) {
@@ -151,6 +160,7 @@ describe('<video-session>', () => {
     await customer.hangUp();
     await reach(agent, 'ended');
     expect(customer.state).to.equal('ended');
+    expect(agent.sessionStatus).to.equal('ended');
     expect(stream.getTracks().every((t) => t.readyState === 'ended')).to.equal(true);
   });
 

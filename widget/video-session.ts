@@ -9,7 +9,13 @@ import {
   SignallingController,
   type SignallingStatus,
 } from './controllers/signalling-controller.js';
-import { VsErrorEvent, VsStateChangeEvent, type CallState } from './events.js';
+import type { SessionStatus } from '../src/session-state.js';
+import {
+  VsErrorEvent,
+  VsSessionStatusEvent,
+  VsStateChangeEvent,
+  type CallState,
+} from './events.js';
 import { cameraIcon, cameraOffIcon, hangUpIcon, micIcon, micOffIcon, phoneIcon } from './icons.js';
 import { readJoinToken } from './join-token.js';
 import { messages } from './messages.js';
@@ -26,6 +32,8 @@ import { styles } from './video-session.styles.js';
  *
  * @fires vs-state-change - `VsStateChangeEvent` with `state` and `previous`, on every state change.
  * @fires vs-error - `VsErrorEvent` with `code`, `fatal` and `message`; fatal errors end in `failed`.
+ * @fires vs-session-status - `VsSessionStatusEvent` with `status` and `previous`: the session's
+ *   status as the service reports it (see `sessionStatus`).
  *
  * @csspart stage - the area holding both videos.
  * @csspart remote-video - the other person's video.
@@ -79,6 +87,7 @@ export class VideoSession extends LitElement {
   declare private _serviceAway: boolean;
 
   private iceServers: IceServer[] = [];
+  private _sessionStatus: SessionStatus | null = null;
   private pairing = 0;
   private connectedAt = 0;
   private clock: ReturnType<typeof setInterval> | undefined;
@@ -99,6 +108,8 @@ export class VideoSession extends LitElement {
     onSignal: (data) => this.signalling.send({ type: 'signal', pairing: this.pairing, data }),
     onConnect: () => {
       this.sendMediaState();
+      // The service counts the session connected once a widget's peer connection is up.
+      this.signalling.send({ type: 'call-connected', pairing: this.pairing });
       this.setState('connected');
     },
     onRemoteStream: (stream) => (this._remoteStream = stream),
@@ -126,6 +137,14 @@ export class VideoSession extends LitElement {
   /** Where the call is: `idle`, `connecting`, `waiting`, `connected`, `reconnecting`, `ended`, `failed`. */
   get state(): CallState {
     return this._state;
+  }
+
+  /**
+   * The session's status as the service last reported it (`requested`, `created`, `waiting`,
+   * `connected`, `reconnecting`, `ended`, `declined`, `expired`, `failed`); null before joining.
+   */
+  get sessionStatus(): SessionStatus | null {
+    return this._sessionStatus;
   }
 
   /** Joins the call: opens camera and microphone and connects to the service. */
@@ -185,6 +204,7 @@ export class VideoSession extends LitElement {
   private handleServerMessage(message: Exclude<ServerMessage, { type: 'error' }>): void {
     switch (message.type) {
       case 'welcome':
+        this.setSessionStatus(message.status);
         this.iceServers = message.iceServers;
         this._peer = message.peer;
         if (!message.peer) this.setState('waiting');
@@ -211,7 +231,11 @@ export class VideoSession extends LitElement {
         return;
       case 'pong':
         return;
+      case 'session-status':
+        this.setSessionStatus(message.status);
+        return;
       case 'session-ended':
+        this.setSessionStatus(message.status);
         this.finish('ended');
         return;
       default:
@@ -276,6 +300,13 @@ export class VideoSession extends LitElement {
     else this.stopClock();
     this.syncCustomState();
     this.dispatchEvent(new VsStateChangeEvent(next, previous));
+  }
+
+  private setSessionStatus(status: SessionStatus): void {
+    const previous = this._sessionStatus;
+    if (status === previous) return;
+    this._sessionStatus = status;
+    this.dispatchEvent(new VsSessionStatusEvent(status, previous));
   }
 
   private syncCustomState(): void {
