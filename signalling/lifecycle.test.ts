@@ -268,6 +268,28 @@ describe('requests (the help button) and their lifecycle', () => {
     });
   });
 
+  it('goes back to waiting when somebody leaves the call on purpose', async () => {
+    const t = setup();
+    const s = (await t.call('POST', '/v1/sessions', TEST_API_KEY, { ticketId: 'T-1', agent }))
+      .body as unknown as CreatedSession;
+    await t.sessions.joined(s.id, 'agent', 'Sam', { resumed: false, bothPresent: false });
+    await t.sessions.joined(s.id, 'customer', 'Bob', { resumed: false, bothPresent: true });
+    await t.sessions.callConnected(s.id);
+    await t.sessions.left(s.id, 'customer', 'hang-up');
+    expect((await t.call('GET', `/v1/sessions/${s.id}`)).body).toMatchObject({
+      status: 'waiting',
+      analytics: { reconnects: 0 },
+    });
+    expect((await events(t.store, s.id)).at(-1)).toMatchObject({
+      type: 'session.participant_left',
+      data: { role: 'customer', reason: 'hang-up' },
+    });
+    // The customer may rate already: the call took place, the session goes on.
+    expect(
+      (await t.call('POST', `/v1/sessions/${s.id}/rating`, s.customerToken, { score: 5 })).status,
+    ).toBe(200);
+  });
+
   it('rates once, only as the customer, only after a call', async () => {
     const t = setup();
     const s = (await t.call('POST', '/v1/sessions', TEST_API_KEY, { ticketId: 'T-1', agent }))

@@ -187,14 +187,20 @@ export class Sessions {
     });
   }
 
-  /** Somebody's connection closed without a hang-up: a connected call is now reconnecting. */
-  left(id: string, role: Role) {
+  /**
+   * Somebody left. A dropped connection (`disconnected`) makes a call that was up `reconnecting`;
+   * leaving on purpose (`hang-up`, the session goes on) makes it `waiting`.
+   */
+  left(id: string, role: Role, reason: 'disconnected' | 'hang-up' = 'disconnected') {
     return this.change(id, (d) => {
-      if (isFinal(d.session.status)) return { refuse: 'ERR_SESSION_ENDED', reason: 'final' };
-      d.emit('session.participant_left', { role, reason: 'disconnected' });
-      if (d.session.status === 'connected') {
+      const s = d.session;
+      if (isFinal(s.status)) return { refuse: 'ERR_SESSION_ENDED', reason: 'final' };
+      d.emit('session.participant_left', { role, reason });
+      if (reason === 'hang-up' && (s.status === 'connected' || s.status === 'reconnecting')) {
+        d.move('waiting');
+      } else if (reason === 'disconnected' && s.status === 'connected') {
         d.move('reconnecting');
-        d.session.reconnects += 1;
+        s.reconnects += 1;
         d.emit('session.reconnecting', { role });
       }
       return null;
@@ -244,12 +250,15 @@ export class Sessions {
     });
   }
 
-  /** The customer's rating, once, after a call that happened. */
+  /** The customer's rating, once, once the call has taken place (during the session or after). */
   rate(id: string, score: number, comment: string | null): Promise<Outcome<SessionRecord>> {
     return this.change(id, (d) => {
       const s = d.session;
-      if (!isFinal(s.status) || s.connectedAt === null) {
-        return { refuse: 'ERR_RATING_NOT_OPEN', reason: `the session is ${s.status}` };
+      if (s.connectedAt === null) {
+        return {
+          refuse: 'ERR_RATING_NOT_OPEN',
+          reason: `the call has not taken place (${s.status})`,
+        };
       }
       if (s.rating !== null) return { refuse: 'ERR_ALREADY_RATED', reason: 'rated before' };
       s.rating = { score, comment, at: d.at };

@@ -94,7 +94,7 @@ export const errors = {
     status: 409,
     close: 4000,
     fatal: false,
-    message: 'A session can be rated once it has ended.',
+    message: 'A session can be rated once its call has taken place.',
   },
 
   // Requests (the help button)

@@ -80,8 +80,14 @@ export const EVENT_DATA = {
   }),
   /** Somebody joined the session (`resumed`: came back with their resume key). */
   'session.participant_joined': v.object({ role: RoleSchema, name: Name, resumed: v.boolean() }),
-  /** Somebody's connection to the service closed without them hanging up. */
-  'session.participant_left': v.object({ role: RoleSchema, reason: v.picklist(['disconnected']) }),
+  /**
+   * Somebody left: their connection dropped (`disconnected`), or they left the call on purpose
+   * while the session goes on (`hang-up`; they can come back with the same invite).
+   */
+  'session.participant_left': v.object({
+    role: RoleSchema,
+    reason: v.picklist(['disconnected', 'hang-up']),
+  }),
   /** The call is up (`setupMs`: from both present to connected, on the first connection). */
   'session.connected': v.object({ setupMs: v.nullable(Millis), reconnected: v.boolean() }),
   /** The call was up and is being re-established; `role` is who dropped, when known. */

@@ -17,6 +17,8 @@ const legal: Array<[SessionStatus, SessionStatus]> = [
   ['waiting', 'connected'],
   ['connected', 'reconnecting'],
   ['reconnecting', 'connected'],
+  ['connected', 'waiting'],
+  ['reconnecting', 'waiting'],
   ...(['created', 'waiting', 'connected', 'reconnecting'] as const).flatMap((from) =>
     (['ended', 'expired', 'failed'] as const).map((to): [SessionStatus, SessionStatus] => [
       from,

@@ -3,17 +3,18 @@
  * status may follow which, and the code a refused transition answers with.
  *
  * ```
- *  requested ──> created ──> waiting ──> connected <──> reconnecting
- *      │            │           │            │               │
+ *  requested ──> created ──> waiting <──> connected <──> reconnecting
+ *      │            │           │  ^           │               │
+ *      │            │           │  └───────────┴───────────────┘ (somebody left the call)
  *      ├─> declined └───────────┴────────────┴───────────────┴──> ended | expired | failed
  *      └─> expired | ended (cancelled)
  * ```
  *
  * - `requested`: a customer asked for a session (the help button); no agent has accepted yet.
  * - `created`: the session exists (made by the host, accepted from a request, or a direct call).
- * - `waiting`: somebody has joined; the call is not up yet.
+ * - `waiting`: somebody has joined; the call is not up (yet, or again after somebody left it).
  * - `connected`: the call is up (a widget reported its peer connection connected).
- * - `reconnecting`: the call was up and is being re-established.
+ * - `reconnecting`: the call was up and somebody dropped; it is being re-established.
  * - `ended`, `declined`, `expired`, `failed`: final. A final session never changes status again.
  */
 import * as v from 'valibot';
@@ -47,8 +48,8 @@ export const TRANSITIONS: Readonly<Record<SessionStatus, readonly SessionStatus[
   requested: ['created', 'declined', 'expired', 'ended'],
   created: ['waiting', ...LIVE_ENDS],
   waiting: ['connected', ...LIVE_ENDS],
-  connected: ['reconnecting', ...LIVE_ENDS],
-  reconnecting: ['connected', ...LIVE_ENDS],
+  connected: ['reconnecting', 'waiting', ...LIVE_ENDS],
+  reconnecting: ['connected', 'waiting', ...LIVE_ENDS],
   ended: [],
   declined: [],
   expired: [],
