@@ -12,6 +12,7 @@ import {
 import type { SessionStatus } from '../src/session-state.js';
 import {
   VsErrorEvent,
+  VsRatedEvent,
   VsSessionStatusEvent,
   VsStateChangeEvent,
   type CallState,
@@ -19,6 +20,9 @@ import {
 import { cameraIcon, cameraOffIcon, hangUpIcon, micIcon, micOffIcon, phoneIcon } from './icons.js';
 import { readJoinToken } from './join-token.js';
 import { messages } from './messages.js';
+import { rateSession, serviceBase } from './service-api.js';
+// For the template's types (index.ts registers the elements).
+import './session-rating.js';
 import { srcObject } from './src-object.js';
 import { styles } from './video-session.styles.js';
 
@@ -34,6 +38,7 @@ import { styles } from './video-session.styles.js';
  * @fires vs-error - `VsErrorEvent` with `code`, `fatal` and `message`; fatal errors end in `failed`.
  * @fires vs-session-status - `VsSessionStatusEvent` with `status` and `previous`: the session's
  *   status as the service reports it (see `sessionStatus`).
+ * @fires vs-rated - `VsRatedEvent` with `score` and `comment`, once the customer's rating was sent.
  *
  * @csspart stage - the area holding both videos.
  * @csspart remote-video - the other person's video.
@@ -41,6 +46,7 @@ import { styles } from './video-session.styles.js';
  * @csspart status - the status bar (state, call timer).
  * @csspart toolbar - the call controls.
  * @csspart join-button - the button shown before the call starts.
+ * @csspart rating - the rating prompt the customer sees after the call.
  *
  * @cssproperty [--vs-accent=#2563eb] - buttons and focus rings.
  * @cssproperty [--vs-danger=#dc2626] - the end-call button.
@@ -60,6 +66,7 @@ export class VideoSession extends LitElement {
     autoStart: { type: Boolean, attribute: 'auto-start' },
     muted: { type: Boolean, reflect: true },
     videoPaused: { type: Boolean, attribute: 'video-paused', reflect: true },
+    noRating: { type: Boolean, attribute: 'no-rating' },
     _state: { state: true },
     _peer: { state: true },
     _remoteStream: { state: true },
@@ -78,6 +85,8 @@ export class VideoSession extends LitElement {
   declare muted: boolean;
   /** Whether your camera is paused for the other person. */
   declare videoPaused: boolean;
+  /** Do not offer the customer the 1-5 rating after the call. */
+  declare noRating: boolean;
 
   declare private _state: CallState;
   declare private _peer: Participant | null;
@@ -88,6 +97,7 @@ export class VideoSession extends LitElement {
 
   private iceServers: IceServer[] = [];
   private _sessionStatus: SessionStatus | null = null;
+  private sessionId = '';
   private pairing = 0;
   private connectedAt = 0;
   private clock: ReturnType<typeof setInterval> | undefined;
@@ -125,6 +135,7 @@ export class VideoSession extends LitElement {
     this.autoStart = false;
     this.muted = false;
     this.videoPaused = false;
+    this.noRating = false;
     this._state = 'idle';
     this._peer = null;
     this._remoteStream = null;
@@ -153,6 +164,7 @@ export class VideoSession extends LitElement {
     this._error = null;
     if (!this.token) return this.fail('ERR_TOKEN_MISSING', true);
     if (!this.signallingUrl) return this.fail('ERR_SIGNALLING_UNREACHABLE', true);
+    this.connectedAt = 0;
     this.setState('connecting');
     // Camera first: the other person sees us join once the permission prompt is answered.
     await this.media.start();
@@ -204,6 +216,7 @@ export class VideoSession extends LitElement {
   private handleServerMessage(message: Exclude<ServerMessage, { type: 'error' }>): void {
     switch (message.type) {
       case 'welcome':
+        this.sessionId = message.sessionId;
         this.setSessionStatus(message.status);
         this.iceServers = message.iceServers;
         this._peer = message.peer;
@@ -399,6 +412,11 @@ export class VideoSession extends LitElement {
       return html`<div class="overlay">
         <p class="final">${messages.state[this._state]}</p>
         ${this._error ? html`<p class="error" role="alert">${errors[this._error].message}</p>` : nothing}
+        ${
+          this.ratingOffered()
+            ? html`<video-session-rating part="rating" .submit=${this.rate}></video-session-rating>`
+            : nothing
+        }
       </div>`;
     }
     if (this._remoteStream && this._state === 'connected') {
@@ -454,6 +472,25 @@ export class VideoSession extends LitElement {
       return `${messages.state.connected} · ${formatDuration(Date.now() - this.connectedAt)}`;
     return messages.state[this._state];
   }
+
+  /** The customer rates a call that took place, unless the host said not to. */
+  private ratingOffered(): boolean {
+    return (
+      this._state === 'ended' &&
+      !this.noRating &&
+      this.connectedAt > 0 &&
+      this.sessionId !== '' &&
+      readJoinToken(this.token)?.role === 'customer'
+    );
+  }
+
+  private readonly rate = async (score: number, comment: string): Promise<void> => {
+    await rateSession(serviceBase(this.signallingUrl), this.sessionId, this.token, {
+      score,
+      ...(comment ? { comment } : {}),
+    });
+    this.dispatchEvent(new VsRatedEvent(score, comment || null));
+  };
 
   /** The role of the other person, read from the token (display only; the service decides). */
   private expectedPeerRole(): 'agent' | 'customer' {
