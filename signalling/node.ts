@@ -54,6 +54,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     heartbeatMs: config.heartbeatMs,
     iceServers: (sessionId, role) =>
       iceServersFor(config.stunUrls, config.turn, `${sessionId}:${role}`),
+    iceTransportPolicy: config.iceTransportPolicy,
   });
   const assets = findAssetsDir();
   const app = createApp({

@@ -9,7 +9,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ErrorCode } from '../src/errors.js';
-import type { IceServer, Participant, Role, ServerMessage, SignalData } from '../src/protocol.js';
+import type {
+  IceServer,
+  IceTransportPolicy,
+  LeaveReason,
+  Participant,
+  Role,
+  ServerMessage,
+  SignalData,
+} from '../src/protocol.js';
 import { PROTOCOL_VERSION } from '../src/protocol.js';
 import { safeEqual, type VerifiedToken } from './auth.js';
 import type { SessionRecord, SessionStore } from './store.js';
@@ -20,8 +28,8 @@ export interface Connection {
   send(message: ServerMessage): void;
   /** Sends `{type: 'error', code}` and, when the code is fatal for the connection, closes it. */
   refuse(code: ErrorCode): void;
-  /** Closes normally (the session ended). */
-  end(): void;
+  /** Closes normally (the session ended, or this participant left it). */
+  end(reason?: string): void;
 }
 
 /** An admitted connection. */
@@ -37,6 +45,8 @@ export interface RoomsOptions {
   logger: Logger;
   heartbeatMs: number;
   iceServers(sessionId: string, role: Role): IceServer[];
+  /** Handed to both browsers in `welcome`; `relay` keeps their IP addresses from each other. */
+  iceTransportPolicy?: IceTransportPolicy;
   now?: () => number;
 }
 
@@ -141,27 +151,48 @@ export class Rooms {
       peer: peer ? participant(peer) : null,
       resumeKey: key,
       iceServers: this.opts.iceServers(sessionId, role),
+      ...(this.opts.iceTransportPolicy === 'relay' ? { iceTransportPolicy: 'relay' as const } : {}),
       heartbeatMs: this.opts.heartbeatMs,
     });
     // Both are here: each builds a fresh peer connection and the agent makes the offer. Not when
     // the same person only lost the signalling socket while their call kept running.
-    if (peer && !(resuming && peerConnected)) {
-      const pairing = ++room.pairing;
-      member.conn.send({
+    if (peer && !(resuming && peerConnected)) this.pair(room, member, peer);
+    this.opts.logger.info({ sessionId, role, conn: conn.id, resumed: resuming }, 'joined');
+    return member;
+  }
+
+  /** Tells both to build a fresh peer connection, numbered by a new pairing. */
+  private pair(room: Room, a: Member, b: Member): void {
+    const pairing = ++room.pairing;
+    for (const [me, them] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      me.conn.send({
         type: 'peer-joined',
-        peer: participant(peer),
-        initiator: role === 'agent',
-        pairing,
-      });
-      peer.conn.send({
-        type: 'peer-joined',
-        peer: participant(member),
-        initiator: role !== 'agent',
+        peer: participant(them),
+        initiator: me.role === 'agent',
         pairing,
       });
     }
-    this.opts.logger.info({ sessionId, role, conn: conn.id, resumed: resuming }, 'joined');
-    return member;
+  }
+
+  /**
+   * A participant's peer connection for `pairing` could not be recovered: both build a fresh one.
+   * Only while `pairing` is current, so two requests for the same broken connection make one.
+   */
+  repair(member: Member, pairing: number): Promise<void> {
+    return this.serial(member.sessionId, async () => {
+      if (!this.isCurrent(member)) return;
+      const room = this.rooms.get(member.sessionId)!;
+      const peer = room.slots[other(member.role)];
+      if (!peer || pairing !== room.pairing) return;
+      this.pair(room, member, peer);
+      this.opts.logger.info(
+        { sessionId: member.sessionId, role: member.role, pairing: room.pairing },
+        'peer connection rebuilt',
+      );
+    });
   }
 
   /** Forwards signalling data to the other participant; dropped when nobody is there. */
@@ -172,25 +203,33 @@ export class Rooms {
     room.slots[other(member.role)]?.conn.send({ type: 'signal', from: member.role, pairing, data });
   }
 
-  /** The participant hung up: the call and the session end for both. */
+  /**
+   * The participant hung up. The agent ends the session for both; the customer only leaves it (the
+   * session stays open until the agent ends it or it expires, and the same invite brings them back).
+   */
   hangUp(member: Member): Promise<void> {
     return this.serial(member.sessionId, async () => {
-      if (this.isCurrent(member)) await this.endNow(member.sessionId, member.role, 'hang-up');
+      if (!this.isCurrent(member)) return;
+      if (member.role === 'agent') await this.endNow(member.sessionId, member.role, 'hang-up');
+      else {
+        await this.leaveNow(member, 'hang-up');
+        member.conn.end('left');
+      }
     });
   }
 
   /** The connection closed (or stopped answering). Frees its slot and tells the other side. */
   disconnected(member: Member): Promise<void> {
-    return this.serial(member.sessionId, () => this.leaveNow(member));
+    return this.serial(member.sessionId, () => this.leaveNow(member, 'disconnected'));
   }
 
-  private async leaveNow(member: Member): Promise<void> {
+  private async leaveNow(member: Member, reason: LeaveReason): Promise<void> {
     if (!this.isCurrent(member)) return; // already replaced or the session ended
     const { slots } = this.rooms.get(member.sessionId)!;
     delete slots[member.role];
     const peer = slots[other(member.role)];
     if (peer) {
-      peer.conn.send({ type: 'peer-left', role: member.role, reason: 'disconnected' });
+      peer.conn.send({ type: 'peer-left', role: member.role, reason });
       await this.opts.store.setStatus(member.sessionId, 'waiting');
     } else {
       this.rooms.delete(member.sessionId);

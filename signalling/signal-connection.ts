@@ -70,8 +70,8 @@ export function acceptSignalConnection(
       conn.send({ type: 'error', code, message: errors[code].message });
       if (errors[code].fatal || !member) close(errors[code].close, code);
     },
-    end() {
-      close(1000, 'session ended');
+    end(reason = 'session ended') {
+      close(1000, reason);
     },
   };
 
@@ -157,6 +157,15 @@ export function acceptSignalConnection(
               message: 'not joined yet',
             });
           void rooms.hangUp(member);
+          return;
+        case 'repair':
+          if (!member)
+            return conn.send({
+              type: 'error',
+              code: 'ERR_MESSAGE_INVALID',
+              message: 'not joined yet',
+            });
+          void rooms.repair(member, msg.pairing);
           return;
         default:
           assertNever(msg);
