@@ -57,10 +57,20 @@ describe('WebSocket /v1/signal', () => {
       data: candidate,
     });
 
-    const status = await fetch(`${svc.url}/v1/sessions/${s.id}`, {
-      headers: { authorization: `Bearer ${s.agentToken}` },
+    // Both are in, but the call is not up until a widget says its peer connection is.
+    const read = async () =>
+      (await (
+        await fetch(`${svc.url}/v1/sessions/${s.id}`, {
+          headers: { authorization: `Bearer ${s.agentToken}` },
+        })
+      ).json()) as { status: string };
+    expect(await read()).toMatchObject({ status: 'waiting' });
+    customer.send({ type: 'call-connected', pairing });
+    expect(await agent.next('session-status')).toEqual({
+      type: 'session-status',
+      status: 'connected',
     });
-    expect(await status.json()).toMatchObject({ status: 'connected' });
+    expect(await read()).toMatchObject({ status: 'connected' });
 
     // The customer hanging up only leaves: the agent is told, the session stays open, and the
     // same invite brings the customer back.

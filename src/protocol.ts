@@ -8,6 +8,7 @@
  */
 import * as v from 'valibot';
 import { errors } from './errors.js';
+import { FINAL_STATUSES, SessionStatusSchema } from './session-state.js';
 
 /** Bumped when a message changes shape incompatibly. */
 export const PROTOCOL_VERSION = 1;
@@ -88,11 +89,14 @@ export const ClientMessageSchema = v.variant('type', [
   v.object({ type: v.literal('signal'), pairing: Pairing, data: SignalDataSchema }),
   /** Application heartbeat (browsers cannot send WebSocket pings). */
   v.object({ type: v.literal('ping'), t: v.number() }),
+  /** This widget's peer connection of `pairing` is up: the session is `connected`. */
+  v.object({ type: v.literal('call-connected'), pairing: Pairing }),
   /**
    * The agent ends the session for both; the customer leaves it (the session stays open until the
-   * agent ends it or it expires, and the same invite brings the customer back).
+   * agent ends it or it expires, and the same invite brings the customer back). With `error`, the
+   * widget could not go on (the session ends as `failed` with that code as the reason).
    */
-  v.object({ type: v.literal('hang-up') }),
+  v.object({ type: v.literal('hang-up'), error: v.optional(ErrorCodeSchema) }),
   /**
    * The peer connection of `pairing` is beyond repair (ICE restarts failed): build a fresh one. The
    * service answers both sides with `peer-joined` only while `pairing` is the current one, so both
@@ -110,6 +114,8 @@ export const ServerMessageSchema = v.variant('type', [
     protocol: v.pipe(v.number(), v.integer()),
     sessionId: id,
     ticketId: text(200),
+    /** The session's status (see `session-state.ts`); later changes arrive as `session-status`. */
+    status: SessionStatusSchema,
     you: ParticipantSchema,
     peer: v.nullable(ParticipantSchema),
     resumeKey: id,
@@ -139,48 +145,19 @@ export const ServerMessageSchema = v.variant('type', [
   }),
   /** Answer to `ping`. */
   v.object({ type: v.literal('pong'), t: v.number() }),
-  /** The session is over; the widget shows its ended state. */
-  v.object({ type: v.literal('session-ended'), by: v.nullable(RoleSchema), reason: text(64) }),
+  /** The session moved to another status (every transition, while connected). */
+  v.object({ type: v.literal('session-status'), status: SessionStatusSchema }),
+  /**
+   * The session is over (`status` is the final one); the widget shows its ended state. `by` is the
+   * participant who ended it, null for the host or the service.
+   */
+  v.object({
+    type: v.literal('session-ended'),
+    status: v.picklist(FINAL_STATUSES),
+    by: v.nullable(RoleSchema),
+    reason: text(64),
+  }),
   /** A refusal. Fatal ones are followed by a close with the code's close code. */
   v.object({ type: v.literal('error'), code: ErrorCodeSchema, message: v.optional(text(500)) }),
 ]);
 export type ServerMessage = v.InferOutput<typeof ServerMessageSchema>;
-
-/** The body of `POST /v1/sessions`. */
-export const CreateSessionSchema = v.object({
-  ticketId: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200)),
-  agent: v.object({
-    id: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
-    name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(120)),
-  }),
-  customer: v.optional(
-    v.object({ name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(120)) }),
-  ),
-});
-export type CreateSession = v.InferOutput<typeof CreateSessionSchema>;
-
-/** The body of `POST /v1/sessions/:id/tokens`. */
-export const MintTokenSchema = v.object({ role: RoleSchema });
-
-/** Where a session is in its life. */
-export const SessionStatusSchema = v.picklist(['created', 'waiting', 'connected', 'ended']);
-export type SessionStatus = v.InferOutput<typeof SessionStatusSchema>;
-
-/** A session as `GET /v1/sessions/:id` returns it. */
-export interface SessionView {
-  id: string;
-  ticketId: string;
-  status: SessionStatus;
-  agent: { id: string; name: string };
-  customer: { name: string };
-  createdAt: string;
-  expiresAt: string;
-  endedAt: string | null;
-}
-
-/** The answer to `POST /v1/sessions`. */
-export interface CreatedSession extends SessionView {
-  agentToken: string;
-  customerToken: string;
-  inviteUrl: string;
-}

@@ -5,6 +5,7 @@
 import type { CallMode } from '../src/call-modes.js';
 import type { ErrorCode } from '../src/errors.js';
 import type { Role } from '../src/protocol.js';
+import type { SessionStatus } from '../src/session-state.js';
 
 /** The call's state as the element shows it. */
 export type CallState =
@@ -69,11 +70,29 @@ export class VsModeOfferEvent extends Event {
   }
 }
 
+/**
+ * Fired when the service reports a new session status (`created`, `waiting`, `connected`,
+ * `reconnecting`, and the final `ended`, `declined`, `expired`, `failed`): the session's life, as
+ * opposed to this element's call `state`.
+ */
+export class VsSessionStatusEvent extends Event {
+  static readonly type = 'vs-session-status';
+  readonly status: SessionStatus;
+  readonly previous: SessionStatus | null;
+
+  constructor(status: SessionStatus, previous: SessionStatus | null) {
+    super(VsSessionStatusEvent.type, { bubbles: true, composed: true });
+    this.status = status;
+    this.previous = previous;
+  }
+}
+
 declare global {
   interface HTMLElementEventMap {
     'vs-state-change': VsStateChangeEvent;
     'vs-error': VsErrorEvent;
     'vs-mode-change': VsModeChangeEvent;
     'vs-mode-offer': VsModeOfferEvent;
+    'vs-session-status': VsSessionStatusEvent;
   }
 }

@@ -9,6 +9,7 @@ export {
   VsErrorEvent,
   VsModeChangeEvent,
   VsModeOfferEvent,
+  VsSessionStatusEvent,
   VsStateChangeEvent,
   type CallState,
 } from './events.js';

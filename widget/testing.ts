@@ -3,7 +3,7 @@
  * commands, mounting elements, and waiting for what a person would see or hear.
  */
 import { executeServerCommand } from '@web/test-runner-commands';
-import type { CreatedSession } from '../src/protocol.js';
+import type { CreatedSession } from '../src/rest.js';
 import type { CallMode } from '../src/call-modes.js';
 import type { CallState, VsErrorEvent } from './events.js';
 import './index.js';

@@ -59,9 +59,17 @@ describe('<video-session>', () => {
     await reach(agent, 'waiting');
     await agent.updateComplete;
     expect(part(agent, 'status')!.textContent).to.contain('Waiting for the customer');
+    expect(agent.sessionStatus).to.equal('waiting');
+    const statuses: string[] = [];
+    agent.addEventListener('vs-session-status', (e) => statuses.push(`${e.previous}->${e.status}`));
 
     await customer.start();
     await Promise.all([reach(agent, 'connected'), reach(customer, 'connected')]);
+    // The service counts the session connected once a peer connection is up, and says so.
+    await until(
+      () => agent.sessionStatus === 'connected' && customer.sessionStatus === 'connected',
+    );
+    expect(statuses).to.deep.equal(['waiting->connected']);
     await Promise.all([inMode(agent, 'two-way'), inMode(customer, 'two-way')]);
 
     // Each sees the other's camera: frames decode and advance.

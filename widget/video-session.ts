@@ -26,10 +26,12 @@ import {
   SignallingController,
   type SignallingStatus,
 } from './controllers/signalling-controller.js';
+import type { SessionStatus } from '../src/session-state.js';
 import {
   VsErrorEvent,
   VsModeChangeEvent,
   VsModeOfferEvent,
+  VsSessionStatusEvent,
   VsStateChangeEvent,
   type CallState,
 } from './events.js';
@@ -73,6 +75,8 @@ const union = (a: Sends, b: Sends): Sends => ({
  * @fires vs-mode-change - `VsModeChangeEvent` with `mode`, `previous` and `by` (the role that changed it).
  * @fires vs-mode-offer - `VsModeOfferEvent` with `mode` and `from`: this person is asked to send media (answer with `answerOffer()`).
  * @fires vs-error - `VsErrorEvent` with `code`, `fatal` and `message`; fatal errors end in `failed`.
+ * @fires vs-session-status - `VsSessionStatusEvent` with `status` and `previous`: the session's
+ *   status as the service reports it (see `sessionStatus`).
  *
  * @csspart stage - the area holding both videos.
  * @csspart remote-video - the other person's video.
@@ -133,6 +137,7 @@ export class VideoSession extends LitElement {
   declare private _notice: string | null;
 
   private myRole: Role = 'customer';
+  private _sessionStatus: SessionStatus | null = null;
   private modes: ModeNegotiator | null = null;
   private wanted: CallMode = 'two-way';
   /** What flows on the current connection (the negotiator's last agreement). */
@@ -174,6 +179,8 @@ export class VideoSession extends LitElement {
       clearTimeout(this.rebuildTimer);
       this.lastMediaState = '';
       this.setState('connected');
+      // The service counts the session connected once a widget's peer connection is up.
+      this.signalling.send({ type: 'call-connected', pairing: this.pairing });
       this.modes?.connected();
       this.sendMediaState();
     },
@@ -181,7 +188,10 @@ export class VideoSession extends LitElement {
     onMessage: (message) => this.handlePeerMessage(message),
     onBinary: () => undefined,
     onRecovering: () => this.setState('reconnecting'),
-    onRecovered: () => this.setState('connected'),
+    onRecovered: () => {
+      this.setState('connected');
+      this.signalling.send({ type: 'call-connected', pairing: this.pairing });
+    },
     onLost: () => this.handlePeerLost(),
     onError: (code, fatal) => this.fail(code, fatal),
   });
@@ -220,6 +230,14 @@ export class VideoSession extends LitElement {
   /** Where the call is: `idle`, `connecting`, `waiting`, `connected`, `reconnecting`, `ended`, `failed`. */
   get state(): CallState {
     return this._state;
+  }
+
+  /**
+   * The session's status as the service last reported it (`requested`, `created`, `waiting`,
+   * `connected`, `reconnecting`, `ended`, `declined`, `expired`, `failed`); null before joining.
+   */
+  get sessionStatus(): SessionStatus | null {
+    return this._sessionStatus;
   }
 
   /**
@@ -415,6 +433,7 @@ export class VideoSession extends LitElement {
   private handleServerMessage(message: Exclude<ServerMessage, { type: 'error' }>): void {
     switch (message.type) {
       case 'welcome':
+        this.setSessionStatus(message.status);
         this.myRole = message.you.role;
         this.iceServers = message.iceServers;
         this.iceTransportPolicy = message.iceTransportPolicy ?? 'all';
@@ -452,7 +471,11 @@ export class VideoSession extends LitElement {
         return;
       case 'pong':
         return;
+      case 'session-status':
+        this.setSessionStatus(message.status);
+        return;
       case 'session-ended':
+        this.setSessionStatus(message.status);
         this.finish('ended');
         return;
       default:
@@ -624,6 +647,13 @@ export class VideoSession extends LitElement {
     else if (next !== 'reconnecting') this.stopClock();
     this.syncCustomState();
     this.dispatchEvent(new VsStateChangeEvent(next, previous));
+  }
+
+  private setSessionStatus(status: SessionStatus): void {
+    const previous = this._sessionStatus;
+    if (status === previous) return;
+    this._sessionStatus = status;
+    this.dispatchEvent(new VsSessionStatusEvent(status, previous));
   }
 
   private syncCustomState(): void {
