@@ -81,6 +81,8 @@ describe('configuration', () => {
     ],
     [{ ...base, turnUrls: ['turn:x'] }, /VS_TURN_SECRET .* required/],
     [{ ...base, stunUrls: ['http://x'] }, /VS_STUN_URLS/],
+    [{ ...base, iceTransportPolicy: 'turn' as never }, /VS_ICE_TRANSPORT_POLICY .* `relay`/],
+    [{ ...base, iceTransportPolicy: 'relay' as const }, /VS_ICE_TRANSPORT_POLICY .* VS_TURN_URLS/],
     [{ ...base, logLevel: 'loud' as never }, /VS_LOG_LEVEL/],
     [
       { ...base, webhookUrl: 'https://h.example/hooks' },

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { IceTransportPolicy } from '../src/protocol.js';
 import { parseWebhookSecret } from './webhook.js';
 
 /** Options for `startServer`; each has the environment variable that sets it. */
@@ -37,6 +38,8 @@ export interface ServerOptions {
   turnUrls?: string[];
   /** `VS_TURN_SECRET`: coturn `static-auth-secret` for ephemeral TURN credentials. */
   turnSecret?: string;
+  /** `VS_ICE_TRANSPORT_POLICY`: `all` (default) or `relay` (TURN only: hides IP addresses; needs `VS_TURN_URLS`). */
+  iceTransportPolicy?: IceTransportPolicy;
   /** `VS_LOG_LEVEL`: `fatal`, `error`, `warn`, `info`, `debug`, `silent`. Default `info`. */
   logLevel?: LogLevel;
   /** `VS_WEBHOOK_URL`: where session events are posted (Standard Webhooks). Default: none, no events. */
@@ -75,6 +78,7 @@ export interface ServerConfig {
   heartbeatMs: number;
   stunUrls: string[];
   turn: { urls: string[]; secret: string } | null;
+  iceTransportPolicy: IceTransportPolicy;
   logLevel: LogLevel;
   webhook: { url: string; secrets: Uint8Array[]; retryHours: number } | null;
   publicKeys: string[];
@@ -104,6 +108,7 @@ const ENV: Record<keyof ServerOptions, string> = {
   stunUrls: 'VS_STUN_URLS',
   turnUrls: 'VS_TURN_URLS',
   turnSecret: 'VS_TURN_SECRET',
+  iceTransportPolicy: 'VS_ICE_TRANSPORT_POLICY',
   logLevel: 'VS_LOG_LEVEL',
   webhookUrl: 'VS_WEBHOOK_URL',
   webhookSecrets: 'VS_WEBHOOK_SECRET',
@@ -268,6 +273,20 @@ export function resolveConfig(options: ServerOptions): ServerConfig {
     }
   }
 
+  const iceTransportPolicy = options.iceTransportPolicy ?? 'all';
+  if (iceTransportPolicy !== 'all' && iceTransportPolicy !== 'relay') {
+    fail(
+      'iceTransportPolicy',
+      `must be \`all\` or \`relay\`, got ${JSON.stringify(iceTransportPolicy)}.`,
+    );
+  }
+  if (iceTransportPolicy === 'relay' && turnUrls.length === 0) {
+    fail(
+      'iceTransportPolicy',
+      'is `relay`, which needs TURN servers: set VS_TURN_URLS and VS_TURN_SECRET.',
+    );
+  }
+
   const logLevel = options.logLevel ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) fail('logLevel', `must be one of ${LOG_LEVELS.join(', ')}.`);
 
@@ -296,6 +315,7 @@ export function resolveConfig(options: ServerOptions): ServerConfig {
     heartbeatMs: integer('heartbeatMs', options.heartbeatMs, 15_000, 1000, 120_000),
     stunUrls: options.stunUrls ?? [],
     turn: turnUrls.length > 0 ? { urls: turnUrls, secret: options.turnSecret! } : null,
+    iceTransportPolicy,
     logLevel,
     webhook: webhookConfig(options),
     publicKeys,

@@ -90,6 +90,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     heartbeatMs: config.heartbeatMs,
     iceServers: (sessionId, role) =>
       iceServersFor(config.stunUrls, config.turn, `${sessionId}:${role}`),
+    iceTransportPolicy: config.iceTransportPolicy,
   });
   const assets = findAssetsDir();
   const app = createApp({

@@ -14,7 +14,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ErrorCode } from '../src/errors.js';
-import type { IceServer, Participant, Role, ServerMessage, SignalData } from '../src/protocol.js';
+import type {
+  IceServer,
+  IceTransportPolicy,
+  Participant,
+  Role,
+  ServerMessage,
+  SignalData,
+} from '../src/protocol.js';
 import { PROTOCOL_VERSION } from '../src/protocol.js';
 import { isFinal, type SessionStatus } from '../src/session-state.js';
 import { safeEqual, type VerifiedToken } from './auth.js';
@@ -27,8 +34,8 @@ export interface Connection {
   send(message: ServerMessage): void;
   /** Sends `{type: 'error', code}` and, when the code is fatal for the connection, closes it. */
   refuse(code: ErrorCode): void;
-  /** Closes normally (the session ended). */
-  end(): void;
+  /** Closes normally (the session ended, or this participant left it). */
+  end(reason?: string): void;
 }
 
 /** An admitted connection. */
@@ -48,6 +55,8 @@ export interface RoomsOptions {
   logger: Logger;
   heartbeatMs: number;
   iceServers(sessionId: string, role: Role): IceServer[];
+  /** Handed to both browsers in `welcome`; `relay` keeps their IP addresses from each other. */
+  iceTransportPolicy?: IceTransportPolicy;
   now?: () => number;
 }
 
@@ -172,6 +181,7 @@ export class Rooms {
       peer: peer ? participant(peer) : null,
       resumeKey: key,
       iceServers: this.opts.iceServers(sessionId, role),
+      ...(this.opts.iceTransportPolicy === 'relay' ? { iceTransportPolicy: 'relay' as const } : {}),
       heartbeatMs: this.opts.heartbeatMs,
     });
     if (peer && resuming && peerConnected) {
@@ -179,22 +189,44 @@ export class Rooms {
       if (status === 'reconnecting') void sessions.callConnected(sessionId);
     } else if (peer) {
       // Both are here: each builds a fresh peer connection and the agent makes the offer.
-      const pairing = ++room.pairing;
-      member.conn.send({
-        type: 'peer-joined',
-        peer: participant(peer),
-        initiator: role === 'agent',
-        pairing,
-      });
-      peer.conn.send({
-        type: 'peer-joined',
-        peer: participant(member),
-        initiator: role !== 'agent',
-        pairing,
-      });
+      this.pair(room, member, peer);
     }
     this.opts.logger.info({ sessionId, role, conn: conn.id, resumed: resuming }, 'joined');
     return member;
+  }
+
+  /** Tells both to build a fresh peer connection, numbered by a new pairing. */
+  private pair(room: Room, a: Member, b: Member): void {
+    const pairing = ++room.pairing;
+    for (const [me, them] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      me.conn.send({
+        type: 'peer-joined',
+        peer: participant(them),
+        initiator: me.role === 'agent',
+        pairing,
+      });
+    }
+  }
+
+  /**
+   * A participant's peer connection for `pairing` could not be recovered: both build a fresh one.
+   * Only while `pairing` is current, so two requests for the same broken connection make one.
+   */
+  repair(member: Member, pairing: number): Promise<void> {
+    return this.serial(member.sessionId, async () => {
+      if (!this.isCurrent(member)) return;
+      const room = this.rooms.get(member.sessionId)!;
+      const peer = room.slots[other(member.role)];
+      if (!peer || pairing !== room.pairing) return;
+      this.pair(room, member, peer);
+      this.opts.logger.info(
+        { sessionId: member.sessionId, role: member.role, pairing: room.pairing },
+        'peer connection rebuilt',
+      );
+    });
   }
 
   /** Forwards signalling data to the other participant; dropped when nobody is there. */
@@ -216,12 +248,18 @@ export class Rooms {
   }
 
   /**
-   * The participant hung up: the call and the session end for both. With `error`, their widget
-   * could not go on, and the session ends as `failed`.
+   * The participant hung up. The agent ends the session for both (with `error`, their widget could
+   * not go on, and the session ends as `failed`). The customer only leaves it: the session goes
+   * back to `waiting` until the agent ends it or it expires, and the same invite brings them back.
    */
   hangUp(member: Member, error?: ErrorCode): Promise<void> {
     return this.serial(member.sessionId, async () => {
       if (!this.isCurrent(member)) return;
+      if (member.role === 'customer' && !error) {
+        await this.leaveNow(member, 'hang-up');
+        member.conn.end('left');
+        return;
+      }
       await this.opts.sessions.end(
         member.sessionId,
         member.role,
@@ -233,17 +271,17 @@ export class Rooms {
 
   /** The connection closed (or stopped answering). Frees its slot and tells the other side. */
   disconnected(member: Member): Promise<void> {
-    return this.serial(member.sessionId, () => this.leaveNow(member));
+    return this.serial(member.sessionId, () => this.leaveNow(member, 'disconnected'));
   }
 
-  private async leaveNow(member: Member): Promise<void> {
+  private async leaveNow(member: Member, reason: 'disconnected' | 'hang-up'): Promise<void> {
     if (!this.isCurrent(member)) return; // already replaced or the session ended
     const { slots } = this.rooms.get(member.sessionId)!;
     delete slots[member.role];
     const peer = slots[other(member.role)];
-    if (peer) peer.conn.send({ type: 'peer-left', role: member.role, reason: 'disconnected' });
+    if (peer) peer.conn.send({ type: 'peer-left', role: member.role, reason });
     else this.rooms.delete(member.sessionId);
-    await this.opts.sessions.left(member.sessionId, member.role);
+    await this.opts.sessions.left(member.sessionId, member.role, reason);
     this.opts.logger.info(
       { sessionId: member.sessionId, role: member.role, conn: member.conn.id },
       'left',

@@ -72,8 +72,8 @@ export function acceptSignalConnection(
       conn.send({ type: 'error', code, message: errors[code].message });
       if (errors[code].fatal || !member) close(errors[code].close, code);
     },
-    end() {
-      close(1000, 'session ended');
+    end(reason = 'session ended') {
+      close(1000, reason);
     },
   };
 
@@ -148,6 +148,10 @@ export function acceptSignalConnection(
         case 'hang-up':
           if (!member) return notJoined();
           void rooms.hangUp(member, msg.error);
+          return;
+        case 'repair':
+          if (!member) return notJoined();
+          void rooms.repair(member, msg.pairing);
           return;
         default:
           assertNever(msg);

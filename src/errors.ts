@@ -246,6 +246,18 @@ export const errors = {
     fatal: false,
     message: 'The call is not connected.',
   },
+  ERR_CALL_FAILED: {
+    status: 502,
+    close: 4000,
+    fatal: true,
+    message: 'The connection to the other person could not be restored.',
+  },
+  ERR_SCREEN_SHARE_UNSUPPORTED: {
+    status: 501,
+    close: 4000,
+    fatal: false,
+    message: 'This browser cannot share its screen.',
+  },
 } as const satisfies Record<string, ErrorInfo>;
 
 /** What the table says about one code. */

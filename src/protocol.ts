@@ -40,12 +40,16 @@ export const IceServerSchema = v.object({
 });
 export type IceServer = v.InferOutput<typeof IceServerSchema>;
 
+/** Which ICE candidates browsers may use: every kind, or TURN relays only. */
+export const IceTransportPolicySchema = v.picklist(['all', 'relay']);
+export type IceTransportPolicy = v.InferOutput<typeof IceTransportPolicySchema>;
+
 /**
- * WebRTC signalling data exactly as simple-peer emits and accepts it: a session description, an ICE
- * candidate, or one of its two renegotiation requests. Bounded so one frame stays under 64 KiB.
+ * WebRTC signalling data: a session description, an ICE candidate, or the answerer's request for an
+ * ICE restart (only the initiator makes offers). Bounded so one frame stays under 64 KiB.
  */
 export const SignalDataSchema = v.variant('type', [
-  v.object({ type: v.picklist(['offer', 'answer', 'pranswer', 'rollback']), sdp: text(60_000) }),
+  v.object({ type: v.picklist(['offer', 'answer']), sdp: text(60_000) }),
   v.object({
     type: v.literal('candidate'),
     candidate: v.object({
@@ -56,17 +60,6 @@ export const SignalDataSchema = v.variant('type', [
     }),
   }),
   v.object({ type: v.literal('renegotiate'), renegotiate: v.literal(true) }),
-  v.object({
-    type: v.literal('transceiverRequest'),
-    transceiverRequest: v.object({
-      kind: v.picklist(['audio', 'video']),
-      init: v.optional(
-        v.object({
-          direction: v.optional(v.picklist(['sendrecv', 'sendonly', 'recvonly', 'inactive'])),
-        }),
-      ),
-    }),
-  }),
 ]);
 export type SignalData = v.InferOutput<typeof SignalDataSchema>;
 
@@ -99,10 +92,17 @@ export const ClientMessageSchema = v.variant('type', [
   /** This widget's peer connection of `pairing` is up: the session is `connected`. */
   v.object({ type: v.literal('call-connected'), pairing: Pairing }),
   /**
-   * The participant ends the call, for both. With `error`, the widget could not go on (the session
-   * ends as `failed` with that code as the reason).
+   * The agent ends the session for both; the customer leaves it (the session stays open until the
+   * agent ends it or it expires, and the same invite brings the customer back). With `error`, the
+   * widget could not go on (the session ends as `failed` with that code as the reason).
    */
   v.object({ type: v.literal('hang-up'), error: v.optional(ErrorCodeSchema) }),
+  /**
+   * The peer connection of `pairing` is beyond repair (ICE restarts failed): build a fresh one. The
+   * service answers both sides with `peer-joined` only while `pairing` is the current one, so both
+   * sides asking at once make one rebuild.
+   */
+  v.object({ type: v.literal('repair'), pairing: Pairing }),
 ]);
 export type ClientMessage = v.InferOutput<typeof ClientMessageSchema>;
 
@@ -120,6 +120,8 @@ export const ServerMessageSchema = v.variant('type', [
     peer: v.nullable(ParticipantSchema),
     resumeKey: id,
     iceServers: v.pipe(v.array(IceServerSchema), v.maxLength(8)),
+    /** `relay`: use TURN only, so neither person learns the other's IP address. Default `all`. */
+    iceTransportPolicy: v.optional(IceTransportPolicySchema),
     heartbeatMs: v.pipe(v.number(), v.integer(), v.minValue(1000)),
   }),
   /**

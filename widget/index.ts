@@ -13,12 +13,15 @@ export {
   VsErrorEvent,
   VsHelpStateEvent,
   VsRatedEvent,
+  VsModeChangeEvent,
+  VsModeOfferEvent,
   VsSessionStatusEvent,
   VsStateChangeEvent,
   type CallState,
   type HelpState,
 } from './events.js';
 export { reportEvent } from './service-api.js';
+export { CALL_MODES, type CallMode, type ModeAnswer } from '../src/call-modes.js';
 export { errors, VideoSessionError, type ErrorCode } from '../src/errors.js';
 
 const define = (name: string, element: CustomElementConstructor) => {

@@ -1,7 +1,7 @@
 import { css, html, LitElement, nothing } from 'lit';
-import { errors, VideoSessionError, type ErrorCode } from '../src/errors.js';
+import { VideoSessionError, type ErrorCode } from '../src/errors.js';
 import { starIcon } from './icons.js';
-import { messages } from './messages.js';
+import { languageOf, messagesFor } from './localize.js';
 
 /**
  * The rating prompt `<video-session>` shows the customer after the call: 1 to 5 stars and an
@@ -112,11 +112,12 @@ export class SessionRating extends LitElement {
   }
 
   override render() {
+    const t = messagesFor(languageOf(this));
     if (this._phase === 'skipped') return nothing;
-    if (this._phase === 'sent') return html`<p role="status">${messages.rating.thanks}</p>`;
+    if (this._phase === 'sent') return html`<p role="status">${t.rating.thanks}</p>`;
     const sending = this._phase === 'sending';
     return html`<form @submit=${this.send}>
-      <p id="prompt">${messages.rating.prompt}</p>
+      <p id="prompt">${t.rating.prompt}</p>
       <div class="stars" role="radiogroup" aria-labelledby="prompt">
         ${[1, 2, 3, 4, 5].map(
           (n) =>
@@ -125,8 +126,8 @@ export class SessionRating extends LitElement {
               part="star"
               role="radio"
               aria-checked=${n <= this._score ? 'true' : 'false'}
-              aria-label=${messages.rating.star(n)}
-              title=${messages.rating.star(n)}
+              aria-label=${t.rating.star(n)}
+              title=${t.rating.star(n)}
               ?disabled=${sending}
               @click=${() => (this._score = n)}
             >
@@ -138,17 +139,17 @@ export class SessionRating extends LitElement {
         part="comment"
         name="comment"
         maxlength="1000"
-        aria-label=${messages.rating.comment}
-        placeholder=${messages.rating.comment}
+        aria-label=${t.rating.comment}
+        placeholder=${t.rating.comment}
         ?disabled=${sending}
       ></textarea>
-      ${this._error ? html`<p class="error" role="alert">${errors[this._error].message}</p>` : nothing}
+      ${this._error ? html`<p class="error" role="alert">${t.errors[this._error]}</p>` : nothing}
       <div class="actions">
         <button type="button" ?disabled=${sending} @click=${() => (this._phase = 'skipped')}>
-          ${messages.rating.skip}
+          ${t.rating.skip}
         </button>
         <button type="submit" part="send" ?disabled=${sending || this._score === 0}>
-          ${messages.rating.send}
+          ${t.rating.send}
         </button>
       </div>
     </form>`;

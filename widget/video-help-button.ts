@@ -1,5 +1,5 @@
 import { html, LitElement, nothing } from 'lit';
-import { errors, type ErrorCode } from '../src/errors.js';
+import type { ErrorCode } from '../src/errors.js';
 import { isFinal } from '../src/session-state.js';
 import { RequestController, type HelpRequest } from './controllers/request-controller.js';
 import {
@@ -9,7 +9,7 @@ import {
   type VsStateChangeEvent,
 } from './events.js';
 import { cameraIcon } from './icons.js';
-import { messages } from './messages.js';
+import { languageOf, messagesFor } from './localize.js';
 import { signallingUrlOf } from './service-api.js';
 import { styles } from './video-help-button.styles.js';
 // For the templates' types (index.ts registers the elements).
@@ -183,22 +183,19 @@ export class VideoHelpButton extends LitElement {
   }
 
   override render() {
+    const t = messagesFor(languageOf(this));
     switch (this._state) {
       case 'idle':
         return html`<button part="button" class="launch" @click=${() => void this.request()}>
-          ${cameraIcon}<span><slot>${messages.help.button}</slot></span>
+          ${cameraIcon}<span><slot>${t.help.button}</slot></span>
         </button>`;
       case 'requesting':
       case 'requested':
         return html`<div part="panel" class="panel" role="status" aria-live="polite">
           <div class="spinner" aria-hidden="true"></div>
-          <p class="title">
-            ${this._state === 'requesting' ? messages.help.requesting : messages.help.waiting}
-          </p>
-          <p class="hint">${messages.help.waitingHint}</p>
-          <button class="secondary" @click=${() => void this.cancel()}>
-            ${messages.help.cancel}
-          </button>
+          <p class="title">${this._state === 'requesting' ? t.help.requesting : t.help.waiting}</p>
+          <p class="hint">${t.help.waitingHint}</p>
+          <button class="secondary" @click=${() => void this.cancel()}>${t.help.cancel}</button>
         </div>`;
       case 'in-call':
         return html`<div class="call-wrap">
@@ -212,7 +209,7 @@ export class VideoHelpButton extends LitElement {
           ${
             this._callOver
               ? html`<button part="close" class="secondary close" @click=${() => this.close()}>
-                  ${messages.help.close}
+                  ${t.help.close}
                 </button>`
               : nothing
           }
@@ -221,13 +218,11 @@ export class VideoHelpButton extends LitElement {
       case 'expired':
       case 'failed':
         return html`<div part="panel" class="panel" role="alert">
-          <p class="title">${messages.help[this._state]}</p>
-          ${this._error ? html`<p class="hint">${errors[this._error].message}</p>` : nothing}
+          <p class="title">${t.help[this._state]}</p>
+          ${this._error ? html`<p class="hint">${t.errors[this._error]}</p>` : nothing}
           <div class="actions">
-            <button class="secondary" @click=${() => this.close()}>${messages.help.close}</button>
-            <button class="primary" @click=${() => void this.request()}>
-              ${messages.help.tryAgain}
-            </button>
+            <button class="secondary" @click=${() => this.close()}>${t.help.close}</button>
+            <button class="primary" @click=${() => void this.request()}>${t.help.tryAgain}</button>
           </div>
         </div>`;
     }

@@ -1,10 +1,27 @@
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import { errors, type ErrorCode } from '../src/errors.js';
-import type { PeerMessage } from '../src/peer-messages.js';
+import { html, LitElement, type PropertyValues } from 'lit';
+import type { MediaState } from '../src/call-messages.js';
+import {
+  NOTHING,
+  isCallMode,
+  sends,
+  type CallMode,
+  type ModeAnswer,
+  type Sends,
+} from '../src/call-modes.js';
+import { errors, VideoSessionError, type ErrorCode } from '../src/errors.js';
+import { ModeNegotiator, type ModeOffer } from '../src/mode-negotiator.js';
 import { assertNever } from '../src/parse.js';
-import type { IceServer, Participant, ServerMessage } from '../src/protocol.js';
+import type { PeerMessage } from '../src/peer-messages.js';
+import type {
+  IceServer,
+  IceTransportPolicy,
+  Participant,
+  Role,
+  ServerMessage,
+} from '../src/protocol.js';
 import { MediaController } from './controllers/media-controller.js';
 import { PeerController } from './controllers/peer-controller.js';
+import { ScreenController } from './controllers/screen-controller.js';
 import {
   SignallingController,
   type SignallingStatus,
@@ -12,29 +29,53 @@ import {
 import type { SessionStatus } from '../src/session-state.js';
 import {
   VsErrorEvent,
+  VsModeChangeEvent,
   VsRatedEvent,
+  VsModeOfferEvent,
   VsSessionStatusEvent,
   VsStateChangeEvent,
   type CallState,
 } from './events.js';
-import { cameraIcon, cameraOffIcon, hangUpIcon, micIcon, micOffIcon, phoneIcon } from './icons.js';
 import { readJoinToken } from './join-token.js';
-import { messages } from './messages.js';
+import { languageOf, messagesFor } from './localize.js';
 import { rateSession, serviceBase } from './service-api.js';
-// For the template's types (index.ts registers the elements).
-import './session-rating.js';
-import { srcObject } from './src-object.js';
 import { styles } from './video-session.styles.js';
+import type { CallActions, CallView } from './views/call-view.js';
+import { stage } from './views/stage.js';
+import { toolbar } from './views/toolbar.js';
+
+/** How often a broken peer connection is rebuilt from scratch before the call counts as failed. */
+const MAX_REBUILDS = 2;
+/** A rebuild that has not produced a connection after this long counts as failed. */
+const REBUILD_TIMEOUT_MS = 12_000;
+
+const SILENT: MediaState = {
+  audio: false,
+  video: false,
+  screen: false,
+  camera: 'unknown',
+  microphone: 'unknown',
+};
+const union = (a: Sends, b: Sends): Sends => ({
+  audio: a.audio || b.audio,
+  video: a.video || b.video,
+});
 
 /**
  * A one-on-one video call between a support agent and a customer, peer to peer, brokered by the
  * signalling service. The join token decides the session and the role.
+ *
+ * The *session* lasts until the agent ends it (or it expires); within it the *call* changes mode
+ * (two-way, one-way, voice, chat) without a new invitation. The agent's widget decides the mode;
+ * the customer answers offers that need their camera or microphone.
  *
  * @example
  *   <script type="module" src="https://video.example.com/sdk/video-session.js"></script>
  *   <video-session signalling-url="wss://video.example.com/v1/signal" token="…" auto-start></video-session>
  *
  * @fires vs-state-change - `VsStateChangeEvent` with `state` and `previous`, on every state change.
+ * @fires vs-mode-change - `VsModeChangeEvent` with `mode`, `previous` and `by` (the role that changed it).
+ * @fires vs-mode-offer - `VsModeOfferEvent` with `mode` and `from`: this person is asked to send media (answer with `answerOffer()`).
  * @fires vs-error - `VsErrorEvent` with `code`, `fatal` and `message`; fatal errors end in `failed`.
  * @fires vs-session-status - `VsSessionStatusEvent` with `status` and `previous`: the session's
  *   status as the service reports it (see `sessionStatus`).
@@ -42,11 +83,13 @@ import { styles } from './video-session.styles.js';
  *
  * @csspart stage - the area holding both videos.
  * @csspart remote-video - the other person's video.
- * @csspart local-video - your own camera preview (mirrored).
- * @csspart status - the status bar (state, call timer).
+ * @csspart local-video - your own camera preview (mirrored) or shared screen.
+ * @csspart status - the status bar (state, mode, call timer).
  * @csspart toolbar - the call controls.
  * @csspart join-button - the button shown before the call starts.
  * @csspart rating - the rating prompt the customer sees after the call.
+ * @csspart screen-button - the screen-sharing button.
+ * @csspart mode-select - the call-mode picker.
  *
  * @cssproperty [--vs-accent=#2563eb] - buttons and focus rings.
  * @cssproperty [--vs-danger=#dc2626] - the end-call button.
@@ -66,6 +109,7 @@ export class VideoSession extends LitElement {
     autoStart: { type: Boolean, attribute: 'auto-start' },
     muted: { type: Boolean, reflect: true },
     videoPaused: { type: Boolean, attribute: 'video-paused', reflect: true },
+    mode: { reflect: true, noAccessor: true },
     noRating: { type: Boolean, attribute: 'no-rating' },
     _state: { state: true },
     _peer: { state: true },
@@ -73,6 +117,8 @@ export class VideoSession extends LitElement {
     _remoteMedia: { state: true },
     _error: { state: true },
     _serviceAway: { state: true },
+    _offer: { state: true },
+    _notice: { state: true },
   };
 
   /** The service's WebSocket endpoint, e.g. `wss://video.example.com/v1/signal`. */
@@ -91,20 +137,40 @@ export class VideoSession extends LitElement {
   declare private _state: CallState;
   declare private _peer: Participant | null;
   declare private _remoteStream: MediaStream | null;
-  declare private _remoteMedia: { audio: boolean; video: boolean };
+  declare private _remoteMedia: MediaState;
   declare private _error: ErrorCode | null;
   declare private _serviceAway: boolean;
+  declare private _offer: ModeOffer | null;
+  declare private _notice: string | null;
 
-  private iceServers: IceServer[] = [];
+  private myRole: Role = 'customer';
   private _sessionStatus: SessionStatus | null = null;
   private sessionId = '';
+  private modes: ModeNegotiator | null = null;
+  private wanted: CallMode = 'two-way';
+  /** What flows on the current connection (the negotiator's last agreement). */
+  private applied: CallMode = 'chat';
+  /** What to keep open before the first agreement (the join choice), so it starts at once. */
+  private warm: Sends = NOTHING;
+  private left = false;
+  private iceServers: IceServer[] = [];
+  private iceTransportPolicy: IceTransportPolicy = 'all';
   private pairing = 0;
+  private peerPresent = false;
+  private rebuilds = 0;
+  private rebuildTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastMediaState = '';
   private connectedAt = 0;
   private clock: ReturnType<typeof setInterval> | undefined;
   private readonly internals: ElementInternals | null;
 
   private readonly media = new MediaController(this, {
+    onTrack: () => this.syncTracks(),
     onError: (code, fatal) => this.fail(code, fatal),
+  });
+
+  private readonly screen = new ScreenController(this, {
+    onTrack: () => this.syncTracks(),
   });
 
   private readonly signalling = new SignallingController(this, {
@@ -117,16 +183,39 @@ export class VideoSession extends LitElement {
   private readonly peer = new PeerController(this, {
     onSignal: (data) => this.signalling.send({ type: 'signal', pairing: this.pairing, data }),
     onConnect: () => {
-      this.sendMediaState();
+      this.rebuilds = 0;
+      clearTimeout(this.rebuildTimer);
+      this.lastMediaState = '';
+      this.setState('connected');
       // The service counts the session connected once a widget's peer connection is up.
       this.signalling.send({ type: 'call-connected', pairing: this.pairing });
-      this.setState('connected');
+      this.modes?.connected();
+      this.sendMediaState();
     },
     onRemoteStream: (stream) => (this._remoteStream = stream),
     onMessage: (message) => this.handlePeerMessage(message),
+    onBinary: () => undefined,
+    onRecovering: () => this.setState('reconnecting'),
+    onRecovered: () => {
+      this.setState('connected');
+      this.signalling.send({ type: 'call-connected', pairing: this.pairing });
+    },
     onLost: () => this.handlePeerLost(),
     onError: (code, fatal) => this.fail(code, fatal),
   });
+
+  private readonly actions: CallActions = {
+    join: (media) => void this.start(media),
+    retry: () => void this.retry(),
+    answer: (answer) => this.answerOffer(answer),
+    setMode: (mode) => void this.setMode(mode),
+    cancelOffer: () => void this.setMode(this.mode),
+    toggleMute: () => (this.muted = !this.muted),
+    togglePause: () => (this.videoPaused = !this.videoPaused),
+    toggleScreen: () => void (this.screen.track ? this.stopScreenShare() : this.shareScreen()),
+    endCall: () => void this.endCall(),
+    hangUp: () => void this.hangUp(),
+  };
 
   constructor() {
     super();
@@ -139,9 +228,11 @@ export class VideoSession extends LitElement {
     this._state = 'idle';
     this._peer = null;
     this._remoteStream = null;
-    this._remoteMedia = { audio: true, video: true };
+    this._remoteMedia = SILENT;
     this._error = null;
     this._serviceAway = false;
+    this._offer = null;
+    this._notice = null;
     this.internals = typeof this.attachInternals === 'function' ? this.attachInternals() : null;
   }
 
@@ -158,32 +249,153 @@ export class VideoSession extends LitElement {
     return this._sessionStatus;
   }
 
-  /** Joins the call: opens camera and microphone and connects to the service. */
-  async start(): Promise<void> {
+  /**
+   * The call mode: `two-way`, `one-way-agent`, `one-way-customer`, `voice` or `chat`. The agent's
+   * attribute is the mode offered when the call starts (default `two-way`); during the call this is
+   * the agreed mode, and setting it asks for a change (see `setMode`).
+   */
+  get mode(): CallMode {
+    return this.modes?.mode ?? this.wanted;
+  }
+
+  set mode(value: CallMode) {
+    if (!isCallMode(value)) return;
+    const old = this.mode;
+    if (this.modes) void this.setMode(value);
+    else this.wanted = value;
+    this.requestUpdate('mode', old);
+  }
+
+  /**
+   * Joins the session: opens camera and microphone and connects to the service. A customer's
+   * `video: false` means "without my camera" (they watch), `audio: false, video: false` means chat
+   * only; that choice answers the agent's first offer.
+   */
+  async start({
+    audio = true,
+    video = true,
+  }: { audio?: boolean; video?: boolean } = {}): Promise<void> {
     if (this._state !== 'idle' && this._state !== 'ended' && this._state !== 'failed') return;
     this._error = null;
+    this._notice = null;
+    this.left = false;
     if (!this.token) return this.fail('ERR_TOKEN_MISSING', true);
     if (!this.signallingUrl) return this.fail('ERR_SIGNALLING_UNREACHABLE', true);
-    this.connectedAt = 0;
+    this.myRole = readJoinToken(this.token)?.role ?? 'customer';
+    const consent =
+      this.myRole === 'agent' ? sends(this.wanted, 'agent') : { audio, video: video && audio };
+    this.warm = consent;
+    this.applied = 'chat';
+    this.modes = new ModeNegotiator(
+      {
+        role: this.myRole,
+        send: (message) => this.peer.send(message),
+        onApply: (mode, agreed) => this.applyMode(mode, agreed),
+        onChange: (mode, previous, by) => {
+          this.requestUpdate('mode', previous);
+          this.dispatchEvent(new VsModeChangeEvent(mode, previous, by));
+        },
+        onOffer: (offer) => {
+          this._offer = offer;
+          if (offer) this.dispatchEvent(new VsModeOfferEvent(offer.mode, offer.from));
+        },
+        onAnswered: (_mode, answer) => {
+          this._notice = answer === 'decline' ? this.t.declined(this.peerName) : null;
+        },
+        onAwaiting: () => this.requestUpdate(),
+      },
+      {
+        initial: this.wanted,
+        consent,
+        preset:
+          this.myRole === 'customer'
+            ? consent.video
+              ? 'accept'
+              : audio
+                ? 'one-way'
+                : 'decline'
+            : null,
+      },
+    );
     this.setState('connecting');
-    // Camera first: the other person sees us join once the permission prompt is answered.
-    await this.media.start();
+    // Camera first: the permission prompt is answered before the other person sees us join.
+    await this.media.need(this.mediaNeeded());
     if (this.state !== 'connecting') return; // hung up or failed while the prompt was open
-    this.applyMediaState();
     this.signalling.connect(this.signallingUrl, this.token);
   }
 
-  /** Ends the call for both people. */
+  /**
+   * Tries again after `failed` (or comes back after leaving). When the call failed but the session
+   * link is up, both sides get a fresh peer connection; otherwise this joins again like `start()`.
+   */
+  async retry(): Promise<void> {
+    if (this._state === 'failed' && this._error === 'ERR_CALL_FAILED' && this.signalling.joined) {
+      this._error = null;
+      this.rebuilds = 0;
+      this.setState('reconnecting');
+      this.requestRebuild();
+      return;
+    }
+    await this.start();
+  }
+
+  /**
+   * Asks for a call mode. The agent decides (asking the customer when the mode needs media they do
+   * not send now, unless they agreed to it earlier); the customer's request goes to the agent.
+   * Resolves with the mode the call ends up in.
+   */
+  async setMode(mode: CallMode): Promise<CallMode> {
+    if (!isCallMode(mode)) throw new TypeError(`not a call mode: ${String(mode)}`);
+    if (!this.modes) {
+      this.mode = mode;
+      return mode;
+    }
+    this._notice = null;
+    return this.modes.request(mode);
+  }
+
+  /** Answers the offer this person was asked (`vs-mode-offer`). */
+  answerOffer(answer: ModeAnswer): void {
+    this.modes?.answer(answer);
+  }
+
+  /** Ends the call but keeps the session: no audio or video, chat goes on; video can resume later. */
+  endCall(): Promise<CallMode> {
+    return this.setMode('chat');
+  }
+
+  /**
+   * The agent ends the session for both. The customer leaves it; it stays open until the agent ends
+   * it or it expires, and `start()` (or the invite link) brings the customer back.
+   */
   async hangUp(): Promise<void> {
-    if (this._state === 'idle' || this._state === 'ended' || this._state === 'failed') return;
+    if (this._state === 'idle' || this._state === 'ended') return;
+    if (this._state === 'failed' && !this.signalling.joined) return;
     this.peer.send({ type: 'bye' });
     this.signalling.send({ type: 'hang-up' });
+    this.left = this.myRole === 'customer';
     this.finish('ended');
+  }
+
+  /** Shares a screen, window or tab instead of the camera; false when the person cancelled. */
+  async shareScreen(): Promise<boolean> {
+    if (this._state !== 'connected') throw new VideoSessionError('ERR_NOT_CONNECTED');
+    return this.screen.start();
+  }
+
+  /** Stops sharing; the camera comes back if the mode sends it. */
+  stopScreenShare(): void {
+    this.screen.stop();
   }
 
   /** Measures the round trip over the data channel to the other widget, in milliseconds. */
   roundTrip(): Promise<number> {
     return this.peer.roundTrip();
+  }
+
+  /** The peer connection's WebRTC statistics (null when there is no connection), for analytics. */
+  getStats(): Promise<RTCStatsReport | null> {
+    return this.peer.stats();
   }
 
   override connectedCallback(): void {
@@ -193,8 +405,9 @@ export class VideoSession extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    // Controllers release their resources in hostDisconnected; the element stops its clock.
+    // Controllers release their resources in hostDisconnected; the element stops its timers.
     this.stopClock();
+    clearTimeout(this.rebuildTimer);
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -208,9 +421,22 @@ export class VideoSession extends LitElement {
       void this.start();
     }
     if (changed.has('muted') || changed.has('videoPaused')) {
-      this.applyMediaState();
-      this.sendMediaState();
+      this.media.setEnabled('audio', !this.muted);
+      this.media.setEnabled('video', !this.videoPaused);
     }
+    // Tracks, mute, pause and device permissions all end up here; unchanged states are not resent.
+    this.sendMediaState();
+  }
+
+  /** The table of strings for this element's language. */
+  private get t() {
+    return messagesFor(languageOf(this));
+  }
+
+  private get peerName(): string {
+    return (
+      this._peer?.name ?? this.t.theOtherPerson(this.myRole === 'customer' ? 'agent' : 'customer')
+    );
   }
 
   private handleServerMessage(message: Exclude<ServerMessage, { type: 'error' }>): void {
@@ -218,26 +444,37 @@ export class VideoSession extends LitElement {
       case 'welcome':
         this.sessionId = message.sessionId;
         this.setSessionStatus(message.status);
+        this.myRole = message.you.role;
         this.iceServers = message.iceServers;
-        this._peer = message.peer;
-        if (!message.peer) this.setState('waiting');
-        else if (this.peer.connected) this.setState('connected');
+        this.iceTransportPolicy = message.iceTransportPolicy ?? 'all';
+        if (message.peer) this._peer = message.peer;
+        // After a service restart the other person may not be back yet, but our call still runs.
+        this.peerPresent = message.peer !== null || this.peer.connected;
+        if (!this.peer.connected && !this.peer.recovering && !message.peer)
+          this.setState('waiting');
         return;
       case 'peer-joined':
         this._peer = message.peer;
+        this.peerPresent = true;
         this.pairing = message.pairing;
+        clearTimeout(this.rebuildTimer); // the new connection has its own connect timeout
+        if (this._state === 'failed') this._error = null; // the other side tried again
+        this.modes?.disconnected();
         this._remoteStream = null;
-        this.setState('connecting');
+        this._remoteMedia = SILENT;
+        if (this._state !== 'reconnecting') this.setState('connecting');
         this.peer.start({
           initiator: message.initiator,
-          stream: this.media.stream,
           iceServers: this.iceServers,
+          iceTransportPolicy: this.iceTransportPolicy,
+          tracks: { audio: null, video: null },
         });
         return;
       case 'peer-left':
-        this.peer.stop();
-        this._remoteStream = null;
-        if (this._state !== 'ended' && this._state !== 'failed') this.setState('waiting');
+        this.peerPresent = false;
+        // Only their link to the service dropped, and the call itself runs: keep it. They resume.
+        if (message.reason === 'disconnected' && this.peer.connected) return;
+        this.peerGone();
         return;
       case 'signal':
         if (message.pairing === this.pairing) this.peer.signal(message.data);
@@ -259,30 +496,128 @@ export class VideoSession extends LitElement {
   private handlePeerMessage(message: Exclude<PeerMessage, { type: 'ping' | 'pong' }>): void {
     switch (message.type) {
       case 'media-state':
-        this._remoteMedia = { audio: message.audio, video: message.video };
+        this._remoteMedia = message;
+        return;
+      case 'mode-offer':
+      case 'mode-answer':
+      case 'mode-request':
+      case 'mode':
+        this.modes?.handle(message);
         return;
       case 'bye':
-        this.finish('ended');
+        // The agent leaving ends the session; the customer leaving leaves it open.
+        if (this.myRole === 'customer') this.finish('ended');
+        else {
+          this.peerPresent = false;
+          this.peerGone();
+        }
         return;
       default:
         assertNever(message);
     }
   }
 
-  /** The peer connection dropped while both are still in the session: re-pair through the service. */
-  private handlePeerLost(): void {
-    if (this._state === 'ended' || this._state === 'failed') return;
+  /** The other person is gone from the call: wait for them. */
+  private peerGone(): void {
+    this.peer.stop();
+    this.modes?.disconnected();
     this._remoteStream = null;
+    this._remoteMedia = SILENT;
+    if (this._state !== 'ended' && this._state !== 'failed') this.setState('waiting');
+  }
+
+  /**
+   * The peer connection is gone without anyone leaving (ICE restarts did not bring it back, or it
+   * never came up): ask the service for a fresh one, up to `MAX_REBUILDS` times in a row. Then the
+   * call fails, but the session link stays, so either side's retry (or coming back) starts over.
+   */
+  private handlePeerLost(): void {
+    if (this._state === 'ended' || this._state === 'failed' || this._state === 'idle') return;
+    clearTimeout(this.rebuildTimer);
+    this.modes?.disconnected();
+    this._remoteStream = null;
+    this._remoteMedia = SILENT;
+    if (!this.peerPresent) {
+      this.peer.stop();
+      this.setState('waiting');
+      return;
+    }
+    if (this.rebuilds >= MAX_REBUILDS) {
+      this.peer.stop();
+      this.screen.stop();
+      this.media.stop();
+      this._error = 'ERR_CALL_FAILED';
+      this.dispatchEvent(new VsErrorEvent('ERR_CALL_FAILED', true, errors.ERR_CALL_FAILED.message));
+      this.setState('failed');
+      return;
+    }
+    this.rebuilds++;
     this.setState('reconnecting');
-    this.signalling.reconnect();
+    this.requestRebuild();
+  }
+
+  /** Asks the service for a fresh peer connection; counts as a failed rebuild if none comes up. */
+  private requestRebuild(): void {
+    // When the service is away the resume asks for the same thing (it says the call is down).
+    this.signalling.send({ type: 'repair', pairing: this.pairing });
+    clearTimeout(this.rebuildTimer);
+    this.rebuildTimer = setTimeout(() => {
+      if (!this.peer.connected) this.handlePeerLost();
+    }, REBUILD_TIMEOUT_MS);
   }
 
   private handleSignallingStatus(status: SignallingStatus): void {
     this._serviceAway = status === 'reconnecting';
     // Media is peer to peer: a connected call goes on while the service is away.
-    if (status === 'reconnecting' && this._state !== 'connected' && this._state !== 'idle') {
-      if (this._state !== 'ended' && this._state !== 'failed') this.setState('reconnecting');
+    if (status === 'reconnecting' && (this._state === 'connecting' || this._state === 'waiting')) {
+      this.setState('reconnecting');
     }
+    if (
+      status === 'open' &&
+      this._state === 'reconnecting' &&
+      this.peer.connected &&
+      !this.peer.recovering
+    ) {
+      this.setState('connected');
+    }
+  }
+
+  /** A mode was agreed on this connection (or it waits for one): open and send what it needs. */
+  private applyMode(mode: CallMode, agreed: boolean): void {
+    if (agreed) this.warm = NOTHING;
+    this.applied = mode;
+    void this.media.need(this.mediaNeeded());
+    this.syncTracks();
+  }
+
+  /** Devices to keep open: what the agreed mode sends, the mode being re-agreed, the join choice. */
+  private mediaNeeded(): Sends {
+    const shown = this.modes ? sends(this.modes.mode, this.myRole) : NOTHING;
+    return union(union(sends(this.applied, this.myRole), shown), this.warm);
+  }
+
+  /** Hands the peer connection exactly what this side sends now. */
+  private syncTracks(): void {
+    const out = sends(this.applied, this.myRole);
+    this.peer.setTrack('audio', out.audio ? this.media.audioTrack : null);
+    this.peer.setTrack('video', this.screen.track ?? (out.video ? this.media.videoTrack : null));
+    this.sendMediaState();
+  }
+
+  private sendMediaState(): void {
+    const out = sends(this.applied, this.myRole);
+    const state: MediaState = {
+      audio: out.audio && this.media.audioTrack !== null && !this.muted,
+      video:
+        this.screen.track !== null ||
+        (out.video && this.media.videoTrack !== null && !this.videoPaused),
+      screen: this.screen.track !== null,
+      camera: this.media.status.camera,
+      microphone: this.media.status.microphone,
+    };
+    const key = JSON.stringify(state);
+    if (key === this.lastMediaState) return;
+    if (this.peer.send({ type: 'media-state', ...state })) this.lastMediaState = key;
   }
 
   /** Reports an error; a fatal one ends the call in `failed`. */
@@ -295,22 +630,50 @@ export class VideoSession extends LitElement {
 
   /** Stops everything: the one place a call ends. */
   private finish(state: 'ended' | 'failed'): void {
-    if (this._state === 'ended' || this._state === 'failed') return;
+    if (this._state === 'ended') return;
+    if (this._state === 'failed' && !this.signalling.joined) return;
+    clearTimeout(this.rebuildTimer);
+    // An agent who comes back (retry) offers what the call was.
+    if (this.myRole === 'agent' && this.modes && this.modes.mode !== 'chat')
+      this.wanted = this.modes.mode;
     this.signalling.close();
+    this.modes?.disconnected();
     this.peer.stop();
+    this.screen.stop();
     this.media.stop();
+    this.applied = 'chat';
     this._remoteStream = null;
-    this._peer = null;
+    this._remoteMedia = SILENT;
     this._serviceAway = false;
+    this._offer = null;
     this.setState(state);
   }
+
+  /** The customer rates a call that took place, once it is over for them, unless the host said not to. */
+  private ratingOffered(): boolean {
+    return (
+      this._state === 'ended' &&
+      !this.noRating &&
+      this.connectedAt > 0 &&
+      this.sessionId !== '' &&
+      this.myRole === 'customer'
+    );
+  }
+
+  private readonly rate = async (score: number, comment: string): Promise<void> => {
+    await rateSession(serviceBase(this.signallingUrl), this.sessionId, this.token, {
+      score,
+      ...(comment ? { comment } : {}),
+    });
+    this.dispatchEvent(new VsRatedEvent(score, comment || null));
+  };
 
   private setState(next: CallState): void {
     const previous = this._state;
     if (next === previous) return;
     this._state = next;
     if (next === 'connected') this.startClock();
-    else this.stopClock();
+    else if (next !== 'reconnecting') this.stopClock();
     this.syncCustomState();
     this.dispatchEvent(new VsStateChangeEvent(next, previous));
   }
@@ -334,21 +697,8 @@ export class VideoSession extends LitElement {
     }
   }
 
-  private applyMediaState(): void {
-    this.media.setAudioEnabled(!this.muted);
-    this.media.setVideoEnabled(!this.videoPaused);
-  }
-
-  private sendMediaState(): void {
-    this.peer.send({
-      type: 'media-state',
-      audio: this.media.hasAudio && !this.muted,
-      video: this.media.hasVideo && !this.videoPaused,
-    });
-  }
-
   private startClock(): void {
-    this.stopClock();
+    if (this.clock) return; // a reconnect within the call keeps its timer
     this.connectedAt = Date.now();
     this.clock = setInterval(() => this.requestUpdate(), 1000);
   }
@@ -359,142 +709,35 @@ export class VideoSession extends LitElement {
   }
 
   override render() {
-    const live = this._state !== 'idle' && this._state !== 'ended' && this._state !== 'failed';
-    const local = this.media.stream;
-    const peerName = this._peer?.name ?? messages.theOtherPerson(this.expectedPeerRole());
-    return html`
-      <div part="stage" class="stage">
-        <video
-          part="remote-video"
-          class="remote"
-          autoplay
-          playsinline
-          ${srcObject(this._remoteStream)}
-          ?hidden=${!this._remoteStream}
-        ></video>
-        ${this.renderOverlay(peerName)}
-        ${
-          local && live
-            ? html`<video
-                part="local-video"
-                class="local"
-                autoplay
-                playsinline
-                muted
-                ${srcObject(local)}
-                ?hidden=${!this.media.hasVideo}
-              ></video>`
-            : nothing
-        }
-        <div part="status" class="status" role="status" aria-live="polite">
-          <span class="dot ${this._state}"></span>${this.statusText(peerName)}
-          ${
-            this._serviceAway && this._state === 'connected'
-              ? html`<span class="away">· ${messages.serviceReconnecting}</span>`
-              : nothing
-          }
-        </div>
-      </div>
-      ${live ? this.renderToolbar() : nothing}
-    `;
-  }
-
-  private renderOverlay(peerName: string) {
-    if (this._state === 'idle') {
-      return html`<div class="overlay">
-        <button part="join-button" class="join" @click=${() => void this.start()}>
-          ${phoneIcon}<span>${messages.join}</span>
-        </button>
-        <p class="hint">${messages.joinHint}</p>
-      </div>`;
-    }
-    if (this._state === 'ended' || this._state === 'failed') {
-      return html`<div class="overlay">
-        <p class="final">${messages.state[this._state]}</p>
-        ${this._error ? html`<p class="error" role="alert">${errors[this._error].message}</p>` : nothing}
-        ${
-          this.ratingOffered()
-            ? html`<video-session-rating part="rating" .submit=${this.rate}></video-session-rating>`
-            : nothing
-        }
-      </div>`;
-    }
-    if (this._remoteStream && this._state === 'connected') {
-      const notes = [
-        !this._remoteMedia.video ? messages.remoteVideoPaused(peerName) : null,
-        !this._remoteMedia.audio ? messages.remoteMuted(peerName) : null,
-      ].filter((n) => n !== null);
-      return notes.length
-        ? html`<div class="notes">${notes.map((n) => html`<span class="note">${n}</span>`)}</div>`
-        : nothing;
-    }
-    return html`<div class="overlay"><div class="spinner" aria-hidden="true"></div></div>`;
-  }
-
-  private renderToolbar() {
-    const hasAudio = this.media.hasAudio;
-    const hasVideo = this.media.hasVideo;
-    return html`<div part="toolbar" class="toolbar" role="toolbar" aria-label=${messages.toolbar}>
-      <button
-        class="control"
-        aria-pressed=${this.muted ? 'true' : 'false'}
-        aria-label=${this.muted ? messages.unmute : messages.mute}
-        title=${this.muted ? messages.unmute : messages.mute}
-        ?disabled=${!hasAudio}
-        @click=${() => (this.muted = !this.muted)}
-      >
-        ${this.muted || !hasAudio ? micOffIcon : micIcon}
-      </button>
-      <button
-        class="control"
-        aria-pressed=${this.videoPaused ? 'true' : 'false'}
-        aria-label=${this.videoPaused ? messages.resumeVideo : messages.pauseVideo}
-        title=${this.videoPaused ? messages.resumeVideo : messages.pauseVideo}
-        ?disabled=${!hasVideo}
-        @click=${() => (this.videoPaused = !this.videoPaused)}
-      >
-        ${this.videoPaused || !hasVideo ? cameraOffIcon : cameraIcon}
-      </button>
-      <button
-        class="control hang-up"
-        aria-label=${messages.hangUp}
-        title=${messages.hangUp}
-        @click=${() => void this.hangUp()}
-      >
-        ${hangUpIcon}
-      </button>
-    </div>`;
-  }
-
-  private statusText(peerName: string): string {
-    if (this._state === 'waiting') return messages.state.waiting(peerName);
-    if (this._state === 'connected')
-      return `${messages.state.connected} · ${formatDuration(Date.now() - this.connectedAt)}`;
-    return messages.state[this._state];
-  }
-
-  /** The customer rates a call that took place, unless the host said not to. */
-  private ratingOffered(): boolean {
-    return (
-      this._state === 'ended' &&
-      !this.noRating &&
-      this.connectedAt > 0 &&
-      this.sessionId !== '' &&
-      readJoinToken(this.token)?.role === 'customer'
-    );
-  }
-
-  private readonly rate = async (score: number, comment: string): Promise<void> => {
-    await rateSession(serviceBase(this.signallingUrl), this.sessionId, this.token, {
-      score,
-      ...(comment ? { comment } : {}),
-    });
-    this.dispatchEvent(new VsRatedEvent(score, comment || null));
-  };
-
-  /** The role of the other person, read from the token (display only; the service decides). */
-  private expectedPeerRole(): 'agent' | 'customer' {
-    return readJoinToken(this.token)?.role === 'customer' ? 'agent' : 'customer';
+    const out = sends(this.applied, this.myRole);
+    const view: CallView = {
+      t: this.t,
+      state: this._state,
+      role: this.myRole,
+      peerName: this.peerName,
+      mode: this.mode,
+      live: this._state !== 'idle' && this._state !== 'ended' && this._state !== 'failed',
+      timer: formatDuration(Date.now() - this.connectedAt),
+      serviceAway: this._serviceAway,
+      error: this._error,
+      left: this.left,
+      offer: this._offer,
+      awaitingAnswer: this.modes?.awaitingAnswer ?? false,
+      notice: this._notice,
+      remoteStream: this._remoteStream,
+      remote: this._remoteMedia,
+      preview: this.media.preview,
+      sendsAudio: out.audio && this.media.audioTrack !== null,
+      sendsVideo: this.screen.track !== null || (out.video && this.media.videoTrack !== null),
+      sharing: this.screen.track !== null,
+      screenSupported: this.screen.supported,
+      muted: this.muted,
+      videoPaused: this.videoPaused,
+      hasCamera: this.media.hasCamera,
+      sinkId: this.media.choice.audiooutput,
+      rate: this.ratingOffered() ? this.rate : null,
+    };
+    return html`${stage(view, this.actions)}${view.live ? toolbar(view, this.actions) : ''}`;
   }
 }
 
