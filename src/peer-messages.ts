@@ -4,6 +4,7 @@
  * chat, consent...) to `PeerMessageSchema`; every message is parsed and bounded on receipt.
  */
 import * as v from 'valibot';
+import { AnnotateSchema, PointerSchema } from './annotation-ops.js';
 import { parseJsonFrame, type Result } from './parse.js';
 
 /** The largest data-channel text message either side accepts, in bytes. */
@@ -38,6 +39,8 @@ export const PeerMessageSchema = v.variant('type', [
   PongSchema,
   MediaStateSchema,
   ByeSchema,
+  AnnotateSchema,
+  PointerSchema,
 ]);
 export type PeerMessage = v.InferOutput<typeof PeerMessageSchema>;
 

@@ -1,9 +1,12 @@
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { adoptStyles, html, LitElement, nothing, type PropertyValues } from 'lit';
+import type { Author } from '../src/annotation-board.js';
+import type { AnnotateMessage, PointerMessage } from '../src/annotation-ops.js';
 import { errors, type ErrorCode } from '../src/errors.js';
 import type { PeerMessage } from '../src/peer-messages.js';
 import { assertNever } from '../src/parse.js';
-import type { IceServer, Participant, ServerMessage } from '../src/protocol.js';
+import type { IceServer, Participant, Role, ServerMessage } from '../src/protocol.js';
 import { MediaController } from './controllers/media-controller.js';
+import type { AnnotationView, OverlayController } from './controllers/overlay-controller.js';
 import { PeerController } from './controllers/peer-controller.js';
 import {
   SignallingController,
@@ -33,6 +36,9 @@ import { styles } from './video-session.styles.js';
  * @csspart status - the status bar (state, call timer).
  * @csspart toolbar - the call controls.
  * @csspart join-button - the button shown before the call starts.
+ * @csspart annotations - the canvas with the drawings, over the customer's camera picture.
+ * @csspart annotation-tools - the drawing tools (pointer, pen, arrow, circle, rectangle,
+ *   highlighter, text, colour, width, keep-on-object, undo, redo, clear).
  *
  * @cssproperty [--vs-accent=#2563eb] - buttons and focus rings.
  * @cssproperty [--vs-danger=#dc2626] - the end-call button.
@@ -58,6 +64,8 @@ export class VideoSession extends LitElement {
     _remoteMedia: { state: true },
     _error: { state: true },
     _serviceAway: { state: true },
+    _role: { state: true },
+    _ownLarge: { state: true },
   };
 
   /** The service's WebSocket endpoint, e.g. `wss://video.example.com/v1/signal`. */
@@ -77,6 +85,10 @@ export class VideoSession extends LitElement {
   declare private _remoteMedia: { audio: boolean; video: boolean };
   declare private _error: ErrorCode | null;
   declare private _serviceAway: boolean;
+  /** Our role in the session, from the service's welcome. */
+  declare private _role: Role | null;
+  /** The customer shows their own camera large (where the agent draws). */
+  declare private _ownLarge: boolean;
 
   private iceServers: IceServer[] = [];
   private pairing = 0;
@@ -99,6 +111,7 @@ export class VideoSession extends LitElement {
     onSignal: (data) => this.signalling.send({ type: 'signal', pairing: this.pairing, data }),
     onConnect: () => {
       this.sendMediaState();
+      this.overlay?.resync();
       this.setState('connected');
     },
     onRemoteStream: (stream) => (this._remoteStream = stream),
@@ -106,6 +119,13 @@ export class VideoSession extends LitElement {
     onLost: () => this.handlePeerLost(),
     onError: (code, fatal) => this.fail(code, fatal),
   });
+
+  /** The drawing feature: loaded (a separate chunk) when the call starts. */
+  private overlay: OverlayController | null = null;
+  private overlayLoading: Promise<void> | null = null;
+  /** Drawing messages that arrived before the drawing feature was loaded. */
+  private readonly earlyMarks: (AnnotateMessage | PointerMessage)[] = [];
+  private ownLargeShown = false;
 
   constructor() {
     super();
@@ -120,6 +140,11 @@ export class VideoSession extends LitElement {
     this._remoteMedia = { audio: true, video: true };
     this._error = null;
     this._serviceAway = false;
+    this._role = null;
+    this._ownLarge = false;
+    this.addEventListener('keydown', (e) => {
+      if (this.overlay?.handleKeydown(e)) e.preventDefault();
+    });
     this.internals = typeof this.attachInternals === 'function' ? this.attachInternals() : null;
   }
 
@@ -135,6 +160,7 @@ export class VideoSession extends LitElement {
     if (!this.token) return this.fail('ERR_TOKEN_MISSING', true);
     if (!this.signallingUrl) return this.fail('ERR_SIGNALLING_UNREACHABLE', true);
     this.setState('connecting');
+    void this.loadOverlay();
     // Camera first: the other person sees us join once the permission prompt is answered.
     await this.media.start();
     if (this.state !== 'connecting') return; // hung up or failed while the prompt was open
@@ -148,6 +174,26 @@ export class VideoSession extends LitElement {
     this.peer.send({ type: 'bye' });
     this.signalling.send({ type: 'hang-up' });
     this.finish('ended');
+  }
+
+  /** The drawings on the customer's camera picture, both people's, where they are drawn now. */
+  get annotations(): AnnotationView[] {
+    return this.overlay?.annotations() ?? [];
+  }
+
+  /** Undoes your last drawing action (also on the other screen). */
+  undoAnnotation(): void {
+    this.overlay?.undo();
+  }
+
+  /** Redoes the drawing action you last undid. */
+  redoAnnotation(): void {
+    this.overlay?.redo();
+  }
+
+  /** Clears your marks, or (`all`, the agent only) everyone's. */
+  clearAnnotations(scope: 'own' | 'all' = 'own'): void {
+    this.overlay?.clear(scope);
   }
 
   /** Measures the round trip over the data channel to the other widget, in milliseconds. */
@@ -180,11 +226,19 @@ export class VideoSession extends LitElement {
       this.applyMediaState();
       this.sendMediaState();
     }
+    // The drawings go over the customer's camera: the agent's remote video, the customer's own.
+    const surface = this.shadowRoot?.querySelector<HTMLVideoElement>(
+      this._role === 'agent' ? 'video.remote' : 'video.local',
+    );
+    const canvas = this.shadowRoot?.querySelector<HTMLCanvasElement>('canvas.annotations');
+    this.overlay?.attach(surface ?? null, canvas ?? null, this._role === 'customer');
   }
 
   private handleServerMessage(message: Exclude<ServerMessage, { type: 'error' }>): void {
     switch (message.type) {
       case 'welcome':
+        this._role = message.you.role;
+        this.overlay?.begin(message.you.role);
         this.iceServers = message.iceServers;
         this._peer = message.peer;
         if (!message.peer) this.setState('waiting');
@@ -227,6 +281,10 @@ export class VideoSession extends LitElement {
       case 'bye':
         this.finish('ended');
         return;
+      case 'annotate':
+      case 'pointer':
+        this.handleDrawingMessage(message);
+        return;
       default:
         assertNever(message);
     }
@@ -262,8 +320,12 @@ export class VideoSession extends LitElement {
     this.signalling.close();
     this.peer.stop();
     this.media.stop();
+    this.overlay?.end();
+    this.earlyMarks.length = 0;
     this._remoteStream = null;
     this._peer = null;
+    this._ownLarge = false;
+    this.ownLargeShown = false;
     this._serviceAway = false;
     this.setState(state);
   }
@@ -318,30 +380,42 @@ export class VideoSession extends LitElement {
     const live = this._state !== 'idle' && this._state !== 'ended' && this._state !== 'failed';
     const local = this.media.stream;
     const peerName = this._peer?.name ?? messages.theOtherPerson(this.expectedPeerRole());
+    const ownLarge = this._ownLarge && live && !!local && this.media.hasVideo;
+    const drawing =
+      live && this._role !== null && (this._role === 'agent' ? !!this._remoteStream : ownLarge);
     return html`
       <div part="stage" class="stage">
         <video
           part="remote-video"
-          class="remote"
+          class="remote ${ownLarge ? 'pip' : ''}"
           autoplay
           playsinline
           ${srcObject(this._remoteStream)}
           ?hidden=${!this._remoteStream}
+          @click=${() => ownLarge && this.toggleOwnLarge()}
         ></video>
         ${this.renderOverlay(peerName)}
         ${
           local && live
             ? html`<video
                 part="local-video"
-                class="local"
+                class="local ${ownLarge ? 'main' : ''}"
                 autoplay
                 playsinline
                 muted
                 ${srcObject(local)}
                 ?hidden=${!this.media.hasVideo}
+                @click=${() => !ownLarge && this._role === 'customer' && this.toggleOwnLarge()}
               ></video>`
             : nothing
         }
+        <canvas
+          part="annotations"
+          class="annotations ${drawing && this.overlay?.tool ? 'active' : ''}"
+          aria-label=${messages.annotationCanvas}
+          ?hidden=${!drawing}
+        ></canvas>
+        ${drawing ? (this.overlay?.render() ?? nothing) : nothing}
         <div part="status" class="status" role="status" aria-live="polite">
           <span class="dot ${this._state}"></span>${this.statusText(peerName)}
           ${
@@ -422,6 +496,63 @@ export class VideoSession extends LitElement {
     if (this._state === 'connected')
       return `${messages.state.connected} · ${formatDuration(Date.now() - this.connectedAt)}`;
     return messages.state[this._state];
+  }
+
+  /** Loads the drawing feature once; the call works without it if it cannot be loaded. */
+  private loadOverlay(): Promise<void> {
+    this.overlayLoading ??= import('./annotations/drawing.js').then(
+      ({ OverlayController, annotationStyles }) => {
+        if (this.renderRoot instanceof ShadowRoot) {
+          adoptStyles(this.renderRoot, [...VideoSession.elementStyles, annotationStyles]);
+        }
+        this.overlay = new OverlayController(this, {
+          onSend: (message) => this.peer.send(message),
+          onPointer: (message) => this.peer.sendUnreliable(message),
+          frameRef: () => null,
+          onMarksChanged: (marks) => {
+            // The customer sees what the agent draws on their own camera: show it large, once.
+            if (this._role === 'customer' && marks.some((m) => m.author === 'agent')) {
+              this.showOwnLarge();
+            }
+          },
+          onError: (code, fatal) => this.fail(code, fatal),
+        });
+        if (this._role) this.overlay.begin(this._role);
+        for (const message of this.earlyMarks.splice(0)) this.handleDrawingMessage(message);
+        this.requestUpdate();
+      },
+      (err: unknown) => console.warn('[video-session] drawing tools unavailable:', err),
+    );
+    return this.overlayLoading;
+  }
+
+  private handleDrawingMessage(message: AnnotateMessage | PointerMessage): void {
+    const overlay = this.overlay;
+    if (!overlay) {
+      if (this.earlyMarks.length < 1000) this.earlyMarks.push(message);
+      return;
+    }
+    if (message.type === 'annotate') overlay.handleAnnotate(message, this.peerRole());
+    else {
+      overlay.handlePointer(message, this.peerRole());
+      if (this._role === 'customer' && message.at) this.showOwnLarge();
+    }
+  }
+
+  /** Who sent a data-channel message: the other person, whose role the service told us. */
+  private peerRole(): Author {
+    return this._peer?.role ?? (this._role === 'agent' ? 'customer' : 'agent');
+  }
+
+  private showOwnLarge(): void {
+    if (this.ownLargeShown) return;
+    this.ownLargeShown = true;
+    this._ownLarge = true;
+  }
+
+  private toggleOwnLarge(): void {
+    this.ownLargeShown = true;
+    this._ownLarge = !this._ownLarge;
   }
 
   /** The role of the other person, read from the token (display only; the service decides). */

@@ -8,7 +8,8 @@
  */
 import jsfeat, { type PyramidT } from 'jsfeat';
 import { detectCorners } from '../../src/tracking/corners.js';
-import { createRandom, project, ransacHomography } from '../../src/tracking/homography.js';
+import { project } from '../../src/tracking/homography.js';
+import { createRandom, ransacHomography } from '../../src/tracking/ransac.js';
 import type { TrackResult } from '../../src/tracking/index.js';
 
 const LEVELS = 4;

@@ -176,3 +176,31 @@ export function windowStrength(
   const n = (2 * r + 1) * (2 * r + 1);
   return ((a + c) * 0.5 - Math.sqrt((a - c) * (a - c) * 0.25 + b * b)) / n;
 }
+
+/** Reorders `xy` (in place) by the strength of each point's tracking window; returns the strengths. */
+export function byWindowStrength(
+  img: Uint8Array,
+  width: number,
+  xy: Float32Array,
+  halfWindow: number,
+): Float32Array {
+  const n = xy.length / 2;
+  const strength = new Float32Array(n);
+  for (let p = 0; p < n; p++)
+    strength[p] = windowStrength(
+      img,
+      width,
+      Math.round(xy[2 * p]!),
+      Math.round(xy[2 * p + 1]!),
+      halfWindow,
+    );
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => strength[b]! - strength[a]!);
+  const copy = xy.slice();
+  const sorted = new Float32Array(n);
+  order.forEach((from, to) => {
+    xy[2 * to] = copy[2 * from]!;
+    xy[2 * to + 1] = copy[2 * from + 1]!;
+    sorted[to] = strength[from]!;
+  });
+  return sorted;
+}

@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  createRandom,
-  fitDlt,
-  invert,
-  isPlausible,
-  multiply,
-  normalise,
-  project,
-  ransacHomography,
-} from './homography.js';
+import { fitDlt, invert, isPlausible, multiply, normalise, project } from './homography.js';
+import { createRandom, ransacHomography } from './ransac.js';
 
 const H = Float64Array.of(1.08, 0.12, 14, -0.09, 0.95, -7, 2e-4, -1e-4, 1);
 

@@ -9,19 +9,18 @@
  * Input is 8-bit luma, row stride = width. Only the rectangle `region()` of each frame is read,
  * so a caller may copy just that part of the camera frame.
  */
-import { detectCorners, windowStrength } from './corners.js';
+import { byWindowStrength, detectCorners } from './corners.js';
 import { searchTranslation, type Rect } from './global-search.js';
 import {
-  createRandom,
   identity,
   invert,
   isPlausible,
   localDeterminant,
   multiply,
   project,
-  ransacHomography,
   type Mat3,
 } from './homography.js';
+import { createRandom, ransacHomography } from './ransac.js';
 import { KeyframeAligner } from './keyframe-aligner.js';
 import { LkScratch, trackPoints, type LkOptions } from './lucas-kanade.js';
 import { Pyramid } from './pyramid.js';
@@ -184,7 +183,7 @@ class Tracker implements PlanarTracker {
     const n = (this.poolSize = this.kfXY.length / 2);
     // A point's variance scales with 1 / (its window's gradient energy): strongest first, and
     // weighted by it in the least squares.
-    this.weight = byWindowStrength(keyframe, w, this.kfXY);
+    this.weight = byWindowStrength(keyframe, w, this.kfXY, HALF_WINDOW);
     this.cur = new Float32Array(2 * n);
     this.next = new Float32Array(2 * n);
     this.status = new Uint8Array(n);
@@ -486,27 +485,4 @@ class Tracker implements PlanarTracker {
         Math.min(this.h, Math.ceil(by1 + m)),
       ]);
   }
-}
-
-/** Reorders `xy` (in place) by the strength of each point's tracking window; returns the strengths. */
-function byWindowStrength(img: Uint8Array, width: number, xy: Float32Array): Float32Array {
-  const n = xy.length / 2;
-  const strength = new Float32Array(n);
-  for (let p = 0; p < n; p++)
-    strength[p] = windowStrength(
-      img,
-      width,
-      Math.round(xy[2 * p]!),
-      Math.round(xy[2 * p + 1]!),
-      HALF_WINDOW,
-    );
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => strength[b]! - strength[a]!);
-  const copy = xy.slice();
-  const sorted = new Float32Array(n);
-  order.forEach((from, to) => {
-    xy[2 * to] = copy[2 * from]!;
-    xy[2 * to + 1] = copy[2 * from + 1]!;
-    sorted[to] = strength[from]!;
-  });
-  return sorted;
 }

@@ -10,7 +10,8 @@
  * World coordinates are frame-0 pixels, so the ground truth of frame t (keyframe = frame 0) is the
  * camera matrix `truth(t)`.
  */
-import { createRandom, invert, multiply, normalise, project, type Mat3 } from './homography.js';
+import { invert, multiply, normalise, project, type Mat3 } from './homography.js';
+import { createRandom } from './ransac.js';
 
 export interface SceneOptions {
   width: number;

@@ -10,6 +10,13 @@ import { VideoSessionError, type ErrorCode } from '../../src/errors.js';
 import { parsePeerMessage, type PeerMessage } from '../../src/peer-messages.js';
 import type { IceServer, SignalData } from '../../src/protocol.js';
 
+/**
+ * The second data channel: unordered, no retransmissions, for what is stale a frame later (the
+ * pointer, tracking poses). Negotiated out of band (same id on both sides), so adding it needs no
+ * renegotiation; it opens once the connection is up.
+ */
+const UNRELIABLE_CHANNEL = { label: 'vs-unreliable', id: 7 } as const;
+
 export interface PeerOptions {
   onSignal(data: SignalData): void;
   /** The connection and its data channel are up. */
@@ -31,6 +38,7 @@ export interface PeerStart {
 export class PeerController implements ReactiveController {
   private readonly options: PeerOptions;
   private peer: SimplePeer | null = null;
+  private unreliable: RTCDataChannel | null = null;
   private pingId = 0;
   /** Pings in flight: settled with the round trip, or with null when the connection went away. */
   private readonly pending = new Map<number, (rtt: number | null) => void>();
@@ -72,7 +80,11 @@ export class PeerController implements ReactiveController {
     // Every handler checks it still belongs to the current connection: a replaced one is silent.
     const current = () => this.peer === peer;
     peer.on('signal', (data) => current() && this.options.onSignal(data as SignalData));
-    peer.on('connect', () => current() && this.options.onConnect());
+    peer.on('connect', () => {
+      if (!current()) return;
+      this.openUnreliable(peer);
+      this.options.onConnect();
+    });
     peer.on('stream', (remote) => current() && this.options.onRemoteStream(remote));
     peer.on('data', (data) => current() && this.handleData(data));
     peer.on('error', (err) => {
@@ -97,6 +109,16 @@ export class PeerController implements ReactiveController {
   send(message: PeerMessage): boolean {
     if (!this.peer?.connected) return false;
     this.peer.send(JSON.stringify(message));
+    return true;
+  }
+
+  /**
+   * Sends on the unreliable, unordered channel (dropped rather than late); returns false when it
+   * is not open.
+   */
+  sendUnreliable(message: PeerMessage): boolean {
+    if (this.unreliable?.readyState !== 'open') return false;
+    this.unreliable.send(JSON.stringify(message));
     return true;
   }
 
@@ -126,11 +148,30 @@ export class PeerController implements ReactiveController {
     const peer = this.peer;
     this.peer = null;
     this.rejectPings();
+    if (this.unreliable) {
+      this.unreliable.onmessage = null;
+      this.unreliable.close();
+      this.unreliable = null;
+    }
     if (peer) {
       peer.removeAllListeners();
       peer.on('error', () => undefined); // late errors from a closing connection are expected
       peer.destroy();
     }
+  }
+
+  private openUnreliable(peer: SimplePeer): void {
+    const pc = peer._pc;
+    if (!pc) return;
+    const channel = pc.createDataChannel(UNRELIABLE_CHANNEL.label, {
+      negotiated: true,
+      id: UNRELIABLE_CHANNEL.id,
+      ordered: false,
+      maxRetransmits: 0,
+    });
+    channel.onmessage = (e: MessageEvent) =>
+      this.peer === peer && this.handleData(e.data as string);
+    this.unreliable = channel;
   }
 
   private handleData(data: string | Uint8Array): void {
