@@ -14,7 +14,7 @@ export default {
         for (const mod of customElementsManifest.modules) {
           for (const decl of mod.declarations ?? []) {
             if (TAGS[decl.name]) decl.tagName = TAGS[decl.name];
-            decl.events = decl.events?.filter((e) => e.name.startsWith('vs-'));
+            decl.events = decl.events?.filter((e) => e.name?.startsWith('vs-'));
             decl.attributes = decl.attributes?.filter((a) => !a.name.startsWith('_'));
             decl.members = decl.members?.filter(
               (m) => m.privacy !== 'private' && !m.name.startsWith('_'),

@@ -3,7 +3,6 @@
 // 127.0.0.1:0. `npm test` runs this inside a loopback-only network namespace.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
-import { build } from 'esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,44 +15,13 @@ export const CHROMIUM_ARGS = [
   '--disable-background-networking', // closed network: avoid refused-connection storms
   '--disable-component-update',
   '--disable-sync',
-  '--use-fake-device-for-media-stream', // synthetic camera + microphone
+  '--use-fake-device-for-media-stream=device-count=2', // two synthetic cameras (and microphones)
   '--use-fake-ui-for-media-stream', // grant the permission prompt
   '--autoplay-policy=no-user-gesture-required',
   '--allow-loopback-in-peer-connection', // gather 127.0.0.1 ICE candidates (ignored by default)
 ];
 
 const API_KEY = 'wtr-api-key-0123456789';
-
-/**
- * The WTR dev server serves only ES modules; @thaunknown/simple-peer's dependencies are CommonJS.
- * Bundle it once with esbuild and serve it under a virtual path.
- */
-function vendorPlugin(specifiers) {
-  const files = new Map();
-  const path = (spec) => `/__vendor/${spec.replace(/[@/]/g, '_')}.js`;
-  return {
-    name: 'vendor',
-    async serverStart() {
-      for (const spec of specifiers) {
-        const result = await build({
-          stdin: { contents: `export { default } from '${spec}';`, resolveDir: process.cwd() },
-          bundle: true,
-          format: 'esm',
-          platform: 'browser',
-          write: false,
-          define: { global: 'globalThis', 'process.env.NODE_ENV': '"development"' },
-        });
-        files.set(path(spec), result.outputFiles[0].text);
-      }
-    },
-    resolveImport({ source }) {
-      if (specifiers.includes(source)) return path(source);
-    },
-    serve(context) {
-      if (files.has(context.path)) return { body: files.get(context.path), type: 'js' };
-    },
-  };
-}
 
 /** Starts the real service for the run; tests reach it through `executeServerCommand`. */
 function servicePlugin() {
@@ -112,7 +80,6 @@ export default {
   port: 8000,
   nodeResolve: { browser: true, exportConditions: ['browser', 'production'] },
   plugins: [
-    vendorPlugin(['@thaunknown/simple-peer']),
     esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'es2022' }),
     servicePlugin(),
   ],

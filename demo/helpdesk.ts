@@ -3,7 +3,7 @@
  * its API key over HTTP. Start a video session from a ticket, get the agent console and the invite.
  */
 import { Hono } from 'hono';
-import type { CreatedSession } from '../src/protocol.js';
+import type { CreatedSession } from '../src/rest.js';
 import { agentConsolePage, errorPage, ticketListPage, ticketPage } from './pages.js';
 import type { TicketStore } from './ticket-store.js';
 

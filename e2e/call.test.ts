@@ -83,8 +83,9 @@ describe('a support call between two browsers, through the real service', () => 
       .toContain('Someone else is already in this session');
     expect((await remoteFrames(customer, 500)).frames).toBeGreaterThan(2);
 
-    // Ending on one side ends it on the other.
+    // The agent ends the call (chat goes on), then the session, for both.
     await agent.locator('video-session').getByRole('button', { name: 'End call' }).click();
+    await agent.locator('video-session').getByRole('button', { name: 'End session' }).click();
     await waitForState(customer, 'ended');
     await waitForState(agent, 'ended');
     const status = await fetch(`${service.url}/v1/sessions/${session.id}`, {

@@ -42,9 +42,10 @@ describe('the demo helpdesk, driven in a browser', () => {
     expect((await remoteFrames(agent)).width).toBeGreaterThan(0);
     expect((await remoteFrames(customer)).width).toBeGreaterThan(0);
 
-    // The customer's status names the agent the helpdesk created the session for.
+    // The customer ends the call: the session stays open as chat; the agent ends the session.
     await customer.locator('video-session').getByRole('button', { name: 'End call' }).click();
-    await waitForState(agent, 'ended');
+    await agent.locator('video-session').getByRole('button', { name: 'End session' }).click();
+    await Promise.all([waitForState(agent, 'ended'), waitForState(customer, 'ended')]);
 
     // The ticket lists its session.
     await agent.goto(`${demo.helpdeskUrl}/tickets/T-1002`);

@@ -1,43 +1,10 @@
-import { pino } from 'pino';
-import { beforeEach, describe, expect, it } from 'vitest';
-import type { CreatedSession, SessionView } from '../src/protocol.js';
-import { createApp } from './app.js';
+import { describe, beforeEach, expect, it } from 'vitest';
+import type { CreatedSession, SessionView } from '../src/rest.js';
 import { createTokenService } from './auth.js';
-import { resolveConfig } from './config.js';
-import { Rooms } from './rooms.js';
-import { openSqliteStore } from './sqlite-store.js';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createTestApp, TEST_API_KEY } from './testing.js';
 
-const KEY = 'rest-test-api-key-0123';
-const secret = new TextEncoder().encode('x'.repeat(40));
-
-function setup(overrides: { inviteUrlTemplate?: string } = {}) {
-  const config = resolveConfig({
-    apiKey: KEY,
-    dataDir: mkdtempSync(join(tmpdir(), 'vs-app-')),
-    publicUrl: 'https://video.example.com',
-    tokenSecret: 'x'.repeat(40),
-    ...overrides,
-  });
-  const store = openSqliteStore(':memory:');
-  const logger = pino({ level: 'silent' });
-  const tokens = createTokenService(secret);
-  const rooms = new Rooms({ store, logger, heartbeatMs: 15000, iceServers: () => [] });
-  const app = createApp({
-    config,
-    store,
-    tokens,
-    rooms,
-    logger,
-    sdkScript: async (name: string) =>
-      name === 'video-session.js' || name === 'video-session-chunk-abc123.js'
-        ? 'customElements.define("video-session", class extends HTMLElement {})'
-        : null,
-  });
-  return { app, tokens, store };
-}
+const KEY = TEST_API_KEY;
+const setup = (overrides: { inviteUrlTemplate?: string } = {}) => createTestApp(overrides);
 
 const json = (body: unknown, key: string | null = KEY) => ({
   method: 'POST',
@@ -215,7 +182,11 @@ describe('join page and widget script', () => {
     const { app } = setup();
     expect((await app.request('/sdk/video-session-chunk-abc123.js')).status).toBe(200);
     expect((await app.request('/sdk/video-session-missing.js')).status).toBe(404);
-    for (const path of ['/sdk/server.js', '/sdk/..%2Fpackage.json', '/sdk/video-session-..%2Fbin.js']) {
+    for (const path of [
+      '/sdk/server.js',
+      '/sdk/..%2Fpackage.json',
+      '/sdk/video-session-..%2Fbin.js',
+    ]) {
       const res = await app.request(path);
       expect(res.status, path).toBe(404);
       expect(await res.json()).toMatchObject({ code: 'ERR_NOT_FOUND' });

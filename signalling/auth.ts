@@ -1,15 +1,19 @@
 /**
  * Join tokens: HS256 JWTs (jose) bound to one session and one role, with `exp` always set and
  * checked. The algorithm, issuer and audience are pinned, so a token minted for anything else is
- * refused.
+ * refused. Request tokens (what a host page gives its help button) are the same kind of JWT for
+ * another audience, bound to one ticket.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
 import type { ErrorCode } from '../src/errors.js';
+import { MetadataSchema, type Metadata } from '../src/events.js';
+import { parseWith } from '../src/parse.js';
 import type { Role } from '../src/protocol.js';
 
 const ISSUER = 'video-session';
 const AUDIENCE = 'video-session:join';
+const REQUEST_AUDIENCE = 'video-session:request';
 /** Clock skew allowed between the service and the clock that minted the token, in seconds. */
 const CLOCK_TOLERANCE = 30;
 
@@ -34,6 +38,23 @@ export interface TokenService {
     expiresAtMs: number,
   ): Promise<{ token: string; expiresAt: Date }>;
   verify(token: string): Promise<VerifiedToken>;
+  /** A token that lets a help button request a session for one ticket. */
+  mintRequest(
+    claims: Omit<RequestClaims, 'tokenId' | 'expiresAt'>,
+    expiresAtMs: number,
+  ): Promise<{ token: string; expiresAt: Date }>;
+  verifyRequest(
+    token: string,
+  ): Promise<{ ok: true; claims: RequestClaims } | { ok: false; code: ErrorCode }>;
+}
+
+/** What a request token says. */
+export interface RequestClaims {
+  ticketId: string;
+  customerName: string | null;
+  metadata: Metadata | null;
+  tokenId: string;
+  expiresAt: number;
 }
 
 export function createTokenService(secret: Uint8Array): TokenService {
@@ -76,6 +97,61 @@ export function createTokenService(secret: Uint8Array): TokenService {
           if (claims) return { ok: true, claims, expired: true };
         }
         return { ok: false, code: 'ERR_TOKEN_INVALID' };
+      }
+    },
+
+    async mintRequest({ ticketId, customerName, metadata }, expiresAtMs) {
+      const now = Math.floor(Date.now() / 1000);
+      const exp = Math.floor(expiresAtMs / 1000);
+      const token = await new SignJWT({
+        tid: ticketId,
+        ...(customerName ? { cname: customerName } : {}),
+        ...(metadata ? { md: metadata } : {}),
+      })
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setIssuer(ISSUER)
+        .setAudience(REQUEST_AUDIENCE)
+        .setJti(randomBytes(12).toString('base64url'))
+        .setIssuedAt(now)
+        .setNotBefore(now - 1)
+        .setExpirationTime(exp)
+        .sign(secret);
+      return { token, expiresAt: new Date(exp * 1000) };
+    },
+
+    async verifyRequest(token) {
+      if (!token || token.length > 8192) return { ok: false, code: 'ERR_REQUEST_KEY_INVALID' };
+      try {
+        const { payload } = await jwtVerify(token, secret, {
+          algorithms: ['HS256'],
+          issuer: ISSUER,
+          audience: REQUEST_AUDIENCE,
+          requiredClaims: ['exp', 'iat', 'jti', 'tid'],
+          clockTolerance: CLOCK_TOLERANCE,
+        });
+        const { tid, cname, md, jti, exp } = payload;
+        const metadata =
+          md === undefined ? null : parseWith(MetadataSchema, md, 'ERR_REQUEST_KEY_INVALID');
+        if (typeof tid !== 'string' || typeof jti !== 'string' || typeof exp !== 'number') {
+          return { ok: false, code: 'ERR_REQUEST_KEY_INVALID' };
+        }
+        if ((cname !== undefined && typeof cname !== 'string') || (metadata && !metadata.ok)) {
+          return { ok: false, code: 'ERR_REQUEST_KEY_INVALID' };
+        }
+        return {
+          ok: true,
+          claims: {
+            ticketId: tid,
+            customerName: cname ?? null,
+            metadata: metadata?.ok ? metadata.value : null,
+            tokenId: jti,
+            expiresAt: exp * 1000,
+          },
+        };
+      } catch (err) {
+        if (err instanceof joseErrors.JWTExpired)
+          return { ok: false, code: 'ERR_REQUEST_TOKEN_EXPIRED' };
+        return { ok: false, code: 'ERR_REQUEST_KEY_INVALID' };
       }
     },
   };

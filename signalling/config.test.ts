@@ -7,6 +7,7 @@ import { ConfigError, optionsFromEnv, resolveConfig } from './config.js';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'vs-config-'));
 const base = { apiKey: 'a-long-enough-api-key' };
+const secret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
 
 describe('configuration', () => {
   it('fills defaults and generates a token secret that survives restarts', () => {
@@ -40,6 +41,33 @@ describe('configuration', () => {
     expect(config.turn).toEqual({ urls: ['turn:127.0.0.1:3478'], secret: 's3cret' });
   });
 
+  it('reads the webhook, request and direct-call settings from the environment', () => {
+    const other = `whsec_${Buffer.alloc(24, 1).toString('base64')}`;
+    const options = optionsFromEnv({
+      VS_API_KEY: 'k'.repeat(20),
+      VS_WEBHOOK_URL: 'https://helpdesk.example/hooks',
+      VS_WEBHOOK_SECRET: `${secret} ${other}`,
+      VS_PUBLIC_KEY: 'pk_live_0123456789abcdef',
+      VS_DIRECT_CALLS: 'on',
+      VS_REQUEST_TTL: '120',
+    });
+    const config = resolveConfig({ ...options, dataDir: dir() });
+    expect(config.webhook).toMatchObject({ url: 'https://helpdesk.example/hooks', retryHours: 72 });
+    expect(config.webhook!.secrets.map((k) => k.length)).toEqual([32, 24]);
+    expect(config).toMatchObject({
+      publicKeys: ['pk_live_0123456789abcdef'],
+      directCalls: true,
+      requestTtl: 120,
+    });
+    const plain = resolveConfig({ ...base, dataDir: dir() });
+    expect(plain).toMatchObject({
+      webhook: null,
+      publicKeys: [],
+      directCalls: false,
+      requestTtl: 900,
+    });
+  });
+
   it.each([
     [{}, /VS_API_KEY .* is required/],
     [{ ...base, apiKey: 'short' }, /VS_API_KEY .* at least 16/],
@@ -53,7 +81,29 @@ describe('configuration', () => {
     ],
     [{ ...base, turnUrls: ['turn:x'] }, /VS_TURN_SECRET .* required/],
     [{ ...base, stunUrls: ['http://x'] }, /VS_STUN_URLS/],
+    [{ ...base, iceTransportPolicy: 'turn' as never }, /VS_ICE_TRANSPORT_POLICY .* `relay`/],
+    [{ ...base, iceTransportPolicy: 'relay' as const }, /VS_ICE_TRANSPORT_POLICY .* VS_TURN_URLS/],
     [{ ...base, logLevel: 'loud' as never }, /VS_LOG_LEVEL/],
+    [
+      { ...base, webhookUrl: 'https://h.example/hooks' },
+      /VS_WEBHOOK_SECRET .* is required when VS_WEBHOOK_URL/,
+    ],
+    [{ ...base, webhookSecrets: [secret] }, /VS_WEBHOOK_URL .* is required when VS_WEBHOOK_SECRET/],
+    [
+      { ...base, webhookUrl: 'ftp://h.example', webhookSecrets: [secret] },
+      /VS_WEBHOOK_URL .* https/,
+    ],
+    [
+      { ...base, webhookUrl: 'https://h.example', webhookSecrets: ['s3cret'] },
+      /VS_WEBHOOK_SECRET .* whsec_/,
+    ],
+    [
+      { ...base, webhookUrl: 'https://h.example', webhookSecrets: [secret], webhookRetryHours: 12 },
+      /VS_WEBHOOK_RETRY_HOURS .* from 24 to 720/,
+    ],
+    [{ ...base, publicKeys: ['short'] }, /VS_PUBLIC_KEY .* 16 to 200/],
+    [{ ...base, directCalls: 'sometimes' as never }, /VS_DIRECT_CALLS .* on or off/],
+    [{ ...base, requestTtl: 5 }, /VS_REQUEST_TTL .* from 30/],
   ])('names the variable to fix: %o', (options, message) => {
     expect(() => resolveConfig({ dataDir: dir(), ...options })).toThrow(ConfigError);
     expect(() => resolveConfig({ dataDir: dir(), ...options })).toThrow(message);

@@ -5,6 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { IceTransportPolicy } from '../src/protocol.js';
+import { parseWebhookSecret } from './webhook.js';
 
 /** Options for `startServer`; each has the environment variable that sets it. */
 export interface ServerOptions {
@@ -36,8 +38,22 @@ export interface ServerOptions {
   turnUrls?: string[];
   /** `VS_TURN_SECRET`: coturn `static-auth-secret` for ephemeral TURN credentials. */
   turnSecret?: string;
+  /** `VS_ICE_TRANSPORT_POLICY`: `all` (default) or `relay` (TURN only: hides IP addresses; needs `VS_TURN_URLS`). */
+  iceTransportPolicy?: IceTransportPolicy;
   /** `VS_LOG_LEVEL`: `fatal`, `error`, `warn`, `info`, `debug`, `silent`. Default `info`. */
   logLevel?: LogLevel;
+  /** `VS_WEBHOOK_URL`: where session events are posted (Standard Webhooks). Default: none, no events. */
+  webhookUrl?: string;
+  /** `VS_WEBHOOK_SECRET`: `whsec_...` signing secrets, space- or comma-separated (several while rotating). */
+  webhookSecrets?: string[];
+  /** `VS_WEBHOOK_RETRY_HOURS`: how long a failing event is retried before it is dead-lettered. Default 72. */
+  webhookRetryHours?: number;
+  /** `VS_PUBLIC_KEY`: comma-separated keys a page's help button may request sessions with. Default: none. */
+  publicKeys?: string[];
+  /** `VS_DIRECT_CALLS`: `on` lets the help button ring straight into a session. Default `off`. */
+  directCalls?: boolean;
+  /** `VS_REQUEST_TTL`: seconds a request (or direct call) waits for an agent. Default 900. */
+  requestTtl?: number;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -60,7 +76,12 @@ export interface ServerConfig {
   heartbeatMs: number;
   stunUrls: string[];
   turn: { urls: string[]; secret: string } | null;
+  iceTransportPolicy: IceTransportPolicy;
   logLevel: LogLevel;
+  webhook: { url: string; secrets: Uint8Array[]; retryHours: number } | null;
+  publicKeys: string[];
+  directCalls: boolean;
+  requestTtl: number;
 }
 
 /** A configuration mistake, with the message that says what to set. */
@@ -84,7 +105,14 @@ const ENV: Record<keyof ServerOptions, string> = {
   stunUrls: 'VS_STUN_URLS',
   turnUrls: 'VS_TURN_URLS',
   turnSecret: 'VS_TURN_SECRET',
+  iceTransportPolicy: 'VS_ICE_TRANSPORT_POLICY',
   logLevel: 'VS_LOG_LEVEL',
+  webhookUrl: 'VS_WEBHOOK_URL',
+  webhookSecrets: 'VS_WEBHOOK_SECRET',
+  webhookRetryHours: 'VS_WEBHOOK_RETRY_HOURS',
+  publicKeys: 'VS_PUBLIC_KEY',
+  directCalls: 'VS_DIRECT_CALLS',
+  requestTtl: 'VS_REQUEST_TTL',
 };
 
 const LOG_LEVELS: readonly LogLevel[] = [
@@ -108,10 +136,28 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
   for (const [key, name] of Object.entries(ENV)) {
     const raw = env[name];
     if (raw === undefined || raw === '') continue;
-    if (['port', 'agentTokenTtl', 'inviteTtl', 'heartbeatMs'].includes(key)) {
+    if (
+      [
+        'port',
+        'agentTokenTtl',
+        'inviteTtl',
+        'heartbeatMs',
+        'webhookRetryHours',
+        'requestTtl',
+      ].includes(key)
+    ) {
       options[key] = /^\d+$/.test(raw.trim()) ? Number(raw) : raw;
-    } else if (['allowedOrigins', 'stunUrls', 'turnUrls'].includes(key)) {
+    } else if (['allowedOrigins', 'stunUrls', 'turnUrls', 'publicKeys'].includes(key)) {
       options[key] = list(raw);
+    } else if (key === 'webhookSecrets') {
+      options[key] = raw.split(/[\s,]+/).filter(Boolean);
+    } else if (key === 'directCalls') {
+      const v = raw.trim().toLowerCase();
+      options[key] = ['on', 'true', '1', 'yes'].includes(v)
+        ? true
+        : ['off', 'false', '0', 'no'].includes(v)
+          ? false
+          : raw;
     } else options[key] = raw;
   }
   return options as ServerOptions;
@@ -223,8 +269,32 @@ export function resolveConfig(options: ServerOptions): ServerConfig {
     }
   }
 
+  const iceTransportPolicy = options.iceTransportPolicy ?? 'all';
+  if (iceTransportPolicy !== 'all' && iceTransportPolicy !== 'relay') {
+    fail(
+      'iceTransportPolicy',
+      `must be \`all\` or \`relay\`, got ${JSON.stringify(iceTransportPolicy)}.`,
+    );
+  }
+  if (iceTransportPolicy === 'relay' && turnUrls.length === 0) {
+    fail(
+      'iceTransportPolicy',
+      'is `relay`, which needs TURN servers: set VS_TURN_URLS and VS_TURN_SECRET.',
+    );
+  }
+
   const logLevel = options.logLevel ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) fail('logLevel', `must be one of ${LOG_LEVELS.join(', ')}.`);
+
+  const publicKeys = options.publicKeys ?? [];
+  for (const key of publicKeys) {
+    if (!/^[\w.-]{16,200}$/.test(key)) {
+      fail('publicKeys', 'must list keys of 16 to 200 characters (letters, digits, _ . -).');
+    }
+  }
+  if (options.directCalls !== undefined && typeof options.directCalls !== 'boolean') {
+    fail('directCalls', `must be on or off, got ${JSON.stringify(options.directCalls)}.`);
+  }
 
   return {
     port,
@@ -241,7 +311,53 @@ export function resolveConfig(options: ServerOptions): ServerConfig {
     heartbeatMs: integer('heartbeatMs', options.heartbeatMs, 15_000, 1000, 120_000),
     stunUrls: options.stunUrls ?? [],
     turn: turnUrls.length > 0 ? { urls: turnUrls, secret: options.turnSecret! } : null,
+    iceTransportPolicy,
     logLevel,
+    webhook: webhookConfig(options),
+    publicKeys,
+    directCalls: options.directCalls ?? false,
+    requestTtl: integer('requestTtl', options.requestTtl, 900, 30, 86_400),
+  };
+}
+
+function webhookConfig(options: ServerOptions): ServerConfig['webhook'] {
+  const secrets = options.webhookSecrets ?? [];
+  if (!options.webhookUrl) {
+    if (secrets.length > 0) fail('webhookUrl', 'is required when VS_WEBHOOK_SECRET is set.');
+    return null;
+  }
+  let url: URL;
+  try {
+    url = new URL(options.webhookUrl);
+  } catch {
+    fail(
+      'webhookUrl',
+      `must be a URL like https://helpdesk.example.com/hooks/video, got ${JSON.stringify(options.webhookUrl)}.`,
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    fail('webhookUrl', 'must start with https:// (or http://).');
+  }
+  if (secrets.length === 0) {
+    fail(
+      'webhookSecrets',
+      'is required when VS_WEBHOOK_URL is set: whsec_ followed by the base64 of 24 to 64 random bytes (e.g. `echo whsec_$(openssl rand -base64 32)`).',
+    );
+  }
+  const keys = secrets.map((s) => {
+    const key = parseWebhookSecret(s);
+    if (!key) {
+      fail(
+        'webhookSecrets',
+        'must hold secrets of the form whsec_<base64 of 24 to 64 random bytes>.',
+      );
+    }
+    return key;
+  });
+  return {
+    url: url.href,
+    secrets: keys,
+    retryHours: integer('webhookRetryHours', options.webhookRetryHours, 72, 24, 720),
   };
 }
 

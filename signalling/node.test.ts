@@ -57,18 +57,63 @@ describe('WebSocket /v1/signal', () => {
       data: candidate,
     });
 
-    const status = await fetch(`${svc.url}/v1/sessions/${s.id}`, {
-      headers: { authorization: `Bearer ${s.agentToken}` },
+    // Both are in, but the call is not up until a widget says its peer connection is.
+    const read = async () =>
+      (await (
+        await fetch(`${svc.url}/v1/sessions/${s.id}`, {
+          headers: { authorization: `Bearer ${s.agentToken}` },
+        })
+      ).json()) as { status: string };
+    expect(await read()).toMatchObject({ status: 'waiting' });
+    customer.send({ type: 'call-connected', pairing });
+    expect(await agent.next('session-status')).toEqual({
+      type: 'session-status',
+      status: 'connected',
     });
-    expect(await status.json()).toMatchObject({ status: 'connected' });
+    expect(await read()).toMatchObject({ status: 'connected' });
 
-    // Hanging up on one side ends the session on both.
+    // The customer hanging up only leaves: the agent is told, the session stays open, and the
+    // same invite brings the customer back.
     customer.send({ type: 'hang-up' });
-    expect(await agent.next('session-ended')).toMatchObject({ by: 'customer', reason: 'hang-up' });
-    expect((await agent.closed).code).toBe(1000);
+    expect(await agent.next('peer-left')).toEqual({
+      type: 'peer-left',
+      role: 'customer',
+      reason: 'hang-up',
+    });
     expect((await customer.closed).code).toBe(1000);
+    const back = await join(svc.signallingUrl, s.customerToken);
+    expect((await back.next('peer-joined')).pairing).toBe(2);
+
+    // The agent hanging up ends the session on both.
+    agent.send({ type: 'hang-up' });
+    expect(await back.next('session-ended')).toMatchObject({ by: 'agent', reason: 'hang-up' });
+    expect((await agent.closed).code).toBe(1000);
+    expect((await back.closed).code).toBe(1000);
     const ended = await join(svc.signallingUrl, s.agentToken).catch((e: Error) => e);
     expect(ended).toBeInstanceOf(Error);
+  });
+
+  it('rebuilds the peer connection once when both sides ask for the same broken pairing', async () => {
+    const s = await svc.createSession();
+    const agent = await join(svc.signallingUrl, s.agentToken);
+    const customer = await join(svc.signallingUrl, s.customerToken);
+    expect((await agent.next('peer-joined')).pairing).toBe(1);
+    agent.send({ type: 'repair', pairing: 1 });
+    customer.send({ type: 'repair', pairing: 1 });
+    customer.send({ type: 'repair', pairing: 7 }); // not a pairing that exists
+    await new Promise((r) => setTimeout(r, 100));
+    for (const c of [agent, customer]) {
+      expect(
+        c.received
+          .filter((m) => m.type === 'peer-joined')
+          .map((m) => m.type === 'peer-joined' && [m.pairing, m.initiator]),
+      ).toEqual([
+        [1, c === agent],
+        [2, c === agent],
+      ]);
+    }
+    agent.close();
+    customer.close();
   });
 
   it('refuses a third connection to a one-on-one session with ERR_SESSION_FULL', async () => {

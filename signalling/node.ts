@@ -16,10 +16,18 @@ import { MAX_FRAME_BYTES, SUBPROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../src/prot
 import { createApp } from './app.js';
 import { createTokenService, type VerifiedToken } from './auth.js';
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config.js';
+import { Outbox } from './outbox.js';
 import { Rooms } from './rooms.js';
+import { Sessions } from './sessions.js';
 import { acceptSignalConnection } from './signal-connection.js';
 import { openSqliteStore } from './sqlite-store.js';
 import { iceServersFor } from './turn.js';
+import { createWebhookSender } from './webhook.js';
+
+/** How often overdue requests and sessions are expired. */
+const EXPIRY_SWEEP_MS = 5_000;
+/** Delivered events are kept this long (for `GET /v1/webhook/events` and replays), then pruned. */
+const DELIVERED_RETENTION_MS = 7 * 24 * 3600_000;
 
 /** A running service. */
 export interface RunningServer {
@@ -48,19 +56,50 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const logger = options.logger ?? pino({ level: config.logLevel, base: { svc: 'video-session' } });
   const store = openSqliteStore(config.dataDir);
   const tokens = createTokenService(config.tokenSecret);
+  const sessions = new Sessions({
+    store,
+    logger,
+    inviteTtl: config.inviteTtl,
+    requestTtl: config.requestTtl,
+    recordEvents: config.webhook !== null,
+  });
+  const outbox = config.webhook
+    ? new Outbox({
+        store: store.outbox,
+        logger,
+        sender: createWebhookSender({
+          url: config.webhook.url,
+          secrets: config.webhook.secrets,
+          timeoutMs: 10_000,
+          maxSockets: 16,
+        }),
+        concurrency: 16,
+        retry: { giveUpAfterMs: config.webhook.retryHours * 3600_000 },
+      })
+    : null;
+  if (outbox) {
+    sessions.subscribe(({ after, events }) => {
+      if (events.length > 0) outbox.wake(after.id);
+    });
+    await outbox.start();
+  }
   const rooms = new Rooms({
     store,
+    sessions,
     logger,
     heartbeatMs: config.heartbeatMs,
     iceServers: (sessionId, role) =>
       iceServersFor(config.stunUrls, config.turn, `${sessionId}:${role}`),
+    iceTransportPolicy: config.iceTransportPolicy,
   });
   const assets = findAssetsDir();
   const app = createApp({
     config,
     store,
+    sessions,
     tokens,
     rooms,
+    outbox,
     logger,
     sdkScript: (name) =>
       assets ? readFile(new URL(name, assets), 'utf8').catch(() => null) : Promise.resolve(null),
@@ -131,6 +170,18 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     }
   }, config.heartbeatMs);
 
+  let lastPrune = 0;
+  const housekeeping = setInterval(() => {
+    void sessions.expireDue().catch((err: unknown) => logger.error({ err }, 'expiry sweep failed'));
+    if (Date.now() - lastPrune > 3600_000) {
+      lastPrune = Date.now();
+      void store.outbox
+        .pruneDelivered(Date.now() - DELIVERED_RETENTION_MS)
+        .catch((err: unknown) => logger.error({ err }, 'pruning delivered events failed'));
+    }
+  }, EXPIRY_SWEEP_MS);
+  void sessions.expireDue();
+
   await listen(server, config.port, config.host);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -153,10 +204,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     close() {
       closing ??= (async () => {
         clearInterval(heartbeat);
+        clearInterval(housekeeping);
         for (const ws of wss.clients) ws.close(1001, 'service stopping');
         wss.close();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
+        await outbox?.close();
         await store.close();
       })();
       return closing;

@@ -4,14 +4,28 @@
  * free, or by the holder of the slot's resume key (the same person reconnecting, which replaces
  * their old connection). Anyone else is refused with `ERR_SESSION_FULL`.
  *
+ * Presence changes go to the session lifecycle (`sessions.ts`); every status change it stores
+ * comes back here and is pushed to the people in the room (`session-status`, and `session-ended`
+ * with the sockets closed once the session is final), whoever caused it (a hang-up, the host's
+ * REST call, expiry).
+ *
  * Transport-agnostic: a connection is anything with `send` and `refuse`.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ErrorCode } from '../src/errors.js';
-import type { IceServer, Participant, Role, ServerMessage, SignalData } from '../src/protocol.js';
+import type {
+  IceServer,
+  IceTransportPolicy,
+  Participant,
+  Role,
+  ServerMessage,
+  SignalData,
+} from '../src/protocol.js';
 import { PROTOCOL_VERSION } from '../src/protocol.js';
+import { isFinal, type SessionStatus } from '../src/session-state.js';
 import { safeEqual, type VerifiedToken } from './auth.js';
+import type { SessionChange, Sessions } from './sessions.js';
 import type { SessionRecord, SessionStore } from './store.js';
 
 /** One WebSocket (or any other transport) as the rooms see it. */
@@ -20,8 +34,8 @@ export interface Connection {
   send(message: ServerMessage): void;
   /** Sends `{type: 'error', code}` and, when the code is fatal for the connection, closes it. */
   refuse(code: ErrorCode): void;
-  /** Closes normally (the session ended). */
-  end(): void;
+  /** Closes normally (the session ended, or this participant left it). */
+  end(reason?: string): void;
 }
 
 /** An admitted connection. */
@@ -30,13 +44,19 @@ export interface Member {
   readonly sessionId: string;
   readonly role: Role;
   readonly name: string;
+  /** The session status this connection was last told. */
+  told: SessionStatus;
 }
 
 export interface RoomsOptions {
+  /** For resume keys; status changes go through `sessions`. */
   store: SessionStore;
+  sessions: Sessions;
   logger: Logger;
   heartbeatMs: number;
   iceServers(sessionId: string, role: Role): IceServer[];
+  /** Handed to both browsers in `welcome`; `relay` keeps their IP addresses from each other. */
+  iceTransportPolicy?: IceTransportPolicy;
   now?: () => number;
 }
 
@@ -64,6 +84,11 @@ export class Rooms {
   constructor(opts: RoomsOptions) {
     this.opts = opts;
     this.now = opts.now ?? Date.now;
+    opts.sessions.subscribe((change) => {
+      if (change.before?.status === change.after.status) return;
+      // After any admission in progress, so whoever it admits hears of the change too.
+      void this.serial(change.after.id, async () => this.tell(change));
+    });
   }
 
   /** How many connections are admitted right now (for health and tests). */
@@ -99,11 +124,13 @@ export class Rooms {
       return null;
     };
 
-    const session = await this.opts.store.getSession(sessionId);
+    const { sessions } = this.opts;
+    const session = await sessions.get(sessionId);
     if (!session) return refuse('ERR_SESSION_NOT_FOUND', 'unknown session');
-    if (session.status === 'ended') return refuse('ERR_SESSION_ENDED', 'session ended');
+    if (isFinal(session.status)) return refuse('ERR_SESSION_ENDED', `session ${session.status}`);
+    if (session.status === 'requested') return refuse('ERR_SESSION_NOT_ACCEPTED', 'not accepted');
     if (session.expiresAt <= this.now()) {
-      await this.endNow(sessionId, null, 'expired');
+      void sessions.expireDue();
       return refuse('ERR_SESSION_ENDED', 'session expired');
     }
 
@@ -115,53 +142,91 @@ export class Rooms {
     const room = this.rooms.get(sessionId) ?? { slots: {}, pairing: 0 };
     const { slots } = room;
     const current = slots[role];
+    if (current && !resuming) return refuse('ERR_SESSION_FULL', `${role} slot taken`);
+
+    const key = resuming ? resumeKey : randomBytes(24).toString('base64url');
+    if (!resuming) await this.opts.store.setResumeKeyHash(sessionId, role, hashKey(key));
+
+    const name = nameOf(session, role);
+    let status: SessionStatus = session.status;
+    // A replacement (the same person in another tab) is not a new arrival.
+    if (!current) {
+      const bothPresent = slots[other(role)] !== undefined;
+      const joined = await sessions.joined(sessionId, role, name, {
+        resumed: resuming,
+        bothPresent,
+      });
+      if (!joined.ok) return refuse(joined.code, joined.reason);
+      status = joined.value.status;
+    }
     if (current) {
-      if (!resuming) return refuse('ERR_SESSION_FULL', `${role} slot taken`);
       // The same person again (another tab, a reload, a network change): the new connection wins.
       delete slots[role];
       current.conn.refuse('ERR_CONNECTION_REPLACED');
       this.opts.logger.info({ sessionId, role, conn: current.conn.id }, 'connection replaced');
     }
 
-    const key = resuming ? resumeKey : randomBytes(24).toString('base64url');
-    if (!resuming) await this.opts.store.setResumeKeyHash(sessionId, role, hashKey(key));
-
-    const member: Member = { conn, sessionId, role, name: nameOf(session, role) };
+    const member: Member = { conn, sessionId, role, name, told: status };
     slots[role] = member;
     this.rooms.set(sessionId, room);
     const peer = slots[other(role)];
-    await this.opts.store.setStatus(sessionId, peer ? 'connected' : 'waiting');
 
     conn.send({
       type: 'welcome',
       protocol: PROTOCOL_VERSION,
       sessionId,
       ticketId: session.ticketId,
+      status,
       you: participant(member),
       peer: peer ? participant(peer) : null,
       resumeKey: key,
       iceServers: this.opts.iceServers(sessionId, role),
+      ...(this.opts.iceTransportPolicy === 'relay' ? { iceTransportPolicy: 'relay' as const } : {}),
       heartbeatMs: this.opts.heartbeatMs,
     });
-    // Both are here: each builds a fresh peer connection and the agent makes the offer. Not when
-    // the same person only lost the signalling socket while their call kept running.
-    if (peer && !(resuming && peerConnected)) {
-      const pairing = ++room.pairing;
-      member.conn.send({
-        type: 'peer-joined',
-        peer: participant(peer),
-        initiator: role === 'agent',
-        pairing,
-      });
-      peer.conn.send({
-        type: 'peer-joined',
-        peer: participant(member),
-        initiator: role !== 'agent',
-        pairing,
-      });
+    if (peer && resuming && peerConnected) {
+      // Only the signalling socket dropped while the call kept running: it is still up.
+      if (status === 'reconnecting') void sessions.callConnected(sessionId);
+    } else if (peer) {
+      // Both are here: each builds a fresh peer connection and the agent makes the offer.
+      this.pair(room, member, peer);
     }
     this.opts.logger.info({ sessionId, role, conn: conn.id, resumed: resuming }, 'joined');
     return member;
+  }
+
+  /** Tells both to build a fresh peer connection, numbered by a new pairing. */
+  private pair(room: Room, a: Member, b: Member): void {
+    const pairing = ++room.pairing;
+    for (const [me, them] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      me.conn.send({
+        type: 'peer-joined',
+        peer: participant(them),
+        initiator: me.role === 'agent',
+        pairing,
+      });
+    }
+  }
+
+  /**
+   * A participant's peer connection for `pairing` could not be recovered: both build a fresh one.
+   * Only while `pairing` is current, so two requests for the same broken connection make one.
+   */
+  repair(member: Member, pairing: number): Promise<void> {
+    return this.serial(member.sessionId, async () => {
+      if (!this.isCurrent(member)) return;
+      const room = this.rooms.get(member.sessionId)!;
+      const peer = room.slots[other(member.role)];
+      if (!peer || pairing !== room.pairing) return;
+      this.pair(room, member, peer);
+      this.opts.logger.info(
+        { sessionId: member.sessionId, role: member.role, pairing: room.pairing },
+        'peer connection rebuilt',
+      );
+    });
   }
 
   /** Forwards signalling data to the other participant; dropped when nobody is there. */
@@ -172,50 +237,82 @@ export class Rooms {
     room.slots[other(member.role)]?.conn.send({ type: 'signal', from: member.role, pairing, data });
   }
 
-  /** The participant hung up: the call and the session end for both. */
-  hangUp(member: Member): Promise<void> {
+  /** A widget says its peer connection of `pairing` is up: the session is connected. */
+  callConnected(member: Member, pairing: number): Promise<void> {
     return this.serial(member.sessionId, async () => {
-      if (this.isCurrent(member)) await this.endNow(member.sessionId, member.role, 'hang-up');
+      const room = this.rooms.get(member.sessionId);
+      if (!this.isCurrent(member) || !room || pairing !== room.pairing) return;
+      if (!room.slots[other(member.role)]) return;
+      await this.opts.sessions.callConnected(member.sessionId);
+    });
+  }
+
+  /**
+   * The participant hung up. The agent ends the session for both (with `error`, their widget could
+   * not go on, and the session ends as `failed`). The customer only leaves it: the session goes
+   * back to `waiting` until the agent ends it or it expires, and the same invite brings them back.
+   */
+  hangUp(member: Member, error?: ErrorCode): Promise<void> {
+    return this.serial(member.sessionId, async () => {
+      if (!this.isCurrent(member)) return;
+      if (member.role === 'customer' && !error) {
+        await this.leaveNow(member, 'hang-up');
+        member.conn.end('left');
+        return;
+      }
+      await this.opts.sessions.end(
+        member.sessionId,
+        member.role,
+        error ?? 'hang-up',
+        error ? 'failed' : 'ended',
+      );
     });
   }
 
   /** The connection closed (or stopped answering). Frees its slot and tells the other side. */
   disconnected(member: Member): Promise<void> {
-    return this.serial(member.sessionId, () => this.leaveNow(member));
+    return this.serial(member.sessionId, () => this.leaveNow(member, 'disconnected'));
   }
 
-  private async leaveNow(member: Member): Promise<void> {
+  private async leaveNow(member: Member, reason: 'disconnected' | 'hang-up'): Promise<void> {
     if (!this.isCurrent(member)) return; // already replaced or the session ended
     const { slots } = this.rooms.get(member.sessionId)!;
     delete slots[member.role];
     const peer = slots[other(member.role)];
-    if (peer) {
-      peer.conn.send({ type: 'peer-left', role: member.role, reason: 'disconnected' });
-      await this.opts.store.setStatus(member.sessionId, 'waiting');
-    } else {
-      this.rooms.delete(member.sessionId);
-    }
+    if (peer) peer.conn.send({ type: 'peer-left', role: member.role, reason });
+    else this.rooms.delete(member.sessionId);
+    await this.opts.sessions.left(member.sessionId, member.role, reason);
     this.opts.logger.info(
       { sessionId: member.sessionId, role: member.role, conn: member.conn.id },
       'left',
     );
   }
 
-  /** Ends a session (hang-up, the host's REST call, expiry) and closes both connections. */
-  endSession(sessionId: string, by: Role | null, reason: string): Promise<boolean> {
-    return this.serial(sessionId, () => this.endNow(sessionId, by, reason));
-  }
-
-  private async endNow(sessionId: string, by: Role | null, reason: string): Promise<boolean> {
-    const ended = await this.opts.store.endSession(sessionId, { at: this.now(), by, reason });
-    const room = this.rooms.get(sessionId);
-    this.rooms.delete(sessionId);
-    for (const m of Object.values(room?.slots ?? {})) {
-      m.conn.send({ type: 'session-ended', by, reason });
-      m.conn.end();
+  /** Pushes a stored status change to the room; a final one ends the room. */
+  private tell({ after }: SessionChange): void {
+    const room = this.rooms.get(after.id);
+    if (!room) return;
+    const members = Object.values(room.slots);
+    if (isFinal(after.status)) {
+      this.rooms.delete(after.id);
+      const by = after.endedBy === 'agent' || after.endedBy === 'customer' ? after.endedBy : null;
+      for (const m of members) {
+        m.conn.send({
+          type: 'session-ended',
+          status: after.status,
+          by,
+          reason: after.endReason ?? '',
+        });
+        m.conn.end();
+      }
+      this.opts.logger.info({ sessionId: after.id, status: after.status }, 'session over');
+      return;
     }
-    if (ended) this.opts.logger.info({ sessionId, by, reason }, 'session ended');
-    return ended;
+    for (const m of members) {
+      if (m.told === after.status) continue;
+      m.told = after.status;
+      m.conn.send({ type: 'session-status', status: after.status });
+    }
   }
 
   private isCurrent(member: Member): boolean {
@@ -236,7 +333,7 @@ export class Rooms {
 }
 
 function nameOf(session: SessionRecord, role: Role): string {
-  return role === 'agent' ? session.agentName : session.customerName;
+  return role === 'agent' ? (session.agent?.name ?? 'Agent') : session.customerName;
 }
 
 function participant(m: Member): Participant {

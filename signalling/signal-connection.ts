@@ -8,6 +8,7 @@ import { errors, type ErrorCode } from '../src/errors.js';
 import { assertNever, parseClientMessage } from '../src/parse.js';
 import { PROTOCOL_VERSION, type ServerMessage } from '../src/protocol.js';
 import type { VerifiedToken } from './auth.js';
+import { createRateLimiter } from './rate-limit.js';
 import type { Connection, Member, Rooms } from './rooms.js';
 
 /** The socket as this handler needs it. */
@@ -46,10 +47,11 @@ export function acceptSignalConnection(
 ): SignalConnectionHandlers {
   const { rooms, logger } = opts;
   const maxBuffered = opts.maxBufferedBytes ?? 1024 * 1024;
-  const burst = opts.burst ?? 200;
-  const perSecond = opts.perSecond ?? 50;
-  let tokens = burst;
-  let refilledAt = Date.now();
+  const limiter = createRateLimiter({
+    burst: opts.burst ?? 200,
+    perMinute: (opts.perSecond ?? 50) * 60,
+    maxKeys: 1,
+  });
   let member: Member | null = null;
   let helloSeen = false;
   let closed = false;
@@ -70,8 +72,8 @@ export function acceptSignalConnection(
       conn.send({ type: 'error', code, message: errors[code].message });
       if (errors[code].fatal || !member) close(errors[code].close, code);
     },
-    end() {
-      close(1000, 'session ended');
+    end(reason = 'session ended') {
+      close(1000, reason);
     },
   };
 
@@ -85,13 +87,8 @@ export function acceptSignalConnection(
     if (!helloSeen) conn.refuse('ERR_HELLO_TIMEOUT');
   }, opts.helloTimeoutMs ?? 10_000);
 
-  function allow(): boolean {
-    const now = Date.now();
-    tokens = Math.min(burst, tokens + ((now - refilledAt) / 1000) * perSecond);
-    refilledAt = now;
-    if (tokens < 1) return false;
-    tokens -= 1;
-    return true;
+  function notJoined(): void {
+    conn.send({ type: 'error', code: 'ERR_MESSAGE_INVALID', message: 'not joined yet' });
   }
 
   return {
@@ -105,7 +102,7 @@ export function acceptSignalConnection(
 
     onText(raw) {
       if (closed) return;
-      if (!allow()) {
+      if (limiter.take('frames') > 0) {
         logger.warn({ conn: conn.id }, 'rate limited');
         return conn.refuse('ERR_RATE_LIMITED');
       }
@@ -142,21 +139,19 @@ export function acceptSignalConnection(
         case 'ping':
           return conn.send({ type: 'pong', t: msg.t });
         case 'signal':
-          if (!member)
-            return conn.send({
-              type: 'error',
-              code: 'ERR_MESSAGE_INVALID',
-              message: 'not joined yet',
-            });
+          if (!member) return notJoined();
           return rooms.relay(member, msg.pairing, msg.data);
+        case 'call-connected':
+          if (!member) return notJoined();
+          void rooms.callConnected(member, msg.pairing);
+          return;
         case 'hang-up':
-          if (!member)
-            return conn.send({
-              type: 'error',
-              code: 'ERR_MESSAGE_INVALID',
-              message: 'not joined yet',
-            });
-          void rooms.hangUp(member);
+          if (!member) return notJoined();
+          void rooms.hangUp(member, msg.error);
+          return;
+        case 'repair':
+          if (!member) return notJoined();
+          void rooms.repair(member, msg.pairing);
           return;
         default:
           assertNever(msg);

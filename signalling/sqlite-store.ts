@@ -1,47 +1,25 @@
 /**
  * The embedded store: one SQLite file (better-sqlite3) in the data dir, in WAL mode with full
- * synchronisation, so what was acknowledged survives a crash.
+ * synchronisation, so what was acknowledged survives a crash. A session is one row: the columns
+ * the service queries by, and the whole record as JSON. Its webhook events go into the outbox
+ * table in the same transaction (`sqlite-outbox.ts`).
  */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { Role } from '../src/protocol.js';
-import type { SessionEnd, SessionRecord, SessionStore } from './store.js';
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS sessions (
-  id TEXT PRIMARY KEY,
-  ticket_id TEXT NOT NULL,
-  status TEXT NOT NULL,
-  agent_id TEXT NOT NULL,
-  agent_name TEXT NOT NULL,
-  customer_name TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
-  expires_at INTEGER NOT NULL,
-  ended_at INTEGER,
-  ended_by TEXT,
-  end_reason TEXT
-);
-CREATE INDEX IF NOT EXISTS sessions_ticket ON sessions (ticket_id);
-CREATE TABLE IF NOT EXISTS participants (
-  session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
-  role TEXT NOT NULL,
-  resume_key_hash TEXT NOT NULL,
-  PRIMARY KEY (session_id, role)
-);
-`;
+import { isFinal } from '../src/session-state.js';
+import { openSqliteOutbox } from './sqlite-outbox.js';
+import { migrate } from './sqlite-schema.js';
+import {
+  DuplicateEventError,
+  type OutboxEvent,
+  type SessionRecord,
+  type SessionStore,
+  type UpdateResult,
+} from './store.js';
 
 interface SessionRow {
-  id: string;
-  ticket_id: string;
-  status: SessionRecord['status'];
-  agent_id: string;
-  agent_name: string;
-  customer_name: string;
-  created_at: number;
-  expires_at: number;
-  ended_at: number | null;
-  ended_by: Role | null;
-  end_reason: string | null;
+  doc: string;
 }
 
 /** Opens (or creates) `sessions.sqlite` in `dataDir`; `':memory:'` keeps it in memory. */
@@ -50,68 +28,106 @@ export function openSqliteStore(dataDir: string | ':memory:'): SessionStore {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
-  db.exec(SCHEMA);
+  migrate(db);
 
-  const insert = db.prepare(`INSERT INTO sessions
-    (id, ticket_id, status, agent_id, agent_name, customer_name, created_at, expires_at)
-    VALUES (@id, @ticketId, @status, @agentId, @agentName, @customerName, @createdAt, @expiresAt)`);
-  const select = db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?');
-  const setStatus = db.prepare(`UPDATE sessions SET status = ? WHERE id = ? AND status != 'ended'`);
-  const end = db.prepare(`UPDATE sessions SET status = 'ended', ended_at = @at, ended_by = @by,
-    end_reason = @reason WHERE id = @id AND status != 'ended'`);
+  const insertSession = db.prepare(`INSERT INTO sessions
+    (id, ticket_id, status, deadline, request_key, created_at, doc)
+    VALUES (@id, @ticketId, @status, @deadline, @requestKey, @createdAt, @doc)`);
+  const updateSession = db.prepare(`UPDATE sessions
+    SET status = @status, deadline = @deadline, doc = @doc WHERE id = @id`);
+  const select = db.prepare<[string], SessionRow>('SELECT doc FROM sessions WHERE id = ?');
+  const byTicket = db.prepare<[string, number], SessionRow>(
+    'SELECT doc FROM sessions WHERE ticket_id = ? ORDER BY created_at DESC, id LIMIT ?',
+  );
+  const byRequestKey = db.prepare<[string], SessionRow>(
+    'SELECT doc FROM sessions WHERE request_key = ? ORDER BY created_at DESC LIMIT 1',
+  );
+  const due = db.prepare<[number, number], { id: string }>(
+    'SELECT id FROM sessions WHERE deadline IS NOT NULL AND deadline <= ? ORDER BY deadline LIMIT ?',
+  );
+  const insertEvent = db.prepare(`INSERT INTO outbox
+    (id, session_id, sequence, type, body, created_at, next_attempt_at)
+    VALUES (@id, @sessionId, @sequence, @type, @body, @createdAt, @createdAt)`);
   const getKey = db.prepare<[string, string], { resume_key_hash: string }>(
     'SELECT resume_key_hash FROM participants WHERE session_id = ? AND role = ?',
   );
   const setKey = db.prepare(`INSERT INTO participants (session_id, role, resume_key_hash)
     VALUES (?, ?, ?) ON CONFLICT (session_id, role) DO UPDATE SET resume_key_hash = excluded.resume_key_hash`);
 
+  const row = (s: SessionRecord) => ({
+    id: s.id,
+    ticketId: s.ticketId,
+    status: s.status,
+    deadline: deadlineOf(s),
+    requestKey: s.requestKey,
+    createdAt: s.createdAt,
+    doc: JSON.stringify(s),
+  });
+  const parse = (r: SessionRow | undefined): SessionRecord | null =>
+    r ? (JSON.parse(r.doc) as SessionRecord) : null;
+
+  const writeEvents = (events: readonly OutboxEvent[]) => {
+    try {
+      for (const e of events) insertEvent.run(e);
+    } catch (err) {
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+        throw new DuplicateEventError('event id exists', { cause: err });
+      }
+      throw err;
+    }
+  };
+  const insertTx = db.transaction((s: SessionRecord, events: OutboxEvent[]) => {
+    insertSession.run(row(s));
+    writeEvents(events);
+  });
+
+  const updateTx = db.transaction(
+    (id: string, change: Parameters<SessionStore['update']>[1]): UpdateResult => {
+      const before = parse(select.get(id));
+      if (!before) return { ok: false, code: 'ERR_SESSION_NOT_FOUND', reason: id };
+      const result = change(before);
+      if ('refuse' in result) return { ok: false, code: result.refuse, reason: result.reason };
+      updateSession.run(row(result.session));
+      writeEvents(result.events);
+      return { ok: true, before, after: result.session, events: result.events };
+    },
+  );
+
   return {
-    async createSession(s) {
-      insert.run({
-        id: s.id,
-        ticketId: s.ticketId,
-        status: s.status,
-        agentId: s.agentId,
-        agentName: s.agentName,
-        customerName: s.customerName,
-        createdAt: s.createdAt,
-        expiresAt: s.expiresAt,
-      });
+    async insert(session, events) {
+      insertTx(session, events);
     },
-    async getSession(id) {
-      const row = select.get(id);
-      return row ? fromRow(row) : null;
+    async get(id) {
+      return parse(select.get(id));
     },
-    async setStatus(id, status) {
-      setStatus.run(status, id);
+    async listByTicket(ticketId, limit) {
+      return byTicket.all(ticketId, limit).map((r) => parse(r)!);
     },
-    async endSession(id, e: SessionEnd) {
-      return end.run({ id, at: e.at, by: e.by, reason: e.reason }).changes === 1;
+    async findByRequestKey(key) {
+      return parse(byRequestKey.get(key));
     },
-    async getResumeKeyHash(sessionId, role) {
+    async update(id, change) {
+      // `immediate`: take the write lock before reading, so the record cannot change under us.
+      return updateTx.immediate(id, change);
+    },
+    async due(now, limit) {
+      return due.all(now, limit).map((r) => r.id);
+    },
+    async getResumeKeyHash(sessionId: string, role: Role) {
       return getKey.get(sessionId, role)?.resume_key_hash ?? null;
     },
     async setResumeKeyHash(sessionId, role, hash) {
       setKey.run(sessionId, role, hash);
     },
+    outbox: openSqliteOutbox(db),
     async close() {
       db.close();
     },
   };
 }
 
-function fromRow(r: SessionRow): SessionRecord {
-  return {
-    id: r.id,
-    ticketId: r.ticket_id,
-    status: r.status,
-    agentId: r.agent_id,
-    agentName: r.agent_name,
-    customerName: r.customer_name,
-    createdAt: r.created_at,
-    expiresAt: r.expires_at,
-    endedAt: r.ended_at,
-    endedBy: r.ended_by,
-    endReason: r.end_reason,
-  };
+/** When a live session expires unless something happens first; null once it is final. */
+function deadlineOf(s: SessionRecord): number | null {
+  if (isFinal(s.status)) return null;
+  return s.answerBy === null ? s.expiresAt : Math.min(s.answerBy, s.expiresAt);
 }

@@ -2,40 +2,151 @@
  * The session store, one interface for every backend. The embedded default is SQLite
  * (`sqlite-store.ts`, one file in `VS_DATA_DIR`); the rest of the service does not know which
  * store it talks to.
+ *
+ * A session changes only through `update`, which writes the new record and the webhook events the
+ * change caused in one transaction: an event exists exactly when its state change does (the
+ * transactional outbox). The outbox half (`OutboxStore`) is what the dispatcher reads and marks.
  */
-import type { Role, SessionStatus } from '../src/protocol.js';
+import type { ErrorCode } from '../src/errors.js';
+import type { EndedBy, Metadata, Origin, Visibility } from '../src/events.js';
+import type { Role } from '../src/protocol.js';
+import type { SessionStatus, Transition } from '../src/session-state.js';
 
 /** A session as the store keeps it. Times are Unix milliseconds. */
 export interface SessionRecord {
   id: string;
   ticketId: string;
   status: SessionStatus;
-  agentId: string;
-  agentName: string;
+  visibility: Visibility;
+  origin: Origin;
+  metadata: Metadata | null;
+  /** Null until a request (or direct call) is accepted. */
+  agent: { id: string; name: string } | null;
   customerName: string;
   createdAt: number;
+  requestedAt: number | null;
+  acceptedAt: number | null;
+  /** A request, or a direct call nobody accepted, expires at this time. */
+  answerBy: number | null;
+  /** The session (and the customer's invite) ends at this time. */
   expiresAt: number;
+  /** The first time both people were in the session. */
+  bothPresentAt: number | null;
+  /** The first time the call was up. */
+  connectedAt: number | null;
   endedAt: number | null;
-  endedBy: Role | null;
+  endedBy: EndedBy | null;
   endReason: string | null;
+  reconnects: number;
+  rating: { score: number; comment: string | null; at: number } | null;
+  /** The request token's id, so one token keeps one live request. */
+  requestKey: string | null;
+  /** The `sequence` of the last event written for this session. */
+  eventSeq: number;
+  transitions: Transition[];
 }
 
-/** What ending a session records. */
-export interface SessionEnd {
-  at: number;
-  by: Role | null;
+/** A webhook event as the outbox keeps it: its exact body bytes, never re-serialised. */
+export interface OutboxEvent {
+  id: string;
+  sessionId: string;
+  sequence: number;
+  type: string;
+  body: string;
+  createdAt: number;
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'dead';
+
+/** An outbox row with its delivery state. `seq` orders all events (per session too). */
+export interface OutboxRow extends OutboxEvent {
+  seq: number;
+  status: DeliveryStatus;
+  attempts: number;
+  firstAttemptAt: number | null;
+  nextAttemptAt: number;
+  lastStatus: number | null;
+  lastError: string | null;
+  deliveredAt: number | null;
+}
+
+/** What a change to a session writes: the new record and the events it caused. */
+export interface Change {
+  session: SessionRecord;
+  events: OutboxEvent[];
+}
+
+/** A change refused by the state machine (or any other rule); nothing is written. */
+export interface Refusal {
+  refuse: ErrorCode;
   reason: string;
 }
 
+export type UpdateResult =
+  | { ok: true; before: SessionRecord; after: SessionRecord; events: OutboxEvent[] }
+  | { ok: false; code: ErrorCode; reason: string };
+
+/** An event id that already exists (a widget re-sent a report): the transaction was rolled back. */
+export class DuplicateEventError extends Error {
+  override readonly name = 'DuplicateEventError';
+}
+
 export interface SessionStore {
-  createSession(session: SessionRecord): Promise<void>;
-  getSession(id: string): Promise<SessionRecord | null>;
-  /** Moves a live session to `status`; does nothing to an ended one. */
-  setStatus(id: string, status: Exclude<SessionStatus, 'ended'>): Promise<void>;
-  /** Ends the session once; returns false when it had already ended. */
-  endSession(id: string, end: SessionEnd): Promise<boolean>;
+  /** Writes a new session and its first events in one transaction. */
+  insert(session: SessionRecord, events: OutboxEvent[]): Promise<void>;
+  get(id: string): Promise<SessionRecord | null>;
+  /** Sessions of a ticket, newest first. */
+  listByTicket(ticketId: string, limit: number): Promise<SessionRecord[]>;
+  /** The newest session opened with this request key. */
+  findByRequestKey(key: string): Promise<SessionRecord | null>;
+  /**
+   * Runs `change` on the current record and writes its result in one transaction, or nothing when
+   * it refuses. `change` must be synchronous and pure. Throws `DuplicateEventError` when an event
+   * id already exists.
+   */
+  update(id: string, change: (current: SessionRecord) => Change | Refusal): Promise<UpdateResult>;
+  /** Ids of sessions that are not final and whose `answerBy` or `expiresAt` is at or before `now`. */
+  due(now: number, limit: number): Promise<string[]>;
   /** The hash of the resume key last handed to `role` in this session. */
   getResumeKeyHash(sessionId: string, role: Role): Promise<string | null>;
   setResumeKeyHash(sessionId: string, role: Role, hash: string): Promise<void>;
+  readonly outbox: OutboxStore;
   close(): Promise<void>;
+}
+
+export interface OutboxStore {
+  /** Sessions that have pending events (read once at start). */
+  pendingSessions(): Promise<string[]>;
+  /** The oldest pending event of a session with `seq` above `afterSeq`. */
+  head(sessionId: string, afterSeq: number): Promise<OutboxRow | null>;
+  /** Marks events delivered, in one transaction. */
+  markDelivered(acks: ReadonlyArray<{ id: string; status: number }>, at: number): Promise<void>;
+  /** Records a failed attempt and when to try again. */
+  markRetry(id: string, attempt: AttemptRecord & { nextAttemptAt: number }): Promise<void>;
+  /** Gives up on an event: it stays, queryable and replayable. */
+  markDead(id: string, attempt: AttemptRecord): Promise<void>;
+  get(id: string): Promise<OutboxRow | null>;
+  list(filter: {
+    status?: DeliveryStatus;
+    sessionId?: string;
+    limit: number;
+  }): Promise<OutboxRow[]>;
+  /** Puts events back in the queue (due at `now`, attempts reset); how many, and their sessions. */
+  replay(
+    selector: { id: string } | { status: 'dead' },
+    now: number,
+  ): Promise<{ count: number; sessionIds: string[] }>;
+  counts(): Promise<Record<DeliveryStatus, number>>;
+  /** Whether delivery to `url` was disabled (a `410 Gone`), and why. */
+  endpointState(url: string): Promise<{ disabledAt: number; reason: string } | null>;
+  setEndpointState(url: string, disabled: { at: number; reason: string } | null): Promise<void>;
+  /** Deletes delivered events older than `before`; returns how many. */
+  pruneDelivered(before: number): Promise<number>;
+}
+
+export interface AttemptRecord {
+  attempts: number;
+  firstAttemptAt: number;
+  lastStatus: number | null;
+  lastError: string | null;
 }

@@ -13,12 +13,68 @@ import {
   SUBPROTOCOL,
   TOKEN_PROTOCOL_PREFIX,
   type ClientMessage,
-  type CreatedSession,
   type ServerMessage,
 } from '../src/protocol.js';
+import type { CreatedSession } from '../src/rest.js';
+import { createApp } from './app.js';
+import { createTokenService } from './auth.js';
+import { resolveConfig, type ServerOptions } from './config.js';
 import { startServer, type RunningServer, type StartOptions } from './node.js';
+import { Rooms } from './rooms.js';
+import { Sessions } from './sessions.js';
+import { openSqliteStore } from './sqlite-store.js';
 
 export const TEST_API_KEY = 'test-api-key-0123456789';
+
+/**
+ * The Hono app over an in-memory store, for `app.request()` tests. Events are recorded (read them
+ * with `store.outbox.list`) but nothing delivers them. `now` drives the lifecycle's clock.
+ */
+export function createTestApp(options: ServerOptions & { now?: () => number } = {}) {
+  const { now = Date.now, ...rest } = options;
+  const config = resolveConfig({
+    apiKey: TEST_API_KEY,
+    dataDir: mkdtempSync(joinPath(tmpdir(), 'vs-app-')),
+    publicUrl: 'https://video.example.com',
+    tokenSecret: 'x'.repeat(40),
+    ...rest,
+  });
+  const store = openSqliteStore(':memory:');
+  const logger = pino({ level: process.env.VS_TEST_LOG ?? 'silent' });
+  const tokens = createTokenService(config.tokenSecret);
+  const sessions = new Sessions({
+    store,
+    logger,
+    inviteTtl: config.inviteTtl,
+    requestTtl: config.requestTtl,
+    recordEvents: true,
+    now,
+  });
+  const rooms = new Rooms({
+    store,
+    sessions,
+    logger,
+    heartbeatMs: 15_000,
+    iceServers: () => [],
+    now,
+  });
+  const app = createApp({
+    config,
+    store,
+    sessions,
+    tokens,
+    rooms,
+    outbox: null,
+    logger,
+    now,
+    // The widget script and one lazily loaded chunk; any other name is not there.
+    sdkScript: async (name: string) =>
+      name === 'video-session.js' || name === 'video-session-chunk-abc123.js'
+        ? 'customElements.define("video-session", class extends HTMLElement {})'
+        : null,
+  });
+  return { app, config, store, sessions, tokens, rooms };
+}
 
 export interface TestService extends RunningServer {
   dataDir: string;

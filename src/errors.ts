@@ -60,6 +60,68 @@ export const errors = {
     fatal: true,
     message: 'Someone else is already in this session with this invitation.',
   },
+  ERR_TRANSITION_INVALID: {
+    status: 409,
+    close: 4413,
+    fatal: false,
+    message: 'The session cannot do that in its current state.',
+  },
+  ERR_SESSION_NOT_ACCEPTED: {
+    status: 409,
+    close: 4414,
+    fatal: true,
+    message: 'Nobody has accepted this request yet.',
+  },
+  ERR_SESSION_INTERNAL: {
+    status: 403,
+    close: 4415,
+    fatal: true,
+    message: 'This session is no longer available to you.',
+  },
+  ERR_FORBIDDEN: {
+    status: 403,
+    close: 4416,
+    fatal: true,
+    message: 'This token may not do that.',
+  },
+  ERR_ALREADY_RATED: {
+    status: 409,
+    close: 4000,
+    fatal: false,
+    message: 'This session has already been rated.',
+  },
+  ERR_RATING_NOT_OPEN: {
+    status: 409,
+    close: 4000,
+    fatal: false,
+    message: 'A session can be rated once its call has taken place.',
+  },
+
+  // Requests (the help button)
+  ERR_REQUEST_KEY_INVALID: {
+    status: 401,
+    close: 4401,
+    fatal: true,
+    message: 'This page cannot ask for video help: its key or request token is not valid.',
+  },
+  ERR_REQUEST_TOKEN_EXPIRED: {
+    status: 401,
+    close: 4403,
+    fatal: true,
+    message: 'This page has been open too long to ask for video help. Reload it and try again.',
+  },
+  ERR_TOO_MANY_REQUESTS: {
+    status: 429,
+    close: 4429,
+    fatal: false,
+    message: 'Too many requests for video help; try again in a minute.',
+  },
+  ERR_DIRECT_CALLS_DISABLED: {
+    status: 403,
+    close: 4000,
+    fatal: false,
+    message: 'Direct calls are not enabled; request a session instead.',
+  },
 
   // Tokens and the WebSocket
   ERR_TOKEN_MISSING: {
@@ -183,6 +245,18 @@ export const errors = {
     close: 4000,
     fatal: false,
     message: 'The call is not connected.',
+  },
+  ERR_CALL_FAILED: {
+    status: 502,
+    close: 4000,
+    fatal: true,
+    message: 'The connection to the other person could not be restored.',
+  },
+  ERR_SCREEN_SHARE_UNSUPPORTED: {
+    status: 501,
+    close: 4000,
+    fatal: false,
+    message: 'This browser cannot share its screen.',
   },
 } as const satisfies Record<string, ErrorInfo>;
 

@@ -42,8 +42,21 @@ describe('parsers', () => {
     expect(parseServerMessage('{"type":"error","code":"ERR_SESSION_FULL"}')).toMatchObject({
       ok: true,
     });
-    expect(parsePeerMessage('{"type":"media-state","audio":true,"video":false}')).toMatchObject({
+    const state = {
+      audio: true,
+      video: false,
+      screen: false,
+      camera: 'denied',
+      microphone: 'granted',
+    };
+    expect(parsePeerMessage(JSON.stringify({ type: 'media-state', ...state }))).toMatchObject({
       ok: true,
+    });
+    expect(parsePeerMessage('{"type":"mode","mode":"two-way","by":"agent"}')).toMatchObject({
+      ok: true,
+    });
+    expect(parsePeerMessage('{"type":"mode","mode":"three-way","by":"agent"}')).toMatchObject({
+      ok: false,
     });
     expect(parsePeerMessage('{"type":"media-state","audio":"yes"}')).toMatchObject({
       ok: false,

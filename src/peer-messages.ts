@@ -5,10 +5,29 @@
  */
 import * as v from 'valibot';
 import { AnnotateSchema, PointerSchema } from './annotation-ops.js';
+import {
+  MediaStateSchema,
+  ModeAnswerSchema,
+  ModeOfferSchema,
+  ModeRequestSchema,
+  ModeSchema,
+} from './call-messages.js';
 import { parseJsonFrame, type Result } from './parse.js';
 
 /** The largest data-channel text message either side accepts, in bytes. */
 export const MAX_PEER_MESSAGE_BYTES = 64 * 1024;
+
+/**
+ * The largest binary data-channel frame either side accepts, in bytes. A binary frame's first byte
+ * says what it is (`BINARY_TAGS`); the rest is that feature's.
+ */
+export const MAX_BINARY_FRAME_BYTES = 64 * 1024;
+
+/** First bytes of binary frames, one per feature. */
+export const BINARY_TAGS = {
+  /** A chunk of a file transfer (`src/file-transfer.ts`). */
+  fileChunk: 0x01,
+} as const;
 
 /** Round-trip probe: the other side answers `ping` with `pong` carrying the same id and time. */
 export const PingSchema = v.object({
@@ -22,15 +41,10 @@ export const PongSchema = v.object({
   t: v.number(),
 });
 
-/** What the sender is sending right now, so the other side can say "muted" or "video paused". */
-export const MediaStateSchema = v.object({
-  type: v.literal('media-state'),
-  audio: v.boolean(),
-  video: v.boolean(),
-});
-export type MediaState = Omit<v.InferOutput<typeof MediaStateSchema>, 'type'>;
-
-/** The sender hung up; sent besides the service's notice so the other side ends at once. */
+/**
+ * The sender left: the agent ended the session, or the customer left it. Sent besides the service's
+ * notice so the other side reacts at once.
+ */
 export const ByeSchema = v.object({ type: v.literal('bye') });
 
 /** Every data-channel message. */
@@ -38,6 +52,10 @@ export const PeerMessageSchema = v.variant('type', [
   PingSchema,
   PongSchema,
   MediaStateSchema,
+  ModeOfferSchema,
+  ModeAnswerSchema,
+  ModeRequestSchema,
+  ModeSchema,
   ByeSchema,
   AnnotateSchema,
   PointerSchema,

@@ -8,6 +8,7 @@
  */
 import * as v from 'valibot';
 import { errors } from './errors.js';
+import { FINAL_STATUSES, SessionStatusSchema } from './session-state.js';
 
 /** Bumped when a message changes shape incompatibly. */
 export const PROTOCOL_VERSION = 1;
@@ -39,12 +40,16 @@ export const IceServerSchema = v.object({
 });
 export type IceServer = v.InferOutput<typeof IceServerSchema>;
 
+/** Which ICE candidates browsers may use: every kind, or TURN relays only. */
+export const IceTransportPolicySchema = v.picklist(['all', 'relay']);
+export type IceTransportPolicy = v.InferOutput<typeof IceTransportPolicySchema>;
+
 /**
- * WebRTC signalling data exactly as simple-peer emits and accepts it: a session description, an ICE
- * candidate, or one of its two renegotiation requests. Bounded so one frame stays under 64 KiB.
+ * WebRTC signalling data: a session description, an ICE candidate, or the answerer's request for an
+ * ICE restart (only the initiator makes offers). Bounded so one frame stays under 64 KiB.
  */
 export const SignalDataSchema = v.variant('type', [
-  v.object({ type: v.picklist(['offer', 'answer', 'pranswer', 'rollback']), sdp: text(60_000) }),
+  v.object({ type: v.picklist(['offer', 'answer']), sdp: text(60_000) }),
   v.object({
     type: v.literal('candidate'),
     candidate: v.object({
@@ -55,17 +60,6 @@ export const SignalDataSchema = v.variant('type', [
     }),
   }),
   v.object({ type: v.literal('renegotiate'), renegotiate: v.literal(true) }),
-  v.object({
-    type: v.literal('transceiverRequest'),
-    transceiverRequest: v.object({
-      kind: v.picklist(['audio', 'video']),
-      init: v.optional(
-        v.object({
-          direction: v.optional(v.picklist(['sendrecv', 'sendonly', 'recvonly', 'inactive'])),
-        }),
-      ),
-    }),
-  }),
 ]);
 export type SignalData = v.InferOutput<typeof SignalDataSchema>;
 
@@ -95,8 +89,20 @@ export const ClientMessageSchema = v.variant('type', [
   v.object({ type: v.literal('signal'), pairing: Pairing, data: SignalDataSchema }),
   /** Application heartbeat (browsers cannot send WebSocket pings). */
   v.object({ type: v.literal('ping'), t: v.number() }),
-  /** The participant ends the call. */
-  v.object({ type: v.literal('hang-up') }),
+  /** This widget's peer connection of `pairing` is up: the session is `connected`. */
+  v.object({ type: v.literal('call-connected'), pairing: Pairing }),
+  /**
+   * The agent ends the session for both; the customer leaves it (the session stays open until the
+   * agent ends it or it expires, and the same invite brings the customer back). With `error`, the
+   * widget could not go on (the session ends as `failed` with that code as the reason).
+   */
+  v.object({ type: v.literal('hang-up'), error: v.optional(ErrorCodeSchema) }),
+  /**
+   * The peer connection of `pairing` is beyond repair (ICE restarts failed): build a fresh one. The
+   * service answers both sides with `peer-joined` only while `pairing` is the current one, so both
+   * sides asking at once make one rebuild.
+   */
+  v.object({ type: v.literal('repair'), pairing: Pairing }),
 ]);
 export type ClientMessage = v.InferOutput<typeof ClientMessageSchema>;
 
@@ -108,10 +114,14 @@ export const ServerMessageSchema = v.variant('type', [
     protocol: v.pipe(v.number(), v.integer()),
     sessionId: id,
     ticketId: text(200),
+    /** The session's status (see `session-state.ts`); later changes arrive as `session-status`. */
+    status: SessionStatusSchema,
     you: ParticipantSchema,
     peer: v.nullable(ParticipantSchema),
     resumeKey: id,
     iceServers: v.pipe(v.array(IceServerSchema), v.maxLength(8)),
+    /** `relay`: use TURN only, so neither person learns the other's IP address. Default `all`. */
+    iceTransportPolicy: v.optional(IceTransportPolicySchema),
     heartbeatMs: v.pipe(v.number(), v.integer(), v.minValue(1000)),
   }),
   /**
@@ -135,48 +145,19 @@ export const ServerMessageSchema = v.variant('type', [
   }),
   /** Answer to `ping`. */
   v.object({ type: v.literal('pong'), t: v.number() }),
-  /** The session is over; the widget shows its ended state. */
-  v.object({ type: v.literal('session-ended'), by: v.nullable(RoleSchema), reason: text(64) }),
+  /** The session moved to another status (every transition, while connected). */
+  v.object({ type: v.literal('session-status'), status: SessionStatusSchema }),
+  /**
+   * The session is over (`status` is the final one); the widget shows its ended state. `by` is the
+   * participant who ended it, null for the host or the service.
+   */
+  v.object({
+    type: v.literal('session-ended'),
+    status: v.picklist(FINAL_STATUSES),
+    by: v.nullable(RoleSchema),
+    reason: text(64),
+  }),
   /** A refusal. Fatal ones are followed by a close with the code's close code. */
   v.object({ type: v.literal('error'), code: ErrorCodeSchema, message: v.optional(text(500)) }),
 ]);
 export type ServerMessage = v.InferOutput<typeof ServerMessageSchema>;
-
-/** The body of `POST /v1/sessions`. */
-export const CreateSessionSchema = v.object({
-  ticketId: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(200)),
-  agent: v.object({
-    id: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
-    name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(120)),
-  }),
-  customer: v.optional(
-    v.object({ name: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(120)) }),
-  ),
-});
-export type CreateSession = v.InferOutput<typeof CreateSessionSchema>;
-
-/** The body of `POST /v1/sessions/:id/tokens`. */
-export const MintTokenSchema = v.object({ role: RoleSchema });
-
-/** Where a session is in its life. */
-export const SessionStatusSchema = v.picklist(['created', 'waiting', 'connected', 'ended']);
-export type SessionStatus = v.InferOutput<typeof SessionStatusSchema>;
-
-/** A session as `GET /v1/sessions/:id` returns it. */
-export interface SessionView {
-  id: string;
-  ticketId: string;
-  status: SessionStatus;
-  agent: { id: string; name: string };
-  customer: { name: string };
-  createdAt: string;
-  expiresAt: string;
-  endedAt: string | null;
-}
-
-/** The answer to `POST /v1/sessions`. */
-export interface CreatedSession extends SessionView {
-  agentToken: string;
-  customerToken: string;
-  inviteUrl: string;
-}

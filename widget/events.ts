@@ -2,7 +2,10 @@
  * The public DOM events of `<video-session>`: `Event` subclasses with readonly payloads, bubbling
  * and composed so a host page can listen on any ancestor.
  */
+import type { CallMode } from '../src/call-modes.js';
 import type { ErrorCode } from '../src/errors.js';
+import type { Role } from '../src/protocol.js';
+import type { SessionStatus } from '../src/session-state.js';
 
 /** The call's state as the element shows it. */
 export type CallState =
@@ -36,9 +39,60 @@ export class VsErrorEvent extends Event {
   }
 }
 
+/** Fired when the agreed call mode changes; `by` is the role whose wish it was. */
+export class VsModeChangeEvent extends Event {
+  static readonly type = 'vs-mode-change';
+  readonly mode: CallMode;
+  readonly previous: CallMode;
+  readonly by: Role;
+
+  constructor(mode: CallMode, previous: CallMode, by: Role) {
+    super(VsModeChangeEvent.type, { bubbles: true, composed: true });
+    this.mode = mode;
+    this.previous = previous;
+    this.by = by;
+  }
+}
+
+/**
+ * Fired when this person is asked to send media they do not send now (the element shows the
+ * question; answer with `answerOffer()`). `from` is the role asking.
+ */
+export class VsModeOfferEvent extends Event {
+  static readonly type = 'vs-mode-offer';
+  readonly mode: CallMode;
+  readonly from: Role;
+
+  constructor(mode: CallMode, from: Role) {
+    super(VsModeOfferEvent.type, { bubbles: true, composed: true });
+    this.mode = mode;
+    this.from = from;
+  }
+}
+
+/**
+ * Fired when the service reports a new session status (`created`, `waiting`, `connected`,
+ * `reconnecting`, and the final `ended`, `declined`, `expired`, `failed`): the session's life, as
+ * opposed to this element's call `state`.
+ */
+export class VsSessionStatusEvent extends Event {
+  static readonly type = 'vs-session-status';
+  readonly status: SessionStatus;
+  readonly previous: SessionStatus | null;
+
+  constructor(status: SessionStatus, previous: SessionStatus | null) {
+    super(VsSessionStatusEvent.type, { bubbles: true, composed: true });
+    this.status = status;
+    this.previous = previous;
+  }
+}
+
 declare global {
   interface HTMLElementEventMap {
     'vs-state-change': VsStateChangeEvent;
     'vs-error': VsErrorEvent;
+    'vs-mode-change': VsModeChangeEvent;
+    'vs-mode-offer': VsModeOfferEvent;
+    'vs-session-status': VsSessionStatusEvent;
   }
 }

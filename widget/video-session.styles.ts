@@ -42,6 +42,36 @@ export const styles = css`
     grid-area: 1 / 1;
     object-fit: contain;
   }
+  .card {
+    grid-area: 1 / 1;
+    display: flex;
+    flex-direction: column;
+    align-items: center;
+    justify-content: center;
+    gap: 6px;
+    padding: 24px;
+    text-align: center;
+  }
+  .avatar {
+    display: grid;
+    place-items: center;
+    width: 88px;
+    height: 88px;
+    border-radius: 50%;
+    background: var(--_accent);
+    color: #fff;
+    font-size: 32px;
+    font-weight: 600;
+  }
+  .name {
+    margin: 6px 0 0;
+    font-size: 18px;
+    font-weight: 600;
+  }
+  .why {
+    margin: 0;
+    opacity: 0.85;
+  }
   .local {
     position: absolute;
     right: 12px;
@@ -55,6 +85,11 @@ export const styles = css`
     transform: scaleX(-1); /* a mirror, as people expect to see themselves */
     border-radius: calc(var(--_radius) * 0.66);
     box-shadow: 0 2px 12px rgb(0 0 0 / 0.5);
+  }
+  .local.screen {
+    transform: none; /* a shared screen is shown as it is */
+    object-fit: contain;
+    aspect-ratio: 16 / 9;
   }
   .overlay {
     grid-area: 1 / 1;
@@ -79,6 +114,46 @@ export const styles = css`
     border: 0;
     border-radius: 999px;
     cursor: pointer;
+  }
+  .join-more,
+  .prompt-actions {
+    display: flex;
+    flex-wrap: wrap;
+    justify-content: center;
+    gap: 10px;
+  }
+  .link {
+    padding: 6px 10px;
+    font: inherit;
+    color: var(--_fg);
+    background: none;
+    border: 0;
+    text-decoration: underline;
+    cursor: pointer;
+  }
+  .secondary,
+  .note-action {
+    padding: 11px 20px;
+    font: inherit;
+    font-weight: 600;
+    color: var(--_fg);
+    background: rgb(255 255 255 / 0.12);
+    border: 1px solid rgb(255 255 255 / 0.3);
+    border-radius: 999px;
+    cursor: pointer;
+  }
+  .note-action {
+    padding: 4px 12px;
+    align-self: flex-start;
+  }
+  .prompt {
+    display: flex;
+    flex-direction: column;
+    align-items: center;
+    gap: 16px;
+    padding: 20px 24px;
+    background: var(--_toolbar-bg);
+    border-radius: var(--_radius);
   }
   .hint,
   .error {
@@ -133,8 +208,8 @@ export const styles = css`
   .dot.connected {
     background: #22c55e;
   }
-  .away {
-    opacity: 0.8;
+  [role='timer'] {
+    opacity: 0.85;
   }
   .notes {
     position: absolute;
@@ -180,7 +255,25 @@ export const styles = css`
     background: var(--_danger);
     width: 56px;
   }
-  button:focus-visible {
+  .start {
+    color: #fff;
+    background: #16a34a;
+  }
+  .mode-select {
+    height: 44px;
+    padding: 0 10px;
+    font: inherit;
+    color: var(--_fg);
+    background: rgb(255 255 255 / 0.12);
+    border: 0;
+    border-radius: 22px;
+    cursor: pointer;
+  }
+  .mode-select option {
+    color: #0f172a;
+  }
+  button:focus-visible,
+  select:focus-visible {
     outline: 3px solid var(--_accent);
     outline-offset: 2px;
   }

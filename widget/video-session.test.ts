@@ -1,66 +1,19 @@
 import { executeServerCommand } from '@web/test-runner-commands';
 import { expect } from 'chai';
-import type { CreatedSession } from '../src/protocol.js';
-import type { CallState, VsErrorEvent } from './events.js';
-import './index.js';
-import type { VideoSession } from './video-session.js';
-
-interface Service {
-  url: string;
-  signallingUrl: string;
-}
-
-const service = () => executeServerCommand<Service, undefined>('vs-service') as Promise<Service>;
-const createSession = () =>
-  executeServerCommand<CreatedSession, undefined>('vs-create-session') as Promise<CreatedSession>;
-
-function mount(attrs: Record<string, string> = {}): VideoSession {
-  const el = document.createElement('video-session');
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
-  el.style.width = '480px';
-  el.style.height = '360px';
-  document.body.append(el);
-  return el;
-}
-
-/** Resolves when `el` reaches `state` (now or later); rejects after `ms`. */
-function reach(el: VideoSession, state: CallState, ms = 20_000): Promise<void> {
-  if (el.state === state) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`still ${el.state}, wanted ${state}`)), ms);
-    el.addEventListener('vs-state-change', function onChange(e) {
-      if (e.state !== state) return;
-      clearTimeout(timer);
-      el.removeEventListener('vs-state-change', onChange);
-      resolve();
-    });
-  });
-}
-
-function nextError(el: VideoSession): Promise<VsErrorEvent> {
-  return new Promise((resolve) => el.addEventListener('vs-error', resolve, { once: true }));
-}
-
-/** Waits for `count` new decoded frames on a video element. */
-function frames(video: HTMLVideoElement, count: number): Promise<void> {
-  return new Promise((resolve) => {
-    let seen = 0;
-    const next = () =>
-      video.requestVideoFrameCallback(() => (++seen >= count ? resolve() : next()));
-    next();
-  });
-}
-
-async function until(check: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-const part = (el: VideoSession, name: string) =>
-  el.shadowRoot!.querySelector(`[part~="${name}"]`) as HTMLElement | null;
+import {
+  button,
+  call,
+  createSession,
+  frames,
+  inMode,
+  mount,
+  nextError,
+  part,
+  reach,
+  service,
+  text,
+  until,
+} from './testing.js';
 
 afterEach(() => {
   for (const el of document.querySelectorAll('video-session')) el.remove();
@@ -74,7 +27,7 @@ describe('<video-session>', () => {
     expect(el.state).to.equal('idle');
     expect(part(el, 'join-button')).to.not.equal(null);
     expect(part(el, 'status')!.textContent).to.contain('Ready to join');
-    expect(part(el, 'status')!.getAttribute('role')).to.equal('status');
+    expect(part(el, 'status')!.querySelector('[role="status"]')).to.not.equal(null);
   });
 
   it('fails with ERR_TOKEN_MISSING when started without a token', async () => {
@@ -101,21 +54,23 @@ describe('<video-session>', () => {
     expect(el.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.contain('not valid');
   });
 
-  it('connects an agent and a customer, shows each the other, and ends for both', async () => {
-    const { signallingUrl } = await service();
-    const session = await createSession();
-    const agent = mount({
-      'signalling-url': signallingUrl,
-      token: session.agentToken,
-      'auto-start': '',
-    });
+  it('connects an agent and a customer, shows each the other, and the agent ends it for both', async () => {
+    const { agent, customer } = await call({ 'auto-start': '' });
     await reach(agent, 'waiting');
     await agent.updateComplete;
     expect(part(agent, 'status')!.textContent).to.contain('Waiting for the customer');
+    expect(agent.sessionStatus).to.equal('waiting');
+    const statuses: string[] = [];
+    agent.addEventListener('vs-session-status', (e) => statuses.push(`${e.previous}->${e.status}`));
 
-    const customer = mount({ 'signalling-url': signallingUrl, token: session.customerToken });
     await customer.start();
     await Promise.all([reach(agent, 'connected'), reach(customer, 'connected')]);
+    // The service counts the session connected once a peer connection is up, and says so.
+    await until(
+      () => agent.sessionStatus === 'connected' && customer.sessionStatus === 'connected',
+    );
+    expect(statuses).to.deep.equal(['waiting->connected']);
+    await Promise.all([inMode(agent, 'two-way'), inMode(customer, 'two-way')]);
 
     // Each sees the other's camera: frames decode and advance.
     for (const el of [agent, customer]) {
@@ -131,34 +86,55 @@ describe('<video-session>', () => {
     const remote = part(customer, 'remote-video') as HTMLVideoElement;
     let reloads = 0;
     remote.addEventListener('emptied', () => reloads++);
-    await until(() => /Connected · 0:0[2-9]/.test(part(customer, 'status')!.textContent ?? ''));
+    await until(() => /0:0[2-9]/.test(part(customer, 'status')!.textContent ?? ''));
+    expect(part(customer, 'status')!.textContent).to.contain('Connected · Video call');
     expect(reloads).to.equal(0);
 
     // Muting and pausing show on the other side.
     agent.muted = true;
     agent.videoPaused = true;
-    await until(() =>
-      (customer.shadowRoot!.textContent ?? '').includes('Alice paused their video'),
-    );
-    expect(customer.shadowRoot!.textContent).to.contain('Alice muted their microphone');
+    await until(() => text(customer).includes('Alice’s camera is off'));
+    expect(text(customer)).to.contain('Alice muted their microphone');
     const stream = (part(agent, 'local-video') as HTMLVideoElement).srcObject as MediaStream;
     expect(stream.getAudioTracks()[0]!.enabled).to.equal(false);
     expect(stream.getVideoTracks()[0]!.enabled).to.equal(false);
     agent.muted = false;
-    await until(() => !(customer.shadowRoot!.textContent ?? '').includes('muted their microphone'));
+    await until(() => !text(customer).includes('muted their microphone'));
 
-    // Ending on one side ends it on the other; the camera is released.
-    await customer.hangUp();
-    await reach(agent, 'ended');
-    expect(customer.state).to.equal('ended');
+    // The agent ends the session: it ends on the other side too; cameras are released.
+    await agent.hangUp();
+    await reach(customer, 'ended');
+    expect(agent.state).to.equal('ended');
     expect(stream.getTracks().every((t) => t.readyState === 'ended')).to.equal(true);
+    await customer.updateComplete;
+    expect(text(customer)).to.contain('The session has ended');
+  });
+
+  it('lets the customer leave and come back without ending the session', async () => {
+    const { agent, customer } = await call();
+    await Promise.all([agent.start(), customer.start()]);
+    await Promise.all([inMode(agent, 'two-way'), inMode(customer, 'two-way')]);
+
+    await customer.updateComplete;
+    button(customer, 'End call').click(); // first the call: the session stays, as chat
+    await Promise.all([inMode(agent, 'chat'), inMode(customer, 'chat')]);
+    expect(customer.state).to.equal('connected');
+    await customer.updateComplete;
+    button(customer, 'Leave').click(); // then the customer's part in the session
+    await Promise.all([reach(customer, 'ended'), reach(agent, 'waiting')]);
+    await customer.updateComplete;
+    expect(text(customer)).to.contain('You left the session');
+
+    button(customer, 'Rejoin').click();
+    await Promise.all([reach(agent, 'connected'), reach(customer, 'connected')]);
+    // The agent's mode stayed chat; the customer who came back is in it too.
+    expect([agent.mode, customer.mode]).to.deep.equal(['chat', 'chat']);
+    await agent.hangUp();
+    await reach(customer, 'ended');
   });
 
   it('ends both calls when the host ends the session through the REST API', async () => {
-    const { signallingUrl } = await service();
-    const session = await createSession();
-    const agent = mount({ 'signalling-url': signallingUrl, token: session.agentToken });
-    const customer = mount({ 'signalling-url': signallingUrl, token: session.customerToken });
+    const { session, agent, customer } = await call();
     await Promise.all([agent.start(), customer.start()]);
     await Promise.all([reach(agent, 'connected'), reach(customer, 'connected')]);
     expect(await executeServerCommand('vs-end-session', { id: session.id })).to.equal(200);

@@ -1,6 +1,8 @@
-// The baseline page: camera, then the raw relay, then simple-peer with the same options the widget
-// uses. The bench reads the same marks it reads from the widget (see call-setup.ts).
-import SimplePeer from '@thaunknown/simple-peer';
+// The baseline page: camera, then the raw relay, then the widget's own peer connection wrapper
+// (`PeerLink`) used directly, sending the camera from the start. The bench reads the same marks it
+// reads from the widget (see call-setup.ts).
+import { PeerLink } from '../../widget/controllers/peer-link.js';
+import type { SignalData } from '../../src/protocol.js';
 
 const room = new URLSearchParams(location.search).get('room')!;
 const stream = await navigator.mediaDevices.getUserMedia({
@@ -9,23 +11,28 @@ const stream = await navigator.mediaDevices.getUserMedia({
 });
 const ws = new WebSocket(`${location.origin.replace('http', 'ws')}/?room=${room}`);
 const video = document.getElementById('remote') as HTMLVideoElement;
+const remote = new MediaStream();
 ws.onmessage = (event) => {
-  const msg = JSON.parse(event.data as string) as {
-    type: string;
-    initiator?: boolean;
-    data?: unknown;
-  };
+  const msg = JSON.parse(event.data as string) as { type: string; initiator?: boolean };
   if (msg.type === 'ready') {
-    const peer = new SimplePeer({
-      initiator: msg.initiator,
-      trickle: true,
-      objectMode: true,
-      stream,
+    const peer = new PeerLink({
+      initiator: msg.initiator ?? false,
+      config: { iceServers: [] },
+      tracks: {
+        audio: stream.getAudioTracks()[0] ?? null,
+        video: stream.getVideoTracks()[0] ?? null,
+      },
+      onSignal: (data) => ws.send(JSON.stringify({ type: 'signal', data })),
+      onOpen: () => undefined,
+      onClose: () => undefined,
+      onMessage: () => undefined,
+      onTrack: (track) => {
+        remote.addTrack(track);
+        video.srcObject = remote;
+      },
     });
-    peer.on('signal', (data) => ws.send(JSON.stringify({ type: 'signal', data })));
-    peer.on('stream', (remote) => (video.srcObject = remote));
     ws.onmessage = (e) => {
-      const m = JSON.parse(e.data as string) as { type: string; data: unknown };
+      const m = JSON.parse(e.data as string) as { type: string; data: SignalData };
       if (m.type === 'signal') peer.signal(m.data);
     };
   }

@@ -17,13 +17,10 @@ export interface Scene {
 
 /**
  * Where `video`'s picture is, in CSS pixels of `canvas` (which covers the stage): its box, its
- * object-fit and object-position, its intrinsic size. Null before the video has a size.
+ * object-fit and object-position, its intrinsic size, and whether it is shown mirrored (a self
+ * view's `transform: scaleX(-1)`). Null before the video has a size.
  */
-export function measureSurface(
-  video: HTMLVideoElement,
-  canvas: HTMLCanvasElement,
-  mirrored: boolean,
-): Surface | null {
+export function measureSurface(video: HTMLVideoElement, canvas: HTMLCanvasElement): Surface | null {
   if (!video.isConnected) return null;
   const v = video.getBoundingClientRect(),
     c = canvas.getBoundingClientRect();
@@ -38,6 +35,8 @@ export function measureSurface(
     }),
   });
   if (!rect) return null;
+  const mirrored =
+    new DOMMatrixReadOnly(style.transform === 'none' ? undefined : style.transform).a < 0;
   return { rect: { ...rect, x: rect.x + v.left - c.left, y: rect.y + v.top - c.top }, mirrored };
 }
 

@@ -25,7 +25,7 @@ import {
   textIcon,
   undoIcon,
 } from './icons.js';
-import { messages } from '../messages.js';
+import type { Messages } from '../messages.js';
 
 const TOOL_ICONS = {
   pointer: pointerIcon,
@@ -47,7 +47,7 @@ const KEYS: Record<Exclude<ToolChoice, null>, string> = {
   text: 'T',
 };
 
-export function renderAnnotationTools(overlay: OverlayController) {
+export function renderAnnotationTools(overlay: OverlayController, t: Messages) {
   const agent = overlay.role === 'agent';
   const tools: Exclude<ToolChoice, null>[] = agent ? ['pointer', ...TOOLS] : [...TOOLS];
   const widthIndex = Math.max(0, WIDTHS.indexOf(overlay.width as (typeof WIDTHS)[number]));
@@ -56,16 +56,16 @@ export function renderAnnotationTools(overlay: OverlayController) {
     part="annotation-tools"
     class="annotation-tools"
     role="toolbar"
-    aria-label=${messages.annotationTools}
+    aria-label=${t.annotationTools}
   >
     ${tools.map(
       (tool) =>
         html`<button
           class="tool"
           aria-pressed=${overlay.tool === tool ? 'true' : 'false'}
-          aria-label=${messages.tools[tool]}
+          aria-label=${t.tools[tool]}
           aria-keyshortcuts=${KEYS[tool]}
-          title=${messages.tools[tool]}
+          title=${t.tools[tool]}
           data-tool=${tool}
           @click=${() => overlay.setTool(tool)}
         >
@@ -79,17 +79,17 @@ export function renderAnnotationTools(overlay: OverlayController) {
           class="swatch"
           style=${styleMap({ '--_swatch': color })}
           aria-pressed=${overlay.color === color ? 'true' : 'false'}
-          aria-label=${messages.colorLabel(messages.colors[i]!, i + 1)}
+          aria-label=${t.colorLabel(t.colors[i]!, i + 1)}
           aria-keyshortcuts=${String(i + 1)}
-          title=${messages.colorLabel(messages.colors[i]!, i + 1)}
+          title=${t.colorLabel(t.colors[i]!, i + 1)}
           @click=${() => overlay.setColor(color)}
         ></button>`,
     )}
     <button
       class="tool width"
-      aria-label=${messages.widthLabel(messages.widths[widthIndex]!)}
+      aria-label=${t.widthLabel(t.widths[widthIndex]!)}
       aria-keyshortcuts="[ ]"
-      title=${messages.widthLabel(messages.widths[widthIndex]!)}
+      title=${t.widthLabel(t.widths[widthIndex]!)}
       @click=${() => overlay.setWidth(nextWidth)}
     >
       <span class="line" style=${styleMap({ '--_w': `${2 + widthIndex * 3}px` })}></span>
@@ -99,9 +99,9 @@ export function renderAnnotationTools(overlay: OverlayController) {
         ? html`<button
             class="tool"
             aria-pressed=${overlay.anchored ? 'true' : 'false'}
-            aria-label=${messages.anchor}
+            aria-label=${t.anchor}
             aria-keyshortcuts="K"
-            title=${messages.anchor}
+            title=${t.anchor}
             data-action="anchor"
             @click=${() => overlay.toggleAnchored()}
           >
@@ -112,9 +112,9 @@ export function renderAnnotationTools(overlay: OverlayController) {
     <span class="sep" aria-hidden="true"></span>
     <button
       class="tool"
-      aria-label=${messages.undo}
+      aria-label=${t.undo}
       aria-keyshortcuts="Control+Z Meta+Z"
-      title=${messages.undo}
+      title=${t.undo}
       ?disabled=${!overlay.canUndo}
       data-action="undo"
       @click=${() => overlay.undo()}
@@ -123,9 +123,9 @@ export function renderAnnotationTools(overlay: OverlayController) {
     </button>
     <button
       class="tool"
-      aria-label=${messages.redo}
+      aria-label=${t.redo}
       aria-keyshortcuts="Control+Shift+Z Meta+Shift+Z Control+Y"
-      title=${messages.redo}
+      title=${t.redo}
       ?disabled=${!overlay.canRedo}
       data-action="redo"
       @click=${() => overlay.redo()}
@@ -134,9 +134,9 @@ export function renderAnnotationTools(overlay: OverlayController) {
     </button>
     <button
       class="tool"
-      aria-label=${agent ? messages.clearAll : messages.clearOwn}
+      aria-label=${agent ? t.clearAll : t.clearOwn}
       aria-keyshortcuts=${agent ? 'Shift+C' : 'C'}
-      title=${agent ? messages.clearAll : messages.clearOwn}
+      title=${agent ? t.clearAll : t.clearOwn}
       ?disabled=${!overlay.hasMarks}
       data-action="clear"
       @click=${() => overlay.clear(agent ? 'all' : 'own')}
@@ -147,15 +147,15 @@ export function renderAnnotationTools(overlay: OverlayController) {
 }
 
 /** The text field for a text mark, where the person clicked; Enter places it, Escape drops it. */
-export function renderTextEntry(overlay: OverlayController) {
+export function renderTextEntry(overlay: OverlayController, t: Messages) {
   const pending = overlay.pendingText;
   if (!pending) return nothing;
   return html`<input
     class="text-entry"
     style=${styleMap({ left: `${pending.x}px`, top: `${pending.y}px` })}
     maxlength="280"
-    placeholder=${messages.textPlaceholder}
-    aria-label=${messages.textInput}
+    placeholder=${t.textPlaceholder}
+    aria-label=${t.textInput}
     ${ref((el) => (el as HTMLInputElement | undefined)?.focus())}
     @keydown=${(e: KeyboardEvent) => {
       const input = e.target as HTMLInputElement;

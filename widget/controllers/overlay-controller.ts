@@ -13,6 +13,7 @@ import { AnnotationBoard, type Author, type BoardMark } from '../../src/annotati
 import { onFrame, toFrame } from '../../src/annotation-geometry.js';
 import type { AnnotateMessage, Mark, PointerMessage, Tool } from '../../src/annotation-ops.js';
 import type { ErrorCode } from '../../src/errors.js';
+import type { Messages } from '../messages.js';
 import { placePoints, type Surface } from '../annotations/draw-mark.js';
 import { measureSurface, paint } from '../annotations/painter.js';
 import { runShortcut } from '../annotations/shortcuts.js';
@@ -57,7 +58,6 @@ export class OverlayController implements ReactiveController {
 
   private video: HTMLVideoElement | null = null;
   private canvas: HTMLCanvasElement | null = null;
-  private mirrored = false;
   private resize: ResizeObserver | null = null;
   private surfaceListeners: AbortController | null = null;
   private frame = 0;
@@ -116,19 +116,14 @@ export class OverlayController implements ReactiveController {
   }
 
   /**
-   * Puts the canvas over `video` (the picture being annotated; `mirrored` when it is shown as a
-   * mirror). Call after every render: it rebinds only when something changed.
+   * Puts the canvas over `video` (the picture being annotated). Call after every render: it
+   * rebinds only when something changed.
    */
-  attach(
-    video: HTMLVideoElement | null,
-    canvas: HTMLCanvasElement | null,
-    mirrored: boolean,
-  ): void {
-    if (video === this.video && canvas === this.canvas && mirrored === this.mirrored) return;
+  attach(video: HTMLVideoElement | null, canvas: HTMLCanvasElement | null): void {
+    if (video === this.video && canvas === this.canvas) return;
     this.detach();
     this.video = video;
     this.canvas = canvas;
-    this.mirrored = mirrored;
     if (!video || !canvas) return;
     const { signal } = (this.surfaceListeners = new AbortController());
     canvas.addEventListener('pointerdown', (e) => this.handlePointerDown(e), { signal });
@@ -157,9 +152,9 @@ export class OverlayController implements ReactiveController {
     this.stroke = null;
   }
 
-  /** The tool bar and, while a text mark waits for its text, the text field. */
-  render() {
-    return html`${renderAnnotationTools(this)}${renderTextEntry(this)}`;
+  /** The tool bar and, while a text mark waits for its text, the text field (strings from `t`). */
+  render(t: Messages) {
+    return html`${renderAnnotationTools(this, t)}${renderTextEntry(this, t)}`;
   }
 
   // ---- Tools ------------------------------------------------------------------------------------
@@ -412,9 +407,7 @@ export class OverlayController implements ReactiveController {
   // ---- Drawing ----------------------------------------------------------------------------------
 
   private surface(): Surface | null {
-    return this.video && this.canvas
-      ? measureSurface(this.video, this.canvas, this.mirrored)
-      : null;
+    return this.video && this.canvas ? measureSurface(this.video, this.canvas) : null;
   }
 
   scheduleDraw(): void {

@@ -1,47 +1,87 @@
 /**
- * Owns the WebRTC connection to the other person (simple-peer over one RTCPeerConnection) and its
- * data channel. Signalling goes out through `onSignal` and comes in through `signal()`; it knows
- * nothing of the transport. Data-channel messages are parsed and bounded on receipt; a malformed
- * one is dropped with its code and never reaches the element.
+ * Owns the WebRTC connection to the other person (`PeerLink`: one RTCPeerConnection), its data
+ * channel, and keeping it alive. Signalling goes out through `onSignal` and comes in through
+ * `signal()`; it knows nothing of the transport.
+ *
+ * When the path breaks (ICE `disconnected`, or nothing heard on the data channel for a while), it
+ * restarts ICE on the same connection, so tracks and the data channel survive: the initiator sends a
+ * fresh `iceRestart` offer, the answerer asks it to. When restarts do not bring the path back within
+ * a window, the connection is closed and `onLost` asks for a rebuild.
  */
-import SimplePeer from '@thaunknown/simple-peer';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { VideoSessionError, type ErrorCode } from '../../src/errors.js';
-import { parsePeerMessage, type PeerMessage } from '../../src/peer-messages.js';
-import type { IceServer, SignalData } from '../../src/protocol.js';
-
-/**
- * The second data channel: unordered, no retransmissions, for what is stale a frame later (the
- * pointer, tracking poses). Negotiated out of band (same id on both sides), so adding it needs no
- * renegotiation; it opens once the connection is up.
- */
-const UNRELIABLE_CHANNEL = { label: 'vs-unreliable', id: 7 } as const;
+import {
+  MAX_BINARY_FRAME_BYTES,
+  parsePeerMessage,
+  type PeerMessage,
+} from '../../src/peer-messages.js';
+import type { IceServer, IceTransportPolicy, SignalData } from '../../src/protocol.js';
+import { PeerLink, type TrackKind } from './peer-link.js';
 
 export interface PeerOptions {
   onSignal(data: SignalData): void;
   /** The connection and its data channel are up. */
   onConnect(): void;
+  /** The other person's audio and video (one stream for the life of the connection). */
   onRemoteStream(stream: MediaStream): void;
   /** A parsed message from the other widget (pings are answered here and not passed on). */
   onMessage(message: Exclude<PeerMessage, { type: 'ping' | 'pong' }>): void;
-  /** The connection closed or failed without `stop()` being called. */
+  /** A binary frame from the other widget (its first byte says what it is). */
+  onBinary(frame: Uint8Array): void;
+  /** The path broke; ICE restarts are under way on the same connection. */
+  onRecovering(): void;
+  /** The path is back after a restart: same connection, same data channel. */
+  onRecovered(): void;
+  /** The connection closed, failed, or could not be recovered, without `stop()` being called. */
   onLost(): void;
   onError(code: ErrorCode, fatal: boolean): void;
 }
 
 export interface PeerStart {
   initiator: boolean;
-  stream: MediaStream | null;
   iceServers: IceServer[];
+  iceTransportPolicy?: IceTransportPolicy;
+  /** What to send from the start (null: nothing of that kind). */
+  tracks: Record<TrackKind, MediaStreamTrack | null>;
 }
+
+/**
+ * The second data channel: unordered, no retransmissions, for what is stale a frame later (the
+ * pointer, tracking poses). Negotiated out of band (the same id on both sides), so adding it needs
+ * no renegotiation; both sides open it when the connection is up, and it survives ICE restarts.
+ */
+const UNRELIABLE_CHANNEL = { label: 'vs-unreliable', id: 7 } as const;
+
+/** Keepalive on the data channel, so silence means a broken path even when no media flows. */
+const KEEPALIVE_MS = 400;
+/**
+ * Nothing heard for this long: the path is suspect. Well above the keepalive, since a background
+ * tab's timers fire at most once a second.
+ */
+const SILENT_MS = 2000;
+/** A restart that has not brought the path back is tried again after this long... */
+const RESTART_EVERY_MS = 3000;
+/** ...until this long after the path broke; then the connection is given up (a rebuild follows). */
+const RECOVERY_WINDOW_MS = 12_000;
+/** A fresh connection that does not come up in this time is given up too (ICE over TURN takes ~1 s). */
+const CONNECT_TIMEOUT_MS = 10_000;
+/** Sending waits while this much is queued on the data channel. */
+const HIGH_WATER_BYTES = 1024 * 1024;
+const LOW_WATER_BYTES = 256 * 1024;
 
 export class PeerController implements ReactiveController {
   private readonly options: PeerOptions;
-  private peer: SimplePeer | null = null;
+  private peer: PeerLink | null = null;
   private unreliable: RTCDataChannel | null = null;
   private pingId = 0;
   /** Pings in flight: settled with the round trip, or with null when the connection went away. */
   private readonly pending = new Map<number, (rtt: number | null) => void>();
+  private watchdog: ReturnType<typeof setInterval> | undefined;
+  private lastHeard = 0;
+  private lastKeepalive = 0;
+  private startedAt = 0;
+  private brokenAt = 0;
+  private restartedAt = 0;
 
   constructor(host: ReactiveControllerHost, options: PeerOptions) {
     this.options = options;
@@ -54,60 +94,89 @@ export class PeerController implements ReactiveController {
 
   /** True while the data channel is open. */
   get connected(): boolean {
-    return this.peer?.connected ?? false;
+    return this.peer?.open ?? false;
   }
 
-  /** The underlying connection, for stats (null before `start`). */
+  /** True while ICE restarts try to bring a broken path back. */
+  get recovering(): boolean {
+    return this.brokenAt > 0;
+  }
+
+  /** The underlying connection, for stats and tests (null before `start`). */
   get connection(): RTCPeerConnection | null {
-    return this.peer?._pc ?? null;
+    return this.peer?.pc ?? null;
+  }
+
+  /** Bytes queued on the data channel and not yet sent. */
+  get bufferedAmount(): number {
+    return this.peer?.bufferedAmount ?? 0;
   }
 
   /** Builds a fresh connection (closing any earlier one). The initiator makes the offer. */
-  start({ initiator, stream, iceServers }: PeerStart): void {
+  start({ initiator, iceServers, iceTransportPolicy, tracks }: PeerStart): void {
     this.stop();
-    if (!SimplePeer.WEBRTC_SUPPORT) {
+    if (typeof RTCPeerConnection !== 'function') {
       this.options.onError('ERR_WEBRTC_UNSUPPORTED', true);
       return;
     }
-    const peer = new SimplePeer({
+    const remote = new MediaStream();
+    // Every callback checks it still belongs to the current connection: a replaced one is silent.
+    const current = () => this.peer === peer;
+    const peer: PeerLink = new PeerLink({
       initiator,
-      trickle: true,
-      objectMode: true, // text arrives as text, binary as Uint8Array
-      config: { iceServers: iceServers as RTCIceServer[] },
-      ...(stream ? { stream } : {}),
+      config: {
+        iceServers: iceServers as RTCIceServer[],
+        ...(iceTransportPolicy ? { iceTransportPolicy } : {}),
+      },
+      tracks,
+      onSignal: (data) => current() && this.options.onSignal(data),
+      onOpen: () => {
+        if (!current()) return;
+        this.lastHeard = performance.now();
+        peer.dataChannel!.bufferedAmountLowThreshold = LOW_WATER_BYTES;
+        this.openUnreliable(peer);
+        this.options.onConnect();
+      },
+      onClose: () => current() && this.lost(),
+      onMessage: (data) => current() && this.handleData(data),
+      onTrack: (track) => {
+        if (!current() || remote.getTracks().includes(track)) return;
+        remote.addTrack(track);
+        this.options.onRemoteStream(remote);
+      },
     });
     this.peer = peer;
-    // Every handler checks it still belongs to the current connection: a replaced one is silent.
-    const current = () => this.peer === peer;
-    peer.on('signal', (data) => current() && this.options.onSignal(data as SignalData));
-    peer.on('connect', () => {
-      if (!current()) return;
-      this.openUnreliable(peer);
-      this.options.onConnect();
+    peer.pc.addEventListener('iceconnectionstatechange', () => {
+      const ice = peer.pc.iceConnectionState;
+      if (current() && (ice === 'disconnected' || ice === 'failed')) this.broken();
     });
-    peer.on('stream', (remote) => current() && this.options.onRemoteStream(remote));
-    peer.on('data', (data) => current() && this.handleData(data));
-    peer.on('error', (err) => {
-      if (!current()) return;
-      console.warn(`[video-session] peer: ${err.code ?? 'error'}: ${err.message}`);
-      this.options.onError('ERR_PEER_FAILED', false);
-    });
-    peer.on('close', () => {
-      if (!current()) return;
-      this.peer = null;
-      this.rejectPings();
-      this.options.onLost();
-    });
+    this.startedAt = performance.now();
+    this.watchdog = setInterval(() => this.watch(), KEEPALIVE_MS / 2);
   }
 
   /** Hands signalling data from the other side to the connection. */
   signal(data: SignalData): void {
-    this.peer?.signal(data);
+    const peer = this.peer;
+    if (!peer) return;
+    if (data.type === 'renegotiate') {
+      // The answerer lost the path and asks for an ICE restart (nothing else makes it ask).
+      if (peer.initiator) {
+        if (!this.recovering) this.broken();
+        else this.restartIce();
+      }
+      return;
+    }
+    peer.signal(data);
+  }
+
+  /** Sends `track` (or nothing, for null) as this side's audio or video, without renegotiating. */
+  setTrack(kind: TrackKind, track: MediaStreamTrack | null): void {
+    this.peer?.setTrack(kind, track);
   }
 
   /** Sends a message on the data channel; returns false when it is not open. */
   send(message: PeerMessage): boolean {
-    if (!this.peer?.connected) return false;
+    if (!this.peer?.open) return false;
     this.peer.send(JSON.stringify(message));
     return true;
   }
@@ -120,6 +189,33 @@ export class PeerController implements ReactiveController {
     if (this.unreliable?.readyState !== 'open') return false;
     this.unreliable.send(JSON.stringify(message));
     return true;
+  }
+
+  /** Sends a binary frame on the data channel; returns false when it is not open. */
+  sendBinary(frame: Uint8Array): boolean {
+    if (!this.peer?.open) return false;
+    this.peer.send(frame);
+    return true;
+  }
+
+  /** Resolves when the data channel can take more (its queue is below the low-water mark). */
+  whenWritable(): Promise<void> {
+    const channel = this.peer?.dataChannel;
+    if (!channel || channel.bufferedAmount < HIGH_WATER_BYTES) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        channel.removeEventListener('bufferedamountlow', done);
+        channel.removeEventListener('close', done);
+        resolve();
+      };
+      channel.addEventListener('bufferedamountlow', done);
+      channel.addEventListener('close', done);
+    });
+  }
+
+  /** The connection's statistics (null without a connection). */
+  stats(): Promise<RTCStatsReport | null> {
+    return this.connection?.getStats() ?? Promise.resolve(null);
   }
 
   /** Measures a data-channel round trip in milliseconds. */
@@ -147,34 +243,95 @@ export class PeerController implements ReactiveController {
   stop(): void {
     const peer = this.peer;
     this.peer = null;
+    clearInterval(this.watchdog);
+    this.watchdog = undefined;
+    this.brokenAt = 0;
     this.rejectPings();
     if (this.unreliable) {
       this.unreliable.onmessage = null;
       this.unreliable.close();
       this.unreliable = null;
     }
-    if (peer) {
-      peer.removeAllListeners();
-      peer.on('error', () => undefined); // late errors from a closing connection are expected
-      peer.destroy();
-    }
+    peer?.close();
   }
 
-  private openUnreliable(peer: SimplePeer): void {
-    const pc = peer._pc;
-    if (!pc) return;
-    const channel = pc.createDataChannel(UNRELIABLE_CHANNEL.label, {
+  private openUnreliable(peer: PeerLink): void {
+    if (this.unreliable) return; // the channel outlives ICE restarts
+    const channel = peer.pc.createDataChannel(UNRELIABLE_CHANNEL.label, {
       negotiated: true,
       id: UNRELIABLE_CHANNEL.id,
       ordered: false,
       maxRetransmits: 0,
     });
-    channel.onmessage = (e: MessageEvent) =>
-      this.peer === peer && this.handleData(e.data as string);
+    channel.binaryType = 'arraybuffer';
+    channel.onmessage = (e: MessageEvent<string | ArrayBuffer>) => {
+      if (this.peer === peer) this.handleData(e.data);
+    };
     this.unreliable = channel;
   }
 
-  private handleData(data: string | Uint8Array): void {
+  /** Runs every quarter keepalive: sends the keepalive, notices silence, tracks recovery. */
+  private watch(): void {
+    const peer = this.peer;
+    if (!peer) return;
+    const now = performance.now();
+    if (!peer.open && !this.recovering) {
+      if (now - this.startedAt > CONNECT_TIMEOUT_MS) this.lost();
+      return;
+    }
+    if (now - this.lastKeepalive >= KEEPALIVE_MS) {
+      this.lastKeepalive = now;
+      this.send({ type: 'ping', id: 0, t: now });
+    }
+    if (!this.recovering) {
+      if (now - this.lastHeard > SILENT_MS) this.broken();
+      return;
+    }
+    const ice = peer.pc.iceConnectionState;
+    if ((ice === 'connected' || ice === 'completed') && this.lastHeard > this.brokenAt) {
+      this.brokenAt = 0;
+      this.options.onRecovered();
+    } else if (now - this.brokenAt > RECOVERY_WINDOW_MS) {
+      this.lost();
+    } else if (now - this.restartedAt > RESTART_EVERY_MS) {
+      void this.restartIce();
+    }
+  }
+
+  /** The path broke: start restarting ICE. */
+  private broken(): void {
+    if (this.recovering || !this.peer?.open) return;
+    this.brokenAt = performance.now();
+    this.options.onRecovering();
+    this.restartIce();
+  }
+
+  /** One ICE restart: a fresh offer from the initiator, or a request for one from the answerer. */
+  private restartIce(): void {
+    const peer = this.peer;
+    if (!peer) return;
+    this.restartedAt = performance.now();
+    if (peer.initiator) peer.restartIce();
+    else this.options.onSignal({ type: 'renegotiate', renegotiate: true });
+  }
+
+  /** The connection is gone for good: tell the element, which asks for a rebuild. */
+  private lost(): void {
+    if (!this.peer) return;
+    this.stop();
+    this.options.onLost();
+  }
+
+  private handleData(data: string | ArrayBuffer): void {
+    this.lastHeard = performance.now();
+    if (typeof data !== 'string') {
+      if (data.byteLength > MAX_BINARY_FRAME_BYTES || data.byteLength === 0) {
+        this.options.onError('ERR_PEER_MESSAGE_INVALID', false);
+        return;
+      }
+      this.options.onBinary(new Uint8Array(data));
+      return;
+    }
     const parsed = parsePeerMessage(data);
     if (!parsed.ok) {
       console.warn(`[video-session] ${parsed.code}: ${parsed.reason}`);
@@ -183,7 +340,7 @@ export class PeerController implements ReactiveController {
     }
     const message = parsed.value;
     if (message.type === 'ping') {
-      this.send({ type: 'pong', id: message.id, t: message.t });
+      if (message.id !== 0) this.send({ type: 'pong', id: message.id, t: message.t });
     } else if (message.type === 'pong') {
       this.pending.get(message.id)?.(performance.now() - message.t);
       this.pending.delete(message.id);

@@ -76,14 +76,6 @@ export class SignallingController implements ReactiveController {
     this.open();
   }
 
-  /** Drops the socket and opens a new one that resumes the same slot (the service re-pairs both sides). */
-  reconnect(): void {
-    if (this.stopped) return;
-    this.detach();
-    this.options.onStatus('reconnecting');
-    this.open();
-  }
-
   /** Sends a frame; returns false when the socket is not open. */
   send(message: ClientMessage): boolean {
     if (this.ws?.readyState !== WebSocket.OPEN) return false;

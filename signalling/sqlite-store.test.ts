@@ -1,0 +1,107 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SCHEMA_VERSION } from './sqlite-schema.js';
+import { openSqliteStore } from './sqlite-store.js';
+import { DuplicateEventError, type SessionRecord } from './store.js';
+
+const FOUNDATION_SCHEMA = `
+CREATE TABLE sessions (id TEXT PRIMARY KEY, ticket_id TEXT NOT NULL, status TEXT NOT NULL,
+  agent_id TEXT NOT NULL, agent_name TEXT NOT NULL, customer_name TEXT NOT NULL,
+  created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, ended_at INTEGER, ended_by TEXT,
+  end_reason TEXT);
+CREATE INDEX sessions_ticket ON sessions (ticket_id);
+CREATE TABLE participants (session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+  role TEXT NOT NULL, resume_key_hash TEXT NOT NULL, PRIMARY KEY (session_id, role));
+`;
+
+describe('the SQLite store', () => {
+  it('upgrades a data dir written by the foundation, keeping sessions and resume keys', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vs-migrate-'));
+    const old = new Database(join(dir, 'sessions.sqlite'));
+    old.exec(FOUNDATION_SCHEMA);
+    old
+      .prepare(
+        `INSERT INTO sessions VALUES ('ses_a', 'T-1', 'waiting', 'ag', 'Sam', 'Bob', 1000, 9000, NULL, NULL, NULL),
+      ('ses_b', 'T-1', 'ended', 'ag', 'Sam', 'Eve', 2000, 9000, 3000, NULL, 'ended-by-host')`,
+      )
+      .run();
+    old.prepare(`INSERT INTO participants VALUES ('ses_a', 'customer', 'hash-a')`).run();
+    old.close();
+
+    const store = openSqliteStore(dir);
+    expect(await store.get('ses_a')).toMatchObject({
+      ticketId: 'T-1',
+      status: 'waiting',
+      agent: { id: 'ag', name: 'Sam' },
+      customerName: 'Bob',
+      visibility: 'public',
+      origin: 'api',
+      expiresAt: 9000,
+      eventSeq: 0,
+    });
+    expect(await store.get('ses_b')).toMatchObject({
+      status: 'ended',
+      endedAt: 3000,
+      endedBy: 'host',
+    });
+    expect(await store.getResumeKeyHash('ses_a', 'customer')).toBe('hash-a');
+    expect((await store.listByTicket('T-1', 10)).map((s) => s.id)).toEqual(['ses_b', 'ses_a']);
+    expect(await store.due(10_000, 10)).toEqual(['ses_a']); // live and past its end; ses_b is final
+    await store.close();
+    const db = new Database(join(dir, 'sessions.sqlite'));
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    const fk = db.pragma('foreign_key_list(participants)') as Array<{ table: string }>;
+    expect(fk.map((f) => f.table)).toEqual(['sessions']);
+    db.close();
+    // Opening again is a no-op.
+    await openSqliteStore(dir).close();
+  });
+
+  it('writes a change and its events together, or neither', async () => {
+    const store = openSqliteStore(':memory:');
+    const base = {
+      id: 'ses_x',
+      status: 'created',
+      ticketId: 'T',
+      eventSeq: 0,
+      createdAt: 1,
+    } as unknown as SessionRecord;
+    const event = (id: string, sequence: number) => ({
+      id,
+      sessionId: 'ses_x',
+      sequence,
+      type: 'session.created',
+      body: '{}',
+      createdAt: 1,
+    });
+    await store.insert(
+      { ...base, transitions: [], expiresAt: 10, answerBy: null } as SessionRecord,
+      [event('msg_one', 1)],
+    );
+
+    const refused = await store.update('ses_x', () => ({
+      refuse: 'ERR_TRANSITION_INVALID',
+      reason: 'no',
+    }));
+    expect(refused).toEqual({ ok: false, code: 'ERR_TRANSITION_INVALID', reason: 'no' });
+
+    // An event id that exists aborts the whole change: the session keeps its old status.
+    await expect(
+      store.update('ses_x', (s) => ({
+        session: { ...s, status: 'waiting', eventSeq: 2 },
+        events: [event('msg_two', 2), event('msg_one', 3)],
+      })),
+    ).rejects.toBeInstanceOf(DuplicateEventError);
+    expect(await store.get('ses_x')).toMatchObject({ status: 'created', eventSeq: 0 });
+    expect((await store.outbox.list({ limit: 10 })).map((r) => r.id)).toEqual(['msg_one']);
+
+    expect(await store.update('nope', (s) => ({ session: s, events: [] }))).toMatchObject({
+      code: 'ERR_SESSION_NOT_FOUND',
+    });
+    await store.close();
+  });
+});

@@ -1,0 +1,167 @@
+/**
+ * The webhook event catalogue, typed once: every event the service posts to the host helpdesk.
+ * Each event is an envelope (`id`, `type`, `occurredAt`, `sessionId`, `ticketId`, the per-session
+ * `sequence`, the session's `visibility` and the host's `metadata`) around a typed `data` object.
+ * The README documents each type with an example body (a test parses every example).
+ *
+ * Some events happen in the widgets (a mode change, a screenshot, recording consent): a widget
+ * *reports* them to the service with its join token (`POST /v1/sessions/:id/events`), and the
+ * service stamps who reported it and writes the webhook event. `REPORTABLE` lists which role may
+ * report which type; the schemas of what a widget sends are `ReportedEventSchema`.
+ */
+import * as v from 'valibot';
+import type { Result } from './parse.js';
+import { parseWith } from './parse.js';
+import { RoleSchema } from './protocol.js';
+import { FINAL_STATUSES } from './session-state.js';
+
+const text = (max: number) => v.pipe(v.string(), v.maxLength(max));
+const Iso = v.pipe(v.string(), v.isoTimestamp());
+const Millis = v.pipe(v.number(), v.integer(), v.minValue(0));
+const Name = text(120);
+
+/** Who may see a session: `public` (both), `internal` (the host's people only). */
+export const VisibilitySchema = v.picklist(['public', 'internal']);
+export type Visibility = v.InferOutput<typeof VisibilitySchema>;
+
+/**
+ * The host's own data for a session (queue, product, customer id...), echoed by every event.
+ * Flat and bounded: at most 20 keys of `[A-Za-z0-9_.-]{1,40}`, values a string of at most 200
+ * characters, a number, a boolean or null.
+ */
+export const MetadataSchema = v.pipe(
+  v.record(
+    v.pipe(v.string(), v.regex(/^[\w.-]{1,40}$/, 'keys are 1-40 of A-Z a-z 0-9 _ . -')),
+    v.union([text(200), v.number(), v.boolean(), v.null()]),
+  ),
+  v.check((m) => Object.keys(m).length <= 20, 'at most 20 keys'),
+);
+export type Metadata = v.InferOutput<typeof MetadataSchema>;
+
+/** How a session came to be: the host's REST call, an accepted request, or a direct call. */
+export const OriginSchema = v.picklist(['api', 'request', 'direct']);
+export type Origin = v.InferOutput<typeof OriginSchema>;
+
+/** Who ended a session: one of the two people, the host (REST), or the service (expiry). */
+export const EndedBySchema = v.picklist(['agent', 'customer', 'host', 'service']);
+export type EndedBy = v.InferOutput<typeof EndedBySchema>;
+
+/** The call modes a widget reports (issue 6 owns their meaning). */
+export const CallModeSchema = v.picklist(['video', 'one-way', 'voice', 'chat']);
+
+/** What widgets may report, without the `by` the service adds from the token. */
+export const ReportedEventSchema = v.variant('type', [
+  v.object({ type: v.literal('session.mode_changed'), mode: CallModeSchema }),
+]);
+export type ReportedEvent = v.InferOutput<typeof ReportedEventSchema>;
+export type ReportedEventType = ReportedEvent['type'];
+
+/** Which role may report which event type. */
+export const REPORTABLE: Readonly<Record<ReportedEventType, readonly ('agent' | 'customer')[]>> = {
+  'session.mode_changed': ['agent', 'customer'],
+};
+
+/** The `data` of every event type. */
+export const EVENT_DATA = {
+  /** A customer asked for a session (help button); an agent can accept it until `answerBy`. */
+  'session.requested': v.object({
+    customer: v.object({ name: Name }),
+    source: v.picklist(['public-key', 'request-token']),
+    answerBy: Iso,
+  }),
+  /** The session exists: made by the host, accepted from a request, or rung in directly. */
+  'session.created': v.object({
+    origin: OriginSchema,
+    agent: v.nullable(v.object({ id: text(200), name: Name })),
+    customer: v.object({ name: Name }),
+    expiresAt: Iso,
+    /** A direct call nobody has answered expires at this time. */
+    answerBy: v.nullable(Iso),
+  }),
+  /** Somebody joined the session (`resumed`: came back with their resume key). */
+  'session.participant_joined': v.object({ role: RoleSchema, name: Name, resumed: v.boolean() }),
+  /**
+   * Somebody left: their connection dropped (`disconnected`), or they left the call on purpose
+   * while the session goes on (`hang-up`; they can come back with the same invite).
+   */
+  'session.participant_left': v.object({
+    role: RoleSchema,
+    reason: v.picklist(['disconnected', 'hang-up']),
+  }),
+  /** The call is up (`setupMs`: from both present to connected, on the first connection). */
+  'session.connected': v.object({ setupMs: v.nullable(Millis), reconnected: v.boolean() }),
+  /** The call was up and is being re-established; `role` is who dropped, when known. */
+  'session.reconnecting': v.object({ role: v.nullable(RoleSchema) }),
+  /** The session is over, in one of the final statuses; the analytics of the whole session. */
+  'session.ended': v.object({
+    status: v.picklist(FINAL_STATUSES),
+    reason: text(64),
+    endedBy: EndedBySchema,
+    /** Connected time: from the first connection to the end; 0 when it never connected. */
+    durationMs: Millis,
+    setupMs: v.nullable(Millis),
+    reconnects: Millis,
+    connectedAt: v.nullable(Iso),
+  }),
+  'session.visibility_changed': v.object({
+    visibility: VisibilitySchema,
+    previous: VisibilitySchema,
+  }),
+  'session.rated': v.object({
+    score: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(5)),
+    comment: v.nullable(text(1000)),
+  }),
+  'session.mode_changed': v.object({ mode: CallModeSchema, by: RoleSchema }),
+} as const;
+
+export type SessionEventType = keyof typeof EVENT_DATA;
+export const EVENT_TYPES = Object.keys(EVENT_DATA) as SessionEventType[];
+export type EventData<T extends SessionEventType> = v.InferOutput<(typeof EVENT_DATA)[T]>;
+
+/** The envelope every event shares. */
+export const EnvelopeSchema = v.object({
+  id: v.pipe(v.string(), v.regex(/^msg_[\w-]{8,64}$/)),
+  type: v.picklist(EVENT_TYPES as [SessionEventType, ...SessionEventType[]]),
+  occurredAt: Iso,
+  sessionId: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
+  ticketId: text(200),
+  /** 1, 2, 3... per session: the order the events happened in. */
+  sequence: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  visibility: VisibilitySchema,
+  metadata: v.nullable(MetadataSchema),
+  data: v.unknown(),
+});
+type Envelope = Omit<v.InferOutput<typeof EnvelopeSchema>, 'type' | 'data'>;
+
+/** One event of type `T`. */
+export type SessionEventOf<T extends SessionEventType> = Envelope & { type: T; data: EventData<T> };
+/** Any event of the catalogue. */
+export type SessionEvent = { [T in SessionEventType]: SessionEventOf<T> }[SessionEventType];
+
+/**
+ * The exact bytes posted for an event: the envelope's keys in a fixed order. The outbox stores
+ * this text, so every retry is byte-identical (a signature covers the bytes, not the meaning).
+ */
+export function encodeEvent(event: SessionEvent): string {
+  const { id, type, occurredAt, sessionId, ticketId, sequence, visibility, metadata, data } = event;
+  return JSON.stringify({
+    id,
+    type,
+    occurredAt,
+    sessionId,
+    ticketId,
+    sequence,
+    visibility,
+    metadata,
+    data,
+  });
+}
+
+/** Parses a received event body (for receivers, the demo helpdesk, and tests). */
+export function parseSessionEvent(json: unknown): Result<SessionEvent> {
+  const envelope = parseWith(EnvelopeSchema, json, 'ERR_BODY_INVALID');
+  if (!envelope.ok) return envelope;
+  const data = parseWith(EVENT_DATA[envelope.value.type], envelope.value.data, 'ERR_BODY_INVALID');
+  if (!data.ok) return { ...data, reason: `data.${data.reason}` };
+  return { ok: true, value: { ...envelope.value, data: data.value } as SessionEvent };
+}

@@ -1,0 +1,120 @@
+/**
+ * Helpers for the browser tests (imported by tests only): the real service through WTR's server
+ * commands, mounting elements, and waiting for what a person would see or hear.
+ */
+import { executeServerCommand } from '@web/test-runner-commands';
+import type { CreatedSession } from '../src/rest.js';
+import type { CallMode } from '../src/call-modes.js';
+import type { CallState, VsErrorEvent } from './events.js';
+import './index.js';
+import type { VideoSession } from './video-session.js';
+
+export interface Service {
+  url: string;
+  signallingUrl: string;
+}
+
+export const service = () =>
+  executeServerCommand<Service, undefined>('vs-service') as Promise<Service>;
+export const createSession = () =>
+  executeServerCommand<CreatedSession, undefined>('vs-create-session') as Promise<CreatedSession>;
+
+export function mount(attrs: Record<string, string> = {}): VideoSession {
+  const el = document.createElement('video-session');
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  el.style.width = '480px';
+  el.style.height = '360px';
+  document.body.append(el);
+  return el;
+}
+
+/** An agent and a customer of a fresh session, both mounted (not started). */
+export async function call(agentAttrs: Record<string, string> = {}) {
+  const { signallingUrl } = await service();
+  const session = await createSession();
+  const agent = mount({
+    'signalling-url': signallingUrl,
+    token: session.agentToken,
+    ...agentAttrs,
+  });
+  const customer = mount({ 'signalling-url': signallingUrl, token: session.customerToken });
+  return { session, agent, customer };
+}
+
+/** Resolves when `el` reaches `state` (now or later); rejects after `ms`. */
+export function reach(el: VideoSession, state: CallState, ms = 20_000): Promise<void> {
+  return until(() => el.state === state, ms, `still ${el.state}, wanted ${state}`);
+}
+
+/** Resolves when `el`'s agreed mode is `mode`. */
+export function inMode(el: VideoSession, mode: CallMode, ms = 10_000): Promise<void> {
+  return until(() => el.mode === mode, ms, `mode still ${el.mode}, wanted ${mode}`);
+}
+
+export function nextError(el: VideoSession): Promise<VsErrorEvent> {
+  return new Promise((resolve) => el.addEventListener('vs-error', resolve, { once: true }));
+}
+
+/** Waits for `count` new decoded frames on a video element. */
+export function frames(video: HTMLVideoElement, count: number): Promise<void> {
+  return new Promise((resolve) => {
+    let seen = 0;
+    const next = () =>
+      video.requestVideoFrameCallback(() => (++seen >= count ? resolve() : next()));
+    next();
+  });
+}
+
+export async function until(check: () => boolean, ms = 10_000, what = 'condition not met in time') {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(what);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+export const part = (el: VideoSession, name: string) =>
+  el.shadowRoot!.querySelector(`[part~="${name}"]`) as HTMLElement | null;
+
+/** The element's button whose accessible name is `label`. */
+export function button(el: VideoSession, label: string): HTMLButtonElement {
+  const found = [...el.shadowRoot!.querySelectorAll('button')].find(
+    (b) => (b.getAttribute('aria-label') ?? b.textContent ?? '').trim() === label,
+  );
+  if (!found) throw new Error(`no button "${label}"`);
+  return found;
+}
+
+export const text = (el: VideoSession) => el.shadowRoot!.textContent ?? '';
+
+/** Counters from the element's peer connection that only move when media really flows. */
+async function counters(el: VideoSession) {
+  const c = { audioIn: 0, videoIn: 0, audioOut: 0, videoOut: 0 };
+  (await el.getStats())?.forEach((r: RTCStats & Record<string, unknown>) => {
+    const kind = r['kind'];
+    if (r.type === 'inbound-rtp' && kind === 'audio')
+      c.audioIn += Number(r['packetsReceived'] ?? 0);
+    if (r.type === 'inbound-rtp' && kind === 'video') c.videoIn += Number(r['framesDecoded'] ?? 0);
+    if (r.type === 'outbound-rtp' && kind === 'audio') c.audioOut += Number(r['packetsSent'] ?? 0);
+    if (r.type === 'outbound-rtp' && kind === 'video')
+      c.videoOut += Number(r['framesEncoded'] ?? 0);
+  });
+  return c;
+}
+
+/**
+ * What really flows over `ms`: audio packets in and out, video frames decoded and encoded. Starts
+ * after `settleMs`, so packets of a mode that just ended are not counted.
+ */
+export async function flow(el: VideoSession, ms = 1000, settleMs = 400) {
+  await new Promise((r) => setTimeout(r, settleMs));
+  const a = await counters(el);
+  await new Promise((r) => setTimeout(r, ms));
+  const b = await counters(el);
+  return {
+    audioIn: b.audioIn - a.audioIn,
+    videoIn: b.videoIn - a.videoIn,
+    audioOut: b.audioOut - a.audioOut,
+    videoOut: b.videoOut - a.videoOut,
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * What the views render, as one plain object the element builds on each render, and what they can
+ * ask the element to do. Views are functions of these two: no state of their own, no controllers.
+ */
+import type { MediaState } from '../../src/call-messages.js';
+import type { CallMode, ModeAnswer } from '../../src/call-modes.js';
+import type { ErrorCode } from '../../src/errors.js';
+import type { ModeOffer } from '../../src/mode-negotiator.js';
+import type { Role } from '../../src/protocol.js';
+import type { CallState } from '../events.js';
+import type { Messages } from '../messages.js';
+
+export interface CallView {
+  t: Messages;
+  state: CallState;
+  role: Role;
+  peerName: string;
+  /** The agreed mode, as the person sees it. */
+  mode: CallMode;
+  /** Joined and not ended. */
+  live: boolean;
+  /** The call timer text while connected. */
+  timer: string;
+  serviceAway: boolean;
+  error: ErrorCode | null;
+  /** This person left the session (it is still open). */
+  left: boolean;
+  /** An offer this person must answer. */
+  offer: ModeOffer | null;
+  /** The agent waits for the other person's answer. */
+  awaitingAnswer: boolean;
+  /** A short notice shown over the stage (a declined offer...). */
+  notice: string | null;
+  remoteStream: MediaStream | null;
+  remote: MediaState;
+  preview: MediaStream;
+  /** What this side sends now. */
+  sendsAudio: boolean;
+  sendsVideo: boolean;
+  sharing: boolean;
+  screenSupported: boolean;
+  muted: boolean;
+  videoPaused: boolean;
+  /** The browser lists a camera (the join screen offers video only then). */
+  hasCamera: boolean;
+  /** The speaker chosen for the other person's audio ('' = default). */
+  sinkId: string;
+  /** The customer shows their own camera large (the picture both draw on), the agent's small. */
+  ownLarge: boolean;
+  /** The drawing layer once loaded: its tool bar (and text field), and whether a tool is in hand. */
+  drawing: { tools: unknown; active: boolean } | null;
+}
+
+export interface CallActions {
+  join(media: { audio: boolean; video: boolean }): void;
+  retry(): void;
+  answer(answer: ModeAnswer): void;
+  setMode(mode: CallMode): void;
+  cancelOffer(): void;
+  toggleMute(): void;
+  togglePause(): void;
+  toggleScreen(): void;
+  endCall(): void;
+  hangUp(): void;
+  /** Swaps the two videos (the customer's own camera large, or the agent's). */
+  swapVideos(): void;
+}
+
+/** The label of `mode` for the person looking at it. */
+export function modeLabel(t: Messages, mode: CallMode, role: Role): string {
+  const label = t.modes[mode];
+  if (typeof label === 'string') return label;
+  return label((mode === 'one-way-agent') === (role === 'agent'));
+}

@@ -1,0 +1,197 @@
+/**
+ * The stage: the other person's video (or their name card when they send none), your own preview,
+ * the status bar, and what covers the stage before, after and while something needs an answer.
+ */
+import { html, nothing } from 'lit';
+import { sends } from '../../src/call-modes.js';
+import { phoneIcon } from '../icons.js';
+import { sinkId } from '../sink-id.js';
+import { srcObject } from '../src-object.js';
+import { modeLabel, type CallActions, type CallView } from './call-view.js';
+
+export function stage(v: CallView, a: CallActions) {
+  const remoteVideo = v.state === 'connected' && v.remote.video && v.remoteStream !== null;
+  const ownLarge = v.ownLarge && v.live && v.sendsVideo;
+  // Both draw on the customer's camera: the agent's remote video, the customer's own (large).
+  const drawing = v.drawing && (v.role === 'agent' ? remoteVideo : ownLarge) ? v.drawing : null;
+  return html`<div part="stage" class="stage">
+    <video
+      part="remote-video"
+      class="remote ${v.remote.screen ? 'screen' : ''} ${ownLarge ? 'pip' : ''}"
+      autoplay
+      playsinline
+      ${srcObject(v.remoteStream)}
+      ${sinkId(v.sinkId)}
+      ?hidden=${!remoteVideo}
+      @click=${() => ownLarge && a.swapVideos()}
+    ></video>
+    ${v.live && !remoteVideo && !ownLarge && v.state === 'connected' ? card(v) : nothing}
+    ${overlay(v, a)}
+    ${
+      v.live && v.sendsVideo
+        ? html`<video
+            part="local-video"
+            class="local ${v.sharing ? 'screen' : ''} ${ownLarge ? 'main' : ''}"
+            autoplay
+            playsinline
+            muted
+            ${srcObject(v.preview)}
+            @click=${() => !ownLarge && v.role === 'customer' && a.swapVideos()}
+          ></video>`
+        : nothing
+    }
+    <canvas
+      part="annotations"
+      class="annotations ${drawing?.active ? 'active' : ''}"
+      aria-label=${v.t.annotationCanvas}
+      ?hidden=${!drawing}
+    ></canvas>
+    ${drawing ? drawing.tools : nothing} ${status(v)}
+  </div>`;
+}
+
+/** The other person when no video of theirs is shown: initials, name, and why. */
+function card(v: CallView) {
+  const initials = v.peerName
+    .split(/\s+/)
+    .map((w) => w[0] ?? '')
+    .join('')
+    .slice(0, 2)
+    .toUpperCase();
+  const theirVideoExpected = sends(v.mode, v.role === 'agent' ? 'customer' : 'agent').video;
+  const why = theirVideoExpected
+    ? v.t.remoteCamera[v.remote.camera](v.peerName)
+    : modeLabel(v.t, v.mode, v.role);
+  return html`<div class="card">
+    <div class="avatar" aria-hidden="true">${initials}</div>
+    <p class="name">${v.peerName}</p>
+    <p class="why">${why}</p>
+  </div>`;
+}
+
+function overlay(v: CallView, a: CallActions) {
+  const { t } = v;
+  if (v.state === 'idle') {
+    const customer = v.role === 'customer';
+    return html`<div class="overlay">
+      <button
+        part="join-button"
+        class="join"
+        @click=${() => a.join({ audio: true, video: v.hasCamera })}
+      >
+        ${phoneIcon}<span>${v.hasCamera ? t.join : t.joinVoice}</span>
+      </button>
+      ${
+        customer
+          ? html`<div class="join-more">
+              ${
+                v.hasCamera
+                  ? html`<button class="link" @click=${() => a.join({ audio: true, video: false })}>
+                      ${t.joinWithoutCamera}
+                    </button>`
+                  : nothing
+              }
+              <button class="link" @click=${() => a.join({ audio: false, video: false })}>
+                ${t.joinChat}
+              </button>
+            </div>`
+          : nothing
+      }
+      <p class="hint">${v.hasCamera ? t.joinHint : t.joinHintNoCamera}</p>
+    </div>`;
+  }
+  if (v.state === 'ended' || v.state === 'failed') {
+    return html`<div class="overlay">
+      <p class="final">${v.left ? t.youLeft : t.state[v.state]}</p>
+      ${v.error ? html`<p class="error" role="alert">${t.errors[v.error]}</p>` : nothing}
+      ${
+        v.left || v.state === 'failed'
+          ? html`<div class="prompt-actions">
+              <button class="join" @click=${() => a.retry()}>${v.left ? t.rejoin : t.retry}</button>
+              ${
+                v.error === 'ERR_CALL_FAILED'
+                  ? html`<button class="secondary" @click=${() => a.hangUp()}>
+                      ${v.role === 'agent' ? t.endSession : t.leave}
+                    </button>`
+                  : nothing
+              }
+            </div>`
+          : nothing
+      }
+    </div>`;
+  }
+  if (v.offer) return offerPrompt(v, a);
+  if (v.state !== 'connected') {
+    return html`<div class="overlay"><div class="spinner" aria-hidden="true"></div></div>`;
+  }
+  const notes = [
+    v.notice,
+    v.awaitingAnswer ? t.waitingForAnswer(v.peerName) : null,
+    v.remote.screen ? t.remoteSharing(v.peerName) : null,
+    v.sharing ? t.youSharing : null,
+    sends(v.mode, v.role === 'agent' ? 'customer' : 'agent').audio && !v.remote.audio
+      ? v.remote.microphone === 'denied' || v.remote.microphone === 'none'
+        ? t.remoteMicrophone[v.remote.microphone](v.peerName)
+        : t.remoteMuted(v.peerName)
+      : null,
+  ].filter((n) => n !== null);
+  return notes.length || v.awaitingAnswer
+    ? html`<div class="notes">
+        ${notes.map((n) => html`<span class="note">${n}</span>`)}
+        ${
+          v.awaitingAnswer
+            ? html`<button class="note-action" @click=${() => a.cancelOffer()}>${t.cancel}</button>`
+            : nothing
+        }
+      </div>`
+    : nothing;
+}
+
+/** The question "join this call?" with the three answers (one-way only when it means something). */
+function offerPrompt(v: CallView, a: CallActions) {
+  const { t } = v;
+  const offer = v.offer!;
+  const mine = sends(offer.mode, v.role);
+  const title = !mine.video
+    ? t.offer.titleVoice(v.peerName)
+    : v.role === 'agent'
+      ? t.offer.titleAgentVideo(v.peerName)
+      : t.offer.title(v.peerName);
+  return html`<div class="overlay">
+    <div class="prompt" role="dialog" aria-labelledby="offer-title">
+      <p id="offer-title" class="final">${title}</p>
+      <div class="prompt-actions">
+        <button class="join" autofocus @click=${() => a.answer('accept')}>
+          ${mine.video && !v.hasCamera ? t.offer.acceptVoice : t.offer.accept}
+        </button>
+        ${
+          mine.video && v.hasCamera
+            ? html`<button class="secondary" @click=${() => a.answer('one-way')}>
+                ${t.offer.oneWay}
+              </button>`
+            : nothing
+        }
+        <button class="secondary" @click=${() => a.answer('decline')}>${t.offer.decline}</button>
+      </div>
+    </div>
+  </div>`;
+}
+
+/**
+ * The status bar. Only the state and mode are announced (politely); the timer is a `timer`, which
+ * screen readers read on request rather than every second.
+ */
+function status(v: CallView) {
+  const { t } = v;
+  const text =
+    v.state === 'waiting' ? t.state.waiting(v.peerName) : v.left ? t.state.ended : t.state[v.state];
+  return html`<div part="status" class="status">
+    <span class="dot ${v.state}"></span>
+    <span role="status"
+      >${text}${v.state === 'connected' ? ` · ${modeLabel(t, v.mode, v.role)}` : ''}${
+        v.serviceAway && v.state === 'connected' ? ` · ${t.serviceReconnecting}` : ''
+      }</span
+    >
+    ${v.state === 'connected' ? html`<span role="timer">${v.timer}</span>` : nothing}
+  </div>`;
+}
