@@ -1,7 +1,7 @@
 /** Inline SVG icons (24px grid, stroke = currentColor), so the widget loads nothing else. */
 import { svg } from 'lit';
 
-const icon = (body: ReturnType<typeof svg>) =>
+export const icon = (body: ReturnType<typeof svg>) =>
   svg`<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">${body}</svg>`;
 
 export const micIcon = icon(

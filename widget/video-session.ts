@@ -1,4 +1,5 @@
-import { html, LitElement, type PropertyValues } from 'lit';
+import { adoptStyles, html, LitElement, type PropertyValues } from 'lit';
+import type { AnnotateMessage, PointerMessage } from '../src/annotation-ops.js';
 import type { MediaState } from '../src/call-messages.js';
 import {
   NOTHING,
@@ -20,6 +21,7 @@ import type {
   ServerMessage,
 } from '../src/protocol.js';
 import { MediaController } from './controllers/media-controller.js';
+import type { AnnotationView, OverlayController } from './controllers/overlay-controller.js';
 import { PeerController } from './controllers/peer-controller.js';
 import { ScreenController } from './controllers/screen-controller.js';
 import {
@@ -90,6 +92,9 @@ const union = (a: Sends, b: Sends): Sends => ({
  * @csspart rating - the rating prompt the customer sees after the call.
  * @csspart screen-button - the screen-sharing button.
  * @csspart mode-select - the call-mode picker.
+ * @csspart annotations - the canvas with the drawings, over the customer's camera picture.
+ * @csspart annotation-tools - the drawing tools (pointer, pen, arrow, circle, rectangle,
+ *   highlighter, text, colour, width, keep-on-object, undo, redo, clear).
  *
  * @cssproperty [--vs-accent=#2563eb] - buttons and focus rings.
  * @cssproperty [--vs-danger=#dc2626] - the end-call button.
@@ -119,6 +124,7 @@ export class VideoSession extends LitElement {
     _serviceAway: { state: true },
     _offer: { state: true },
     _notice: { state: true },
+    _ownLarge: { state: true },
   };
 
   /** The service's WebSocket endpoint, e.g. `wss://video.example.com/v1/signal`. */
@@ -142,6 +148,8 @@ export class VideoSession extends LitElement {
   declare private _serviceAway: boolean;
   declare private _offer: ModeOffer | null;
   declare private _notice: string | null;
+  /** The customer shows their own camera large: the picture the agent draws on. */
+  declare private _ownLarge: boolean;
 
   private myRole: Role = 'customer';
   private _sessionStatus: SessionStatus | null = null;
@@ -163,6 +171,14 @@ export class VideoSession extends LitElement {
   private connectedAt = 0;
   private clock: ReturnType<typeof setInterval> | undefined;
   private readonly internals: ElementInternals | null;
+
+  /** The drawing feature: a separate chunk, loaded when the call starts. */
+  private overlay: OverlayController | null = null;
+  private overlayLoading: Promise<void> | null = null;
+  /** Drawing messages that arrived before the drawing feature was loaded. */
+  private readonly earlyMarks: (AnnotateMessage | PointerMessage)[] = [];
+  /** The customer's view was switched to their own camera once this call (by them or by a mark). */
+  private ownLargeShown = false;
 
   private readonly media = new MediaController(this, {
     onTrack: () => this.syncTracks(),
@@ -191,6 +207,7 @@ export class VideoSession extends LitElement {
       this.signalling.send({ type: 'call-connected', pairing: this.pairing });
       this.modes?.connected();
       this.sendMediaState();
+      this.overlay?.resync();
     },
     onRemoteStream: (stream) => (this._remoteStream = stream),
     onMessage: (message) => this.handlePeerMessage(message),
@@ -213,6 +230,10 @@ export class VideoSession extends LitElement {
     toggleMute: () => (this.muted = !this.muted),
     togglePause: () => (this.videoPaused = !this.videoPaused),
     toggleScreen: () => void (this.screen.track ? this.stopScreenShare() : this.shareScreen()),
+    swapVideos: () => {
+      this.ownLargeShown = true;
+      this._ownLarge = !this._ownLarge;
+    },
     endCall: () => void this.endCall(),
     hangUp: () => void this.hangUp(),
   };
@@ -233,7 +254,11 @@ export class VideoSession extends LitElement {
     this._serviceAway = false;
     this._offer = null;
     this._notice = null;
+    this._ownLarge = false;
     this.internals = typeof this.attachInternals === 'function' ? this.attachInternals() : null;
+    this.addEventListener('keydown', (e) => {
+      if (this.overlay?.handleKeydown(e)) e.preventDefault();
+    });
   }
 
   /** Where the call is: `idle`, `connecting`, `waiting`, `connected`, `reconnecting`, `ended`, `failed`. */
@@ -282,6 +307,7 @@ export class VideoSession extends LitElement {
     if (!this.token) return this.fail('ERR_TOKEN_MISSING', true);
     if (!this.signallingUrl) return this.fail('ERR_SIGNALLING_UNREACHABLE', true);
     this.myRole = readJoinToken(this.token)?.role ?? 'customer';
+    void this.loadOverlay();
     const consent =
       this.myRole === 'agent' ? sends(this.wanted, 'agent') : { audio, video: video && audio };
     this.warm = consent;
@@ -388,6 +414,26 @@ export class VideoSession extends LitElement {
     this.screen.stop();
   }
 
+  /** The drawings on the customer's camera picture, both people's, where they are drawn now. */
+  get annotations(): AnnotationView[] {
+    return this.overlay?.annotations() ?? [];
+  }
+
+  /** Undoes your last drawing action (on both screens). */
+  undoAnnotation(): void {
+    this.overlay?.undo();
+  }
+
+  /** Redoes the drawing action you last undid. */
+  redoAnnotation(): void {
+    this.overlay?.redo();
+  }
+
+  /** Clears your marks, or (`all`, the agent only) everyone's. */
+  clearAnnotations(scope: 'own' | 'all' = 'own'): void {
+    this.overlay?.clear(scope);
+  }
+
   /** Measures the round trip over the data channel to the other widget, in milliseconds. */
   roundTrip(): Promise<number> {
     return this.peer.roundTrip();
@@ -426,6 +472,14 @@ export class VideoSession extends LitElement {
     }
     // Tracks, mute, pause and device permissions all end up here; unchanged states are not resent.
     this.sendMediaState();
+    // The drawings go over the customer's camera: the agent's remote video, the customer's own.
+    const root = this.renderRoot;
+    this.overlay?.attach(
+      root.querySelector<HTMLVideoElement>(
+        this.myRole === 'agent' ? 'video.remote' : 'video.local',
+      ),
+      root.querySelector<HTMLCanvasElement>('canvas.annotations'),
+    );
   }
 
   /** The table of strings for this element's language. */
@@ -445,6 +499,7 @@ export class VideoSession extends LitElement {
         this.sessionId = message.sessionId;
         this.setSessionStatus(message.status);
         this.myRole = message.you.role;
+        this.overlay?.begin(this.myRole);
         this.iceServers = message.iceServers;
         this.iceTransportPolicy = message.iceTransportPolicy ?? 'all';
         if (message.peer) this._peer = message.peer;
@@ -503,6 +558,10 @@ export class VideoSession extends LitElement {
       case 'mode-request':
       case 'mode':
         this.modes?.handle(message);
+        return;
+      case 'annotate':
+      case 'pointer':
+        this.handleDrawingMessage(message);
         return;
       case 'bye':
         // The agent leaving ends the session; the customer leaving leaves it open.
@@ -642,6 +701,10 @@ export class VideoSession extends LitElement {
     this.screen.stop();
     this.media.stop();
     this.applied = 'chat';
+    this.overlay?.end();
+    this.earlyMarks.length = 0;
+    this._ownLarge = false;
+    this.ownLargeShown = false;
     this._remoteStream = null;
     this._remoteMedia = SILENT;
     this._serviceAway = false;
@@ -667,6 +730,54 @@ export class VideoSession extends LitElement {
     });
     this.dispatchEvent(new VsRatedEvent(score, comment || null));
   };
+
+  /** Loads the drawing feature once; the call works without it if it cannot be loaded. */
+  private loadOverlay(): Promise<void> {
+    this.overlayLoading ??= import('./annotations/drawing.js').then(
+      ({ OverlayController, annotationStyles }) => {
+        if (this.renderRoot instanceof ShadowRoot) {
+          adoptStyles(this.renderRoot, [...VideoSession.elementStyles, annotationStyles]);
+        }
+        this.overlay = new OverlayController(this, {
+          onSend: (message) => this.peer.send(message),
+          onPointer: (message) => this.peer.sendUnreliable(message),
+          frameRef: () => null,
+          onMarksChanged: (marks) => {
+            // The customer sees what the agent draws on their own camera: show it large, once.
+            if (this.myRole === 'customer' && marks.some((m) => m.author === 'agent')) {
+              this.showOwnLarge();
+            }
+          },
+          onError: (code, fatal) => this.fail(code, fatal),
+        });
+        this.overlay.begin(this.myRole);
+        for (const message of this.earlyMarks.splice(0)) this.handleDrawingMessage(message);
+        this.requestUpdate();
+      },
+      (err: unknown) => console.warn('[video-session] drawing tools unavailable:', err),
+    );
+    return this.overlayLoading;
+  }
+
+  private handleDrawingMessage(message: AnnotateMessage | PointerMessage): void {
+    const overlay = this.overlay;
+    const from = this.myRole === 'agent' ? 'customer' : 'agent';
+    if (!overlay) {
+      if (this.earlyMarks.length < 1000) this.earlyMarks.push(message);
+    } else if (message.type === 'annotate') {
+      overlay.handleAnnotate(message, from);
+    } else {
+      overlay.handlePointer(message, from);
+      if (this.myRole === 'customer' && message.at) this.showOwnLarge();
+    }
+  }
+
+  /** The customer's view switches to their own camera (where the agent draws), once a call. */
+  private showOwnLarge(): void {
+    if (this.ownLargeShown) return;
+    this.ownLargeShown = true;
+    this._ownLarge = true;
+  }
 
   private setState(next: CallState): void {
     const previous = this._state;
@@ -736,6 +847,11 @@ export class VideoSession extends LitElement {
       hasCamera: this.media.hasCamera,
       sinkId: this.media.choice.audiooutput,
       rate: this.ratingOffered() ? this.rate : null,
+
+      ownLarge: this._ownLarge && this._state === 'connected',
+      drawing: this.overlay?.role
+        ? { tools: this.overlay.render(this.t), active: this.overlay.tool !== null }
+        : null,
     };
     return html`${stage(view, this.actions)}${view.live ? toolbar(view, this.actions) : ''}`;
   }

@@ -47,6 +47,10 @@ export interface CallView {
   sinkId: string;
   /** Sends the customer's rating; set when the rating prompt is to be shown. */
   rate: ((score: number, comment: string) => Promise<void>) | null;
+  /** The customer shows their own camera large (the picture both draw on), the agent's small. */
+  ownLarge: boolean;
+  /** The drawing layer once loaded: its tool bar (and text field), and whether a tool is in hand. */
+  drawing: { tools: unknown; active: boolean } | null;
 }
 
 export interface CallActions {
@@ -60,6 +64,8 @@ export interface CallActions {
   toggleScreen(): void;
   endCall(): void;
   hangUp(): void;
+  /** Swaps the two videos (the customer's own camera large, or the agent's). */
+  swapVideos(): void;
 }
 
 /** The label of `mode` for the person looking at it. */
