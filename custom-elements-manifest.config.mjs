@@ -4,7 +4,7 @@
 const TAGS = { VideoSession: 'video-session' };
 
 export default {
-  globs: ['widget/video-session.ts'],
+  globs: ['widget/video-session.ts', 'widget/call-element.ts', 'widget/call-link.ts'],
   outdir: '.',
   litelement: true,
   plugins: [

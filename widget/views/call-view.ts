@@ -2,13 +2,17 @@
  * What the views render, as one plain object the element builds on each render, and what they can
  * ask the element to do. Views are functions of these two: no state of their own, no controllers.
  */
-import type { MediaState } from '../../src/call-messages.js';
+import type { DeviceStatus, MediaState } from '../../src/call-messages.js';
 import type { CallMode, ModeAnswer } from '../../src/call-modes.js';
 import type { ErrorCode } from '../../src/errors.js';
 import type { ModeOffer } from '../../src/mode-negotiator.js';
 import type { Role } from '../../src/protocol.js';
+import type { DeviceChoice, Preset } from '../controllers/media-controller.js';
 import type { CallState } from '../events.js';
 import type { Messages } from '../messages.js';
+
+export type DeviceKind = keyof DeviceChoice;
+export type Panel = 'settings' | 'chat';
 
 export interface CallView {
   t: Messages;
@@ -37,6 +41,9 @@ export interface CallView {
   /** What this side sends now. */
   sendsAudio: boolean;
   sendsVideo: boolean;
+  /** What the mode asks this side to send (a blocked camera sends nothing). */
+  wantsAudio: boolean;
+  wantsVideo: boolean;
   sharing: boolean;
   screenSupported: boolean;
   muted: boolean;
@@ -45,6 +52,22 @@ export interface CallView {
   hasCamera: boolean;
   /** The speaker chosen for the other person's audio ('' = default). */
   sinkId: string;
+  /** The open side panel, if any. */
+  panel: Panel | null;
+  devices: readonly MediaDeviceInfo[];
+  choice: DeviceChoice;
+  sinkSupported: boolean;
+  preset: Preset;
+  /** What the camera really delivers (the preset is only an ideal). */
+  videoSize: { width: number; height: number } | null;
+  /** More than one camera (front and back on phones). */
+  canFlip: boolean;
+  permissions: Record<'camera' | 'microphone', DeviceStatus>;
+  fullscreenSupported: boolean;
+  fullscreen: boolean;
+  pipSupported: boolean;
+  pip: boolean;
+  minimized: boolean;
 }
 
 export interface CallActions {
@@ -58,6 +81,15 @@ export interface CallActions {
   toggleScreen(): void;
   endCall(): void;
   hangUp(): void;
+  togglePanel(panel: Panel): void;
+  useDevice(kind: DeviceKind, deviceId: string): void;
+  setPreset(preset: Preset): void;
+  flipCamera(): void;
+  toggleFullscreen(): void;
+  togglePip(): void;
+  toggleMinimized(): void;
+  startDrag(event: PointerEvent): void;
+  nudge(event: KeyboardEvent): void;
 }
 
 /** The label of `mode` for the person looking at it. */

@@ -7,6 +7,7 @@ import { CALL_MODES, type CallMode } from '../../src/call-modes.js';
 import {
   cameraIcon,
   cameraOffIcon,
+  gearIcon,
   hangUpIcon,
   leaveIcon,
   micIcon,
@@ -47,6 +48,16 @@ export function toolbar(v: CallView, a: CallActions) {
       @click=${() => a.toggleScreen()}
     >
       ${screenIcon}
+    </button>
+    <button
+      class="control"
+      part="settings-button"
+      aria-label=${t.settings}
+      title=${t.settings}
+      aria-expanded=${v.panel === 'settings' ? 'true' : 'false'}
+      @click=${() => a.togglePanel('settings')}
+    >
+      ${gearIcon}
     </button>
     <select
       class="mode-select"
