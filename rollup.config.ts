@@ -1,16 +1,18 @@
 /**
  * Builds:
  * - `dist/video-session.js`: the widget as one self-registering, minified ES module with Lit and
- *   the peer library inside, for a plain `<script type="module">` (no bundler on the host page);
+ *   the peer library inside, for a plain `<script type="module">` (no bundler on the host page),
+ *   and next to it the `video-session-*.js` chunks it imports later (the drawing tools), which
+ *   the service serves from the same `/sdk/` path;
  * - `dist/esm/widget/index.js`: the same entry for bundlers, dependencies left as imports;
  * - `dist/server.js`, `dist/bin.js`, `dist/demo.js`, `dist/protocol.js`: the Node side.
  */
 import commonjs from '@rollup/plugin-commonjs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import type { RollupOptions } from 'rollup';
+import type { Plugin, RollupOptions } from 'rollup';
 import esbuild from 'rollup-plugin-esbuild';
 
 const target = 'es2022';
@@ -23,10 +25,29 @@ const nodeExternal = (id: string) =>
   builtinModules.includes(id) ||
   dependencies.some((d) => id === d || id.startsWith(`${d}/`));
 
+/** Removes the chunks of earlier builds (their names carry a content hash). */
+const cleanChunks = (): Plugin => ({
+  name: 'clean-chunks',
+  buildStart() {
+    if (!existsSync('dist')) return;
+    for (const f of readdirSync('dist', { withFileTypes: true })) {
+      if (f.isFile() && /^video-session-.+\.js(\.map)?$/.test(f.name)) rmSync(`dist/${f.name}`);
+    }
+  },
+});
+
 const config: RollupOptions[] = [
   {
     input: 'widget/index.ts',
-    output: { file: 'dist/video-session.js', format: 'es', sourcemap: true },
+    // The drawing chunk imports Lit and the rest from the entry itself, not from a third file.
+    preserveEntrySignatures: 'allow-extension',
+    output: {
+      dir: 'dist',
+      format: 'es',
+      sourcemap: true,
+      entryFileNames: 'video-session.js',
+      chunkFileNames: 'video-session-[name]-[hash].js',
+    },
     onwarn(warning, warn) {
       // webrtc-polyfill's browser entry re-exports itself; harmless, and not ours to fix.
       if (
@@ -37,6 +58,7 @@ const config: RollupOptions[] = [
       warn(warning);
     },
     plugins: [
+      cleanChunks(),
       nodeResolve({ browser: true, preferBuiltins: false }),
       commonjs(),
       esbuild({ target, define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis' } }),

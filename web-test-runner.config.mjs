@@ -24,6 +24,7 @@ export const CHROMIUM_ARGS = [
 ];
 
 const API_KEY = 'wtr-api-key-0123456789';
+const PUBLIC_KEY = 'pk_wtr_0123456789abcdef';
 
 /** Starts the real service for the run; tests reach it through `executeServerCommand`. */
 function servicePlugin() {
@@ -42,6 +43,8 @@ function servicePlugin() {
         dataDir,
         allowedOrigins: ['http://localhost:8000', 'http://127.0.0.1:8000'],
         heartbeatMs: 2000,
+        publicKeys: [PUBLIC_KEY],
+        requestRate: 1000,
         logger: pino({ level: process.env.VS_TEST_LOG ?? 'silent' }),
       });
     },
@@ -50,8 +53,23 @@ function servicePlugin() {
       if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
     async executeCommand({ command, payload }) {
+      const api = async (method, path, body) => {
+        const res = await fetch(`${service.url}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+        return { status: res.status, body: await res.json() };
+      };
       if (command === 'vs-service')
-        return { url: service.url, signallingUrl: service.signallingUrl };
+        return { url: service.url, signallingUrl: service.signallingUrl, publicKey: PUBLIC_KEY };
+      if (command === 'vs-accept')
+        return api('POST', `/v1/sessions/${payload.id}/accept`, {
+          agent: { id: 'agent-1', name: 'Alice' },
+        });
+      if (command === 'vs-decline') return api('POST', `/v1/sessions/${payload.id}/decline`, {});
+      if (command === 'vs-read-session') return api('GET', `/v1/sessions/${payload.id}`);
+      if (command === 'vs-request-token') return api('POST', '/v1/request-tokens', payload);
       if (command === 'vs-create-session') {
         const res = await fetch(`${service.url}/v1/sessions`, {
           method: 'POST',

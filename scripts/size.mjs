@@ -1,13 +1,28 @@
 #!/usr/bin/env node
-// Prints the widget bundle's size (minified, gzip -9 and brotli), and with --check fails when it is
-// over its budget. Run after every build; `npm test` runs it with --check.
-import { readFileSync } from 'node:fs';
+// Prints the sizes of what browsers load (minified, gzip -9 and brotli), and with --check fails when
+// one is over its budget. Run after every build; `npm test` runs it with --check.
+// - dist/video-session.js: the script a page loads first;
+// - dist/video-session-drawing-*.js: the drawing tools, loaded when a call starts.
+import { readdirSync, readFileSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
-const BUDGETS = [{ file: 'dist/video-session.js', gzip: 45 * 1024 }];
+const BUDGETS = [
+  { pattern: /^video-session\.js$/, gzip: 45 * 1024 },
+  { pattern: /^video-session-drawing-[\w-]+\.js$/, gzip: 12 * 1024 },
+];
 
+const built = readdirSync('dist');
 let over = false;
-for (const { file, gzip: budget } of BUDGETS) {
+for (const { pattern, gzip: budget } of BUDGETS) {
+  const matches = built.filter((f) => pattern.test(f));
+  if (matches.length !== 1) {
+    over = true;
+    console.error(
+      `dist/ should hold exactly one file matching ${pattern}, found: ${matches.join(', ') || 'none'}`,
+    );
+    continue;
+  }
+  const file = `dist/${matches[0]}`;
   const bytes = readFileSync(file);
   const gz = gzipSync(bytes, { level: 9 }).length;
   const br = brotliCompressSync(bytes, {

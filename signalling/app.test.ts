@@ -177,4 +177,19 @@ describe('join page and widget script', () => {
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
     expect(res.headers.get('content-type')).toContain('javascript');
   });
+
+  it('serves the chunks the widget loads later, and nothing else from the build', async () => {
+    const { app } = setup();
+    expect((await app.request('/sdk/video-session-chunk-abc123.js')).status).toBe(200);
+    expect((await app.request('/sdk/video-session-missing.js')).status).toBe(404);
+    for (const path of [
+      '/sdk/server.js',
+      '/sdk/..%2Fpackage.json',
+      '/sdk/video-session-..%2Fbin.js',
+    ]) {
+      const res = await app.request(path);
+      expect(res.status, path).toBe(404);
+      expect(await res.json()).toMatchObject({ code: 'ERR_NOT_FOUND' });
+    }
+  });
 });

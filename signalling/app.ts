@@ -27,8 +27,11 @@ export interface AppDeps {
   /** The webhook dispatcher; null when no webhook URL is configured. */
   outbox: Outbox | null;
   logger: Logger;
-  /** Reads the built widget script (`dist/video-session.js`); null when it has not been built. */
-  widgetScript(): Promise<string | null>;
+  /**
+   * Reads a built widget file by name (`video-session.js`, the script pages load, or one of the
+   * `video-session-*.js` chunks and the worker it loads later); null when it does not exist.
+   */
+  sdkScript(name: string): Promise<string | null>;
   now?: () => number;
 }
 
@@ -94,8 +97,10 @@ export function createApp(deps: AppDeps): Hono<Env> {
     'cross-origin-resource-policy': 'cross-origin',
     'cache-control': 'public, max-age=300',
   };
-  app.get('/sdk/video-session.js', async (c) => {
-    const script = await deps.widgetScript();
+  // The widget script and the files it loads later (lazy chunks, the tracking worker), by a
+  // name pattern that admits no path.
+  app.get('/sdk/:file{video-session(?:-[A-Za-z0-9_-]+)?\\.js}', async (c) => {
+    const script = await deps.sdkScript(c.req.param('file'));
     if (script === null) return problemResponse(c, 'ERR_NOT_FOUND', 'run `npm run build` first');
     return c.body(script, 200, { ...sdkHeaders, 'content-type': 'text/javascript; charset=utf-8' });
   });

@@ -101,8 +101,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     rooms,
     outbox,
     logger,
-    widgetScript: () =>
-      assets ? readFile(new URL('video-session.js', assets), 'utf8') : Promise.resolve(null),
+    sdkScript: (name) =>
+      assets ? readFile(new URL(name, assets), 'utf8').catch(() => null) : Promise.resolve(null),
   });
 
   const server = createServer(getRequestListener(app.fetch));

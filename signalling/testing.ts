@@ -67,8 +67,11 @@ export function createTestApp(options: ServerOptions & { now?: () => number } = 
     outbox: null,
     logger,
     now,
-    widgetScript: async () =>
-      'customElements.define("video-session", class extends HTMLElement {})',
+    // The widget script and one lazily loaded chunk; any other name is not there.
+    sdkScript: async (name: string) =>
+      name === 'video-session.js' || name === 'video-session-chunk-abc123.js'
+        ? 'customElements.define("video-session", class extends HTMLElement {})'
+        : null,
   });
   return { app, config, store, sessions, tokens, rooms };
 }

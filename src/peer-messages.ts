@@ -4,6 +4,7 @@
  * chat, consent...) to `PeerMessageSchema`; every message is parsed and bounded on receipt.
  */
 import * as v from 'valibot';
+import { AnnotateSchema, PointerSchema } from './annotation-ops.js';
 import {
   MediaStateSchema,
   ModeAnswerSchema,
@@ -56,6 +57,8 @@ export const PeerMessageSchema = v.variant('type', [
   ModeRequestSchema,
   ModeSchema,
   ByeSchema,
+  AnnotateSchema,
+  PointerSchema,
 ]);
 export type PeerMessage = v.InferOutput<typeof PeerMessageSchema>;
 

@@ -1,4 +1,5 @@
 import type { PropertyDeclarations, PropertyValues } from 'lit';
+import type { AnnotateMessage, PointerMessage } from '../src/annotation-ops.js';
 import type { MediaState } from '../src/call-messages.js';
 import {
   NOTHING,
@@ -224,12 +225,19 @@ export abstract class CallElement extends CallLink {
       case 'mode':
         this.modes?.handle(message);
         return;
+      case 'annotate':
+      case 'pointer':
+        this.onDrawing(message);
+        return;
       default:
         assertNever(message);
     }
   }
 
   protected override onBinary(_frame: Uint8Array): void {}
+
+  /** A drawing or pointer message from the other person (the face draws them). */
+  protected abstract onDrawing(message: AnnotateMessage | PointerMessage): void;
 
   protected override released(): void {
     // An agent who comes back (retry) offers what the call was.

@@ -64,6 +64,8 @@ export abstract class CallLink extends LitElement {
   protected myRole: Role = 'customer';
   /** This person left the session (the customer's hang-up); it is still open. */
   protected left = false;
+  /** The session, as the service's welcome named it ('' before). */
+  protected sessionId = '';
   private _sessionStatus: SessionStatus | null = null;
   private iceServers: IceServer[] = [];
   private iceTransportPolicy: IceTransportPolicy = 'all';
@@ -220,12 +222,16 @@ export abstract class CallLink extends LitElement {
   protected abstract released(): void;
   /** The call state just changed. */
   protected stateChanged(_next: CallState, _previous: CallState): void {}
+  /** The service admitted this person (`myRole` and `sessionId` are set). */
+  protected welcomed(): void {}
 
   private handleServerMessage(message: Exclude<ServerMessage, { type: 'error' }>): void {
     switch (message.type) {
       case 'welcome':
+        this.sessionId = message.sessionId;
         this.setSessionStatus(message.status);
         this.myRole = message.you.role;
+        this.welcomed();
         this.iceServers = message.iceServers;
         this.iceTransportPolicy = message.iceTransportPolicy ?? 'all';
         if (message.peer) this._peer = message.peer;

@@ -87,8 +87,40 @@ export class VsSessionStatusEvent extends Event {
   }
 }
 
+/** Where a `<video-help-button>` is with its request. */
+export type HelpState =
+  'idle' | 'requesting' | 'requested' | 'in-call' | 'declined' | 'expired' | 'failed';
+
+/** Fired by `<video-help-button>` on every change of its `state`. */
+export class VsHelpStateEvent extends Event {
+  static readonly type = 'vs-help-state';
+  readonly state: HelpState;
+  readonly previous: HelpState;
+
+  constructor(state: HelpState, previous: HelpState) {
+    super(VsHelpStateEvent.type, { bubbles: true, composed: true });
+    this.state = state;
+    this.previous = previous;
+  }
+}
+
+/** Fired when the customer's rating was sent (once per session). */
+export class VsRatedEvent extends Event {
+  static readonly type = 'vs-rated';
+  readonly score: number;
+  readonly comment: string | null;
+
+  constructor(score: number, comment: string | null) {
+    super(VsRatedEvent.type, { bubbles: true, composed: true });
+    this.score = score;
+    this.comment = comment;
+  }
+}
+
 declare global {
   interface HTMLElementEventMap {
+    'vs-rated': VsRatedEvent;
+    'vs-help-state': VsHelpStateEvent;
     'vs-state-change': VsStateChangeEvent;
     'vs-error': VsErrorEvent;
     'vs-mode-change': VsModeChangeEvent;

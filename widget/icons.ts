@@ -1,7 +1,7 @@
 /** Inline SVG icons (24px grid, stroke = currentColor), so the widget loads nothing else. */
 import { svg } from 'lit';
 
-const icon = (body: ReturnType<typeof svg>) =>
+export const icon = (body: ReturnType<typeof svg>) =>
   svg`<svg viewBox="0 0 24 24" width="24" height="24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">${body}</svg>`;
 
 export const micIcon = icon(
@@ -21,6 +21,9 @@ export const hangUpIcon = icon(
 );
 export const phoneIcon = icon(
   svg`<path d="M5 4h4l2 5-2.5 1.5a11 11 0 0 0 5 5L15 13l5 2v4a2 2 0 0 1-2 2A16 16 0 0 1 3 6a2 2 0 0 1 2-2"/>`,
+);
+export const starIcon = icon(
+  svg`<path d="M12 3l2.8 5.7 6.2.9-4.5 4.4 1.1 6.2L12 17.3 6.4 20.2l1.1-6.2L3 9.6l6.2-.9z"/>`,
 );
 export const screenIcon = icon(
   svg`<rect x="2" y="4" width="20" height="13" rx="2"/><path d="M8 21h8M12 17v4M9 10l3-3 3 3M12 7v6"/>`,

@@ -1,9 +1,12 @@
-import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { adoptStyles, html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+import type { AnnotateMessage, PointerMessage } from '../src/annotation-ops.js';
 import { sends } from '../src/call-modes.js';
 import { CallElement } from './call-element.js';
 import { LayoutController } from './controllers/layout-controller.js';
 import type { Preset } from './controllers/media-controller.js';
-import type { CallState } from './events.js';
+import type { AnnotationView, OverlayController } from './controllers/overlay-controller.js';
+import { VsRatedEvent, type CallState } from './events.js';
+import { rateSession, serviceBase } from './service-api.js';
 import { dragIcon, restoreIcon } from './icons.js';
 import { styles } from './video-session.styles.js';
 import type { CallActions, CallView, DeviceKind, Panel } from './views/call-view.js';
@@ -29,6 +32,7 @@ import { toolbar } from './views/toolbar.js';
  * @fires vs-error - `VsErrorEvent` with `code`, `fatal` and `message`; fatal errors end in `failed`.
  * @fires vs-session-status - `VsSessionStatusEvent` with `status` and `previous`: the session's
  *   status as the service reports it (see `sessionStatus`).
+ * @fires vs-rated - `VsRatedEvent` with `score` and `comment`, once the customer's rating was sent.
  *
  * @csspart stage - the area holding both videos.
  * @csspart remote-video - the other person's video.
@@ -36,10 +40,14 @@ import { toolbar } from './views/toolbar.js';
  * @csspart status - the status bar (state, mode, call timer).
  * @csspart toolbar - the call controls.
  * @csspart join-button - the button shown before the call starts.
+ * @csspart rating - the rating prompt the customer sees after the call.
  * @csspart screen-button - the screen-sharing button.
  * @csspart mode-select - the call-mode picker.
  * @csspart settings - the settings panel (devices, resolution, permissions, layout).
  * @csspart mini-bar - the bar of the minimised window (drag handle, restore).
+ * @csspart annotations - the canvas with the drawings, over the customer's camera picture.
+ * @csspart annotation-tools - the drawing tools (pointer, pen, arrow, circle, rectangle,
+ *   highlighter, text, colour, width, keep-on-object, undo, redo, clear).
  *
  * @cssproperty [--vs-accent=#2563eb] - buttons and focus rings.
  * @cssproperty [--vs-danger=#dc2626] - the end-call button.
@@ -56,12 +64,26 @@ export class VideoSession extends CallElement {
 
   static override properties: PropertyDeclarations = {
     minimized: { type: Boolean, reflect: true },
+    noRating: { type: Boolean, attribute: 'no-rating' },
     _panel: { state: true },
+    _ownLarge: { state: true },
   };
 
   /** Shows the call as a small window over the page that can be dragged (pointer or arrow keys). */
   declare minimized: boolean;
+  /** Do not offer the customer the 1-5 rating after the call. */
+  declare noRating: boolean;
   declare private _panel: Panel | null;
+  /** The customer shows their own camera large: the picture the agent draws on. */
+  declare private _ownLarge: boolean;
+
+  /** The drawing feature: a separate chunk, loaded when the call starts. */
+  private overlay: OverlayController | null = null;
+  private overlayLoading: Promise<void> | null = null;
+  /** Drawing messages that arrived before the drawing feature was loaded. */
+  private readonly earlyMarks: (AnnotateMessage | PointerMessage)[] = [];
+  /** The customer's view was switched to their own camera once this call (by them or by a mark). */
+  private ownLargeShown = false;
 
   private connectedAt = 0;
   private clock: ReturnType<typeof setInterval> | undefined;
@@ -79,6 +101,10 @@ export class VideoSession extends CallElement {
     toggleMute: () => (this.muted = !this.muted),
     togglePause: () => (this.videoPaused = !this.videoPaused),
     toggleScreen: () => void (this.screen.track ? this.stopScreenShare() : this.shareScreen()),
+    swapVideos: () => {
+      this.ownLargeShown = true;
+      this._ownLarge = !this._ownLarge;
+    },
     endCall: () => void this.endCall(),
     hangUp: () => void this.hangUp(),
     togglePanel: (panel) => (this._panel = this._panel === panel ? null : panel),
@@ -98,7 +124,37 @@ export class VideoSession extends CallElement {
   constructor() {
     super();
     this.minimized = false;
+    this.noRating = false;
     this._panel = null;
+    this._ownLarge = false;
+    this.addEventListener('keydown', (e) => {
+      if (this.overlay?.handleKeydown(e)) e.preventDefault();
+    });
+  }
+
+  override start(media?: { audio?: boolean; video?: boolean }): Promise<void> {
+    void this.loadOverlay();
+    return super.start(media);
+  }
+
+  /** The drawings on the customer's camera picture, both people's, where they are drawn now. */
+  get annotations(): AnnotationView[] {
+    return this.overlay?.annotations() ?? [];
+  }
+
+  /** Undoes your last drawing action (on both screens). */
+  undoAnnotation(): void {
+    this.overlay?.undo();
+  }
+
+  /** Redoes the drawing action you last undid. */
+  redoAnnotation(): void {
+    this.overlay?.redo();
+  }
+
+  /** Clears your marks, or (`all`, the agent only) everyone's. */
+  clearAnnotations(scope: 'own' | 'all' = 'own'): void {
+    this.overlay?.clear(scope);
   }
 
   /**
@@ -138,12 +194,104 @@ export class VideoSession extends CallElement {
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
     if (changed.has('minimized') && this.minimized) this.layout.place();
+    // The drawings go over the customer's camera: the agent's remote video, the customer's own.
+    const root = this.renderRoot;
+    this.overlay?.attach(
+      root.querySelector<HTMLVideoElement>(
+        this.myRole === 'agent' ? 'video.remote' : 'video.local',
+      ),
+      root.querySelector<HTMLCanvasElement>('canvas.annotations'),
+    );
   }
 
   protected override stateChanged(next: CallState): void {
     if (next === 'connected') this.startClock();
     else if (next !== 'reconnecting') this.stopClock();
   }
+
+  protected override welcomed(): void {
+    this.overlay?.begin(this.myRole);
+  }
+
+  protected override onConnected(): void {
+    super.onConnected();
+    this.overlay?.resync();
+  }
+
+  protected override released(): void {
+    super.released();
+    this.overlay?.end();
+    this.earlyMarks.length = 0;
+    this._ownLarge = false;
+    this.ownLargeShown = false;
+  }
+
+  protected override onDrawing(message: AnnotateMessage | PointerMessage): void {
+    const overlay = this.overlay;
+    const from = this.myRole === 'agent' ? 'customer' : 'agent';
+    if (!overlay) {
+      if (this.earlyMarks.length < 1000) this.earlyMarks.push(message);
+    } else if (message.type === 'annotate') {
+      overlay.handleAnnotate(message, from);
+    } else {
+      overlay.handlePointer(message, from);
+      if (this.myRole === 'customer' && message.at) this.showOwnLarge();
+    }
+  }
+
+  /** Loads the drawing feature once; the call works without it if it cannot be loaded. */
+  private loadOverlay(): Promise<void> {
+    this.overlayLoading ??= import('./annotations/drawing.js').then(
+      ({ OverlayController, annotationStyles }) => {
+        if (this.renderRoot instanceof ShadowRoot) {
+          adoptStyles(this.renderRoot, [...VideoSession.elementStyles, annotationStyles]);
+        }
+        this.overlay = new OverlayController(this, {
+          onSend: (message) => this.peer.send(message),
+          onPointer: (message) => this.peer.sendUnreliable(message),
+          frameRef: () => null,
+          onMarksChanged: (marks) => {
+            // The customer sees what the agent draws on their own camera: show it large, once.
+            if (this.myRole === 'customer' && marks.some((m) => m.author === 'agent')) {
+              this.showOwnLarge();
+            }
+          },
+          onError: (code, fatal) => this.fail(code, fatal),
+        });
+        this.overlay.begin(this.myRole);
+        for (const message of this.earlyMarks.splice(0)) this.onDrawing(message);
+        this.requestUpdate();
+      },
+      (err: unknown) => console.warn('[video-session] drawing tools unavailable:', err),
+    );
+    return this.overlayLoading;
+  }
+
+  /** The customer's view switches to their own camera (where the agent draws), once a call. */
+  private showOwnLarge(): void {
+    if (this.ownLargeShown) return;
+    this.ownLargeShown = true;
+    this._ownLarge = true;
+  }
+
+  /** The customer rates a call that took place, once it is over for them, unless the host said not to. */
+  private ratingOffered(): boolean {
+    return (
+      this._state === 'ended' &&
+      !this.noRating &&
+      this.connectedAt > 0 &&
+      this.sessionId !== '' &&
+      this.myRole === 'customer'
+    );
+  }
+
+  private readonly rate = async (score: number, comment: string): Promise<void> => {
+    await rateSession(serviceBase(this.signallingUrl), this.sessionId, this.token, {
+      score,
+      ...(comment ? { comment } : {}),
+    });
+    this.dispatchEvent(new VsRatedEvent(score, comment || null));
+  };
 
   private startClock(): void {
     if (this.clock) return; // a reconnect within the call keeps its timer
@@ -231,6 +379,11 @@ export class VideoSession extends CallElement {
       pipSupported: this.layout.pipSupported,
       pip: this.layout.pip,
       minimized: this.minimized,
+      rate: this.ratingOffered() ? this.rate : null,
+      ownLarge: this._ownLarge && this._state === 'connected',
+      drawing: this.overlay?.role
+        ? { tools: this.overlay.render(this.t), active: this.overlay.tool !== null }
+        : null,
     };
   }
 }

@@ -45,6 +45,13 @@ export interface PeerStart {
   tracks: Record<TrackKind, MediaStreamTrack | null>;
 }
 
+/**
+ * The second data channel: unordered, no retransmissions, for what is stale a frame later (the
+ * pointer, tracking poses). Negotiated out of band (the same id on both sides), so adding it needs
+ * no renegotiation; both sides open it when the connection is up, and it survives ICE restarts.
+ */
+const UNRELIABLE_CHANNEL = { label: 'vs-unreliable', id: 7 } as const;
+
 /** Keepalive on the data channel, so silence means a broken path even when no media flows. */
 const KEEPALIVE_MS = 400;
 /**
@@ -65,6 +72,7 @@ const LOW_WATER_BYTES = 256 * 1024;
 export class PeerController implements ReactiveController {
   private readonly options: PeerOptions;
   private peer: PeerLink | null = null;
+  private unreliable: RTCDataChannel | null = null;
   private pingId = 0;
   /** Pings in flight: settled with the round trip, or with null when the connection went away. */
   private readonly pending = new Map<number, (rtt: number | null) => void>();
@@ -126,6 +134,7 @@ export class PeerController implements ReactiveController {
         if (!current()) return;
         this.lastHeard = performance.now();
         peer.dataChannel!.bufferedAmountLowThreshold = LOW_WATER_BYTES;
+        this.openUnreliable(peer);
         this.options.onConnect();
       },
       onClose: () => current() && this.lost(),
@@ -168,6 +177,16 @@ export class PeerController implements ReactiveController {
   send(message: PeerMessage): boolean {
     if (!this.peer?.open) return false;
     this.peer.send(JSON.stringify(message));
+    return true;
+  }
+
+  /**
+   * Sends on the unreliable, unordered channel (dropped rather than late); returns false when it
+   * is not open.
+   */
+  sendUnreliable(message: PeerMessage): boolean {
+    if (this.unreliable?.readyState !== 'open') return false;
+    this.unreliable.send(JSON.stringify(message));
     return true;
   }
 
@@ -227,7 +246,27 @@ export class PeerController implements ReactiveController {
     this.watchdog = undefined;
     this.brokenAt = 0;
     this.rejectPings();
+    if (this.unreliable) {
+      this.unreliable.onmessage = null;
+      this.unreliable.close();
+      this.unreliable = null;
+    }
     peer?.close();
+  }
+
+  private openUnreliable(peer: PeerLink): void {
+    if (this.unreliable) return; // the channel outlives ICE restarts
+    const channel = peer.pc.createDataChannel(UNRELIABLE_CHANNEL.label, {
+      negotiated: true,
+      id: UNRELIABLE_CHANNEL.id,
+      ordered: false,
+      maxRetransmits: 0,
+    });
+    channel.binaryType = 'arraybuffer';
+    channel.onmessage = (e: MessageEvent<string | ArrayBuffer>) => {
+      if (this.peer === peer) this.handleData(e.data);
+    };
+    this.unreliable = channel;
   }
 
   /** Runs every quarter keepalive: sends the keepalive, notices silence, tracks recovery. */

@@ -68,6 +68,12 @@ export interface CallView {
   pipSupported: boolean;
   pip: boolean;
   minimized: boolean;
+  /** Sends the customer's rating; set when the rating prompt is to be shown. */
+  rate: ((score: number, comment: string) => Promise<void>) | null;
+  /** The customer shows their own camera large (the picture both draw on), the agent's small. */
+  ownLarge: boolean;
+  /** The drawing layer once loaded: its tool bar (and text field), and whether a tool is in hand. */
+  drawing: { tools: unknown; active: boolean } | null;
 }
 
 export interface CallActions {
@@ -90,6 +96,8 @@ export interface CallActions {
   toggleMinimized(): void;
   startDrag(event: PointerEvent): void;
   nudge(event: KeyboardEvent): void;
+  /** Swaps the two videos (the customer's own camera large, or the agent's). */
+  swapVideos(): void;
 }
 
 /** The label of `mode` for the person looking at it. */

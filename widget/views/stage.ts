@@ -8,33 +8,47 @@ import { phoneIcon } from '../icons.js';
 import { sinkId } from '../sink-id.js';
 import { srcObject } from '../src-object.js';
 import { modeLabel, type CallActions, type CallView } from './call-view.js';
+// For the template's types (index.ts registers the elements).
+import '../session-rating.js';
 
 export function stage(v: CallView, a: CallActions) {
   const remoteVideo = v.state === 'connected' && v.remote.video && v.remoteStream !== null;
+  const ownLarge = v.ownLarge && v.live && v.sendsVideo;
+  // Both draw on the customer's camera: the agent's remote video, the customer's own (large).
+  const drawing = v.drawing && (v.role === 'agent' ? remoteVideo : ownLarge) ? v.drawing : null;
   return html`<div part="stage" class="stage">
     <video
       part="remote-video"
-      class="remote ${v.remote.screen ? 'screen' : ''}"
+      class="remote ${v.remote.screen ? 'screen' : ''} ${ownLarge ? 'pip' : ''}"
       autoplay
       playsinline
       ${srcObject(v.remoteStream)}
       ${sinkId(v.sinkId)}
       ?hidden=${!remoteVideo}
+      @click=${() => ownLarge && a.swapVideos()}
     ></video>
-    ${v.live && !remoteVideo && v.state === 'connected' ? card(v) : nothing} ${overlay(v, a)}
+    ${v.live && !remoteVideo && !ownLarge && v.state === 'connected' ? card(v) : nothing}
+    ${overlay(v, a)}
     ${
       v.live && v.sendsVideo
         ? html`<video
             part="local-video"
-            class="local ${v.sharing ? 'screen' : ''}"
+            class="local ${v.sharing ? 'screen' : ''} ${ownLarge ? 'main' : ''}"
             autoplay
             playsinline
             muted
             ${srcObject(v.preview)}
+            @click=${() => !ownLarge && v.role === 'customer' && a.swapVideos()}
           ></video>`
         : nothing
     }
-    ${status(v)}
+    <canvas
+      part="annotations"
+      class="annotations ${drawing?.active ? 'active' : ''}"
+      aria-label=${v.t.annotationCanvas}
+      ?hidden=${!drawing}
+    ></canvas>
+    ${drawing ? drawing.tools : nothing} ${status(v)}
   </div>`;
 }
 
@@ -107,6 +121,11 @@ function overlay(v: CallView, a: CallActions) {
                   : nothing
               }
             </div>`
+          : nothing
+      }
+      ${
+        v.rate
+          ? html`<video-session-rating part="rating" .submit=${v.rate}></video-session-rating>`
           : nothing
       }
     </div>`;
