@@ -9,13 +9,24 @@ import {
   type ModeAnswer,
   type Sends,
 } from '../src/call-modes.js';
+import { MAX_CHAT_TEXT } from '../src/chat-messages.js';
 import { VideoSessionError } from '../src/errors.js';
+import type { ReportedEvent } from '../src/events.js';
+import { FILE_CHUNK_TAG } from '../src/file-transfer.js';
 import { ModeNegotiator, type ModeOffer } from '../src/mode-negotiator.js';
 import { assertNever } from '../src/parse.js';
 import { CallLink, type CallMessage } from './call-link.js';
+import { ChatLog, type ChatEntry, type TranscriptLine } from './chat-log.js';
 import { MediaController } from './controllers/media-controller.js';
 import { ScreenController } from './controllers/screen-controller.js';
-import { VsModeChangeEvent, VsModeOfferEvent } from './events.js';
+import { TransferController, type Transfer } from './controllers/transfer-controller.js';
+import { VsChatEvent, VsFileProgressEvent, VsModeChangeEvent, VsModeOfferEvent } from './events.js';
+import { reportEvent } from './service-api.js';
+
+/** Default `max-file-size`: 25 MiB. */
+const DEFAULT_MAX_FILE_BYTES = 25 * 1024 * 1024;
+/** A chat transcript is reported in parts of at most this much JSON (webhooks stay small). */
+const TRANSCRIPT_PART_BYTES = 12_000;
 
 const SILENT: MediaState = {
   audio: false,
@@ -42,6 +53,7 @@ export abstract class CallElement extends CallLink {
     muted: { type: Boolean, reflect: true },
     videoPaused: { type: Boolean, attribute: 'video-paused', reflect: true },
     mode: { reflect: true, noAccessor: true },
+    maxFileSize: { type: Number, attribute: 'max-file-size' },
     _remoteMedia: { state: true },
     _offer: { state: true },
     _notice: { state: true },
@@ -53,6 +65,8 @@ export abstract class CallElement extends CallLink {
   declare muted: boolean;
   /** Whether your camera is paused for the other person. */
   declare videoPaused: boolean;
+  /** The largest file this person sends or accepts in the chat, in bytes (default 25 MiB). */
+  declare maxFileSize: number;
 
   /** What the other person sends, as they said last. */
   declare protected _remoteMedia: MediaState;
@@ -79,11 +93,25 @@ export abstract class CallElement extends CallLink {
     onTrack: () => this.syncTracks(),
   });
 
+  /** The session's chat, as this widget saw it. */
+  protected readonly chat = new ChatLog();
+  private chatIds = 0;
+
+  protected readonly transfers = new TransferController(this, {
+    send: (message) => this.peer.send(message),
+    sendBinary: (frame) => this.peer.sendBinary(frame),
+    whenWritable: () => this.peer.whenWritable(),
+    bufferedAmount: () => this.peer.bufferedAmount,
+    maxBytes: () => this.maxFileSize,
+    onUpdate: (transfer) => this.handleTransfer(transfer),
+  });
+
   constructor() {
     super();
     this.autoStart = false;
     this.muted = false;
     this.videoPaused = false;
+    this.maxFileSize = DEFAULT_MAX_FILE_BYTES;
     this._remoteMedia = SILENT;
     this._offer = null;
     this._notice = null;
@@ -114,6 +142,7 @@ export abstract class CallElement extends CallLink {
   start({ audio = true, video = true }: { audio?: boolean; video?: boolean } = {}): Promise<void> {
     return this.join(async () => {
       this._notice = null;
+      this.chat.clear();
       const role = this.myRole;
       const consent =
         role === 'agent' ? sends(this.wanted, 'agent') : { audio, video: video && audio };
@@ -127,13 +156,16 @@ export abstract class CallElement extends CallLink {
           onChange: (mode, previous, by) => {
             this.requestUpdate('mode', previous);
             this.dispatchEvent(new VsModeChangeEvent(mode, previous, by));
+            this.report({ type: 'session.mode_changed', mode, previous });
           },
           onOffer: (offer) => {
             this._offer = offer;
             if (offer) this.dispatchEvent(new VsModeOfferEvent(offer.mode, offer.from));
           },
-          onAnswered: (_mode, answer) => {
+          onAnswered: (offered, answer) => {
             this._notice = answer === 'decline' ? this.t.declined(this.peerName) : null;
+            if (answer === 'decline')
+              this.report({ type: 'session.offer_declined', mode: offered });
           },
           onAwaiting: () => this.requestUpdate(),
         },
@@ -173,6 +205,33 @@ export abstract class CallElement extends CallLink {
     return this.setMode('chat');
   }
 
+  /** The chat so far, both people's messages and files, oldest first. */
+  get chatHistory(): readonly ChatEntry[] {
+    return this.chat.entries;
+  }
+
+  /** Sends a chat message (at most 4000 characters). */
+  sendMessage(text: string): void {
+    const body = text.trim().slice(0, MAX_CHAT_TEXT);
+    if (!body) return;
+    const at = Date.now();
+    const id = `${at.toString(36)}-${++this.chatIds}`;
+    if (!this.peer.send({ type: 'chat', id, text: body, at })) {
+      throw new VideoSessionError('ERR_NOT_CONNECTED');
+    }
+    this.addChat(this.chat.addText(this.myRole, body, at));
+  }
+
+  /**
+   * Sends a file or photo into the chat, in chunks with progress on both sides. Resolves once the
+   * other person has it, complete and checked; rejects with `ERR_FILE_TOO_LARGE` (over this side's
+   * `max-file-size` or the other side's), `ERR_NOT_CONNECTED` or `ERR_FILE_TRANSFER_FAILED`.
+   */
+  async sendFile(file: Blob, name = (file as File).name ?? 'file'): Promise<void> {
+    if (!this.peer.connected) throw new VideoSessionError('ERR_NOT_CONNECTED');
+    await this.transfers.send(file, name, 'chat');
+  }
+
   /** Shares a screen, window or tab instead of the camera; false when the person cancelled. */
   async shareScreen(): Promise<boolean> {
     if (this._state !== 'connected') throw new VideoSessionError('ERR_NOT_CONNECTED');
@@ -182,6 +241,11 @@ export abstract class CallElement extends CallLink {
   /** Stops sharing; the camera comes back if the mode sends it. */
   stopScreenShare(): void {
     this.screen.stop();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.chat.clear(); // releases the files' object URLs
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -211,6 +275,7 @@ export abstract class CallElement extends CallLink {
 
   protected override onDisconnected(): void {
     this.modes?.disconnected();
+    this.transfers.abort();
     this._remoteMedia = SILENT;
   }
 
@@ -229,12 +294,48 @@ export abstract class CallElement extends CallLink {
       case 'pointer':
         this.onDrawing(message);
         return;
+      case 'chat':
+        this.addChat(this.chat.addText(this.otherRole, message.text, message.at));
+        return;
+      case 'file-start':
+      case 'file-end':
+      case 'file-done':
+      case 'file-cancel':
+        this.transfers.handle(message);
+        return;
       default:
         assertNever(message);
     }
   }
 
-  protected override onBinary(_frame: Uint8Array): void {}
+  protected override onBinary(frame: Uint8Array): void {
+    if (frame[0] === FILE_CHUNK_TAG) this.transfers.handleChunk(frame);
+  }
+
+  /** The agent's widget tells the ticket what the chat was. */
+  protected override sessionEnded(): void {
+    const lines = this.chat.transcript();
+    if (this.myRole !== 'agent' || lines.length === 0) return;
+    const parts: TranscriptLine[][] = [[]];
+    let bytes = 0;
+    for (const line of lines) {
+      const size = JSON.stringify(line).length;
+      if (bytes + size > TRANSCRIPT_PART_BYTES && parts.at(-1)!.length > 0) {
+        parts.push([]);
+        bytes = 0;
+      }
+      parts.at(-1)!.push(line);
+      bytes += size;
+    }
+    parts.forEach((part, i) =>
+      this.report({
+        type: 'session.chat_transcript',
+        part: i + 1,
+        parts: parts.length,
+        lines: part,
+      }),
+    );
+  }
 
   /** A drawing or pointer message from the other person (the face draws them). */
   protected abstract onDrawing(message: AnnotateMessage | PointerMessage): void;
@@ -250,13 +351,45 @@ export abstract class CallElement extends CallLink {
     this._offer = null;
   }
 
+  private get otherRole() {
+    return this.myRole === 'agent' ? 'customer' : 'agent';
+  }
+
+  private addChat(entry: ChatEntry): void {
+    this.dispatchEvent(new VsChatEvent(entry));
+    this.requestUpdate();
+  }
+
+  /** A file of the chat started, moved on or ended, on either side. */
+  private handleTransfer(transfer: Transfer): void {
+    if (transfer.purpose !== 'chat') return;
+    const role = transfer.direction === 'out' ? this.myRole : this.otherRole;
+    const known = this.chat.entries.some((e) => e.kind === 'file' && e.transfer === transfer);
+    const entry = this.chat.updateFile(role, transfer);
+    this.dispatchEvent(new VsFileProgressEvent(transfer));
+    if (!known || transfer.state === 'done' || transfer.state === 'failed') this.addChat(entry);
+    else this.requestUpdate();
+  }
+
+  /** Reports an event for the ticket: the agent's widget only (it decides; one sender, no doubles). */
+  private report(event: ReportedEvent): void {
+    if (this.myRole !== 'agent' || !this.sessionId) return;
+    reportEvent(this.signallingUrl, this.sessionId, this.token, event).catch((err: unknown) =>
+      console.warn(`[video-session] could not report ${event.type}: ${String(err)}`),
+    );
+  }
+
   /** A mode was agreed on this connection (or it waits for one): open and send what it needs. */
   private applyMode(mode: CallMode, agreed: boolean): void {
     if (agreed) this.warm = NOTHING;
     this.applied = mode;
     void this.media.need(this.mediaNeeded());
     this.syncTracks();
+    if (agreed) this.modeAgreed(mode);
   }
+
+  /** Both sides agreed `mode` on this connection (also when it did not change). */
+  protected modeAgreed(_mode: CallMode): void {}
 
   /** Devices to keep open: what the agreed mode sends, the mode being re-agreed, the join choice. */
   private mediaNeeded(): Sends {

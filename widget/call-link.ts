@@ -224,6 +224,8 @@ export abstract class CallLink extends LitElement {
   protected stateChanged(_next: CallState, _previous: CallState): void {}
   /** The service admitted this person (`myRole` and `sessionId` are set). */
   protected welcomed(): void {}
+  /** The session is over (not just this person's part in it): a last word for the ticket. */
+  protected sessionEnded(): void {}
 
   private handleServerMessage(message: Exclude<ServerMessage, { type: 'error' }>): void {
     switch (message.type) {
@@ -367,6 +369,7 @@ export abstract class CallLink extends LitElement {
     this.signalling.close();
     this.onDisconnected();
     this.peer.stop();
+    if (state === 'ended' && !this.left) this.sessionEnded();
     this.released();
     this._remoteStream = null;
     this._serviceAway = false;

@@ -129,6 +129,107 @@ export const styles = css`
   .row .secondary {
     padding: 6px 12px;
   }
+  .chat {
+    top: 12px;
+    bottom: 76px;
+    max-height: none;
+    width: min(340px, calc(100% - 24px));
+  }
+  .messages {
+    flex: 1;
+    min-height: 80px;
+    margin: 0;
+    padding: 0;
+    overflow-y: auto;
+    list-style: none;
+    display: flex;
+    flex-direction: column;
+    gap: 8px;
+  }
+  .msg {
+    max-width: 85%;
+    padding: 6px 10px;
+    border-radius: 10px;
+    background: rgb(255 255 255 / 0.1);
+    overflow-wrap: anywhere;
+  }
+  .msg.mine {
+    align-self: flex-end;
+    background: color-mix(in srgb, var(--_accent) 45%, transparent);
+  }
+  .msg p {
+    margin: 2px 0 0;
+    white-space: pre-wrap;
+  }
+  .msg a {
+    color: inherit;
+    font-weight: 600;
+  }
+  .msg progress {
+    width: 100%;
+  }
+  .who {
+    font-weight: 600;
+    font-size: 12px;
+  }
+  .msg time {
+    font-size: 12px;
+    opacity: 0.75;
+  }
+  .thumb {
+    display: block;
+    max-width: 100%;
+    max-height: 140px;
+    margin-top: 4px;
+    border-radius: 6px;
+  }
+  .compose {
+    display: flex;
+    flex-direction: column;
+    gap: 6px;
+  }
+  .compose textarea {
+    resize: none;
+    padding: 6px 8px;
+    font: inherit;
+    color: #0f172a;
+    background: #f8fafc;
+    border: 0;
+    border-radius: 6px;
+  }
+  .compose-actions {
+    display: flex;
+    justify-content: flex-end;
+    gap: 4px;
+  }
+  .emoji {
+    display: grid;
+    grid-template-columns: repeat(8, 1fr);
+    gap: 2px;
+  }
+  .emoji button {
+    font-size: 18px;
+    padding: 2px;
+    background: none;
+    border: 0;
+    border-radius: 6px;
+    cursor: pointer;
+  }
+  .control {
+    position: relative;
+  }
+  .badge {
+    position: absolute;
+    top: -2px;
+    right: -2px;
+    min-width: 18px;
+    padding: 0 4px;
+    font-size: 11px;
+    line-height: 18px;
+    color: #fff;
+    background: var(--_danger);
+    border-radius: 9px;
+  }
   .stage {
     position: relative;
     flex: 1;
@@ -251,6 +352,13 @@ export const styles = css`
   .note-action {
     padding: 4px 12px;
     align-self: flex-start;
+  }
+  /* A question for the person goes over everything, side panels included. */
+  .overlay.asking {
+    position: absolute;
+    inset: 0;
+    z-index: 3;
+    background: rgb(0 0 0 / 0.35);
   }
   .prompt {
     display: flex;

@@ -1,6 +1,6 @@
 import { adoptStyles, html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import type { AnnotateMessage, PointerMessage } from '../src/annotation-ops.js';
-import { sends } from '../src/call-modes.js';
+import { sends, type CallMode } from '../src/call-modes.js';
 import { CallElement } from './call-element.js';
 import { LayoutController } from './controllers/layout-controller.js';
 import type { Preset } from './controllers/media-controller.js';
@@ -10,6 +10,7 @@ import { rateSession, serviceBase } from './service-api.js';
 import { dragIcon, restoreIcon } from './icons.js';
 import { styles } from './video-session.styles.js';
 import type { CallActions, CallView, DeviceKind, Panel } from './views/call-view.js';
+import { chatPanel } from './views/chat-panel.js';
 import { settings } from './views/settings.js';
 import { stage } from './views/stage.js';
 import { toolbar } from './views/toolbar.js';
@@ -67,6 +68,8 @@ export class VideoSession extends CallElement {
     noRating: { type: Boolean, attribute: 'no-rating' },
     _panel: { state: true },
     _ownLarge: { state: true },
+    _emoji: { state: true },
+    _unread: { state: true },
   };
 
   /** Shows the call as a small window over the page that can be dragged (pointer or arrow keys). */
@@ -74,6 +77,8 @@ export class VideoSession extends CallElement {
   /** Do not offer the customer the 1-5 rating after the call. */
   declare noRating: boolean;
   declare private _panel: Panel | null;
+  declare private _emoji: boolean;
+  declare private _unread: number;
   /** The customer shows their own camera large: the picture the agent draws on. */
   declare private _ownLarge: boolean;
 
@@ -86,6 +91,7 @@ export class VideoSession extends CallElement {
   private ownLargeShown = false;
 
   private connectedAt = 0;
+  private lastAgreed: CallMode | null = null;
   private clock: ReturnType<typeof setInterval> | undefined;
 
   private readonly layout = new LayoutController(this, {
@@ -107,7 +113,19 @@ export class VideoSession extends CallElement {
     },
     endCall: () => void this.endCall(),
     hangUp: () => void this.hangUp(),
-    togglePanel: (panel) => (this._panel = this._panel === panel ? null : panel),
+    togglePanel: (panel) => this.openPanel(this._panel === panel ? null : panel),
+    sendMessage: (text) => {
+      try {
+        this.sendMessage(text);
+      } catch {
+        // not connected: the field is disabled then; nothing was sent
+      }
+    },
+    sendFiles: (files) => {
+      // Each file's fate (sent, refused, failed) shows in the chat itself.
+      for (const file of files) this.sendFile(file).catch(() => undefined);
+    },
+    toggleEmoji: () => (this._emoji = !this._emoji),
     useDevice: (kind, id) => void this.useDevice(kind, id),
     setPreset: (preset) => void this.setPreset(preset),
     flipCamera: () => void this.flipCamera(),
@@ -127,6 +145,11 @@ export class VideoSession extends CallElement {
     this.noRating = false;
     this._panel = null;
     this._ownLarge = false;
+    this._emoji = false;
+    this._unread = 0;
+    this.addEventListener('vs-chat', (e) => {
+      if (e.entry.role !== this.myRole && this._panel !== 'chat') this._unread++;
+    });
     this.addEventListener('keydown', (e) => {
       if (this.overlay?.handleKeydown(e)) e.preventDefault();
     });
@@ -209,6 +232,12 @@ export class VideoSession extends CallElement {
     else if (next !== 'reconnecting') this.stopClock();
   }
 
+  /** Chat only: the chat is what is left, so it opens (once each time the call becomes chat). */
+  protected override modeAgreed(mode: CallMode): void {
+    if (mode === 'chat' && this.lastAgreed !== 'chat') this.openPanel('chat');
+    this.lastAgreed = mode;
+  }
+
   protected override welcomed(): void {
     this.overlay?.begin(this.myRole);
   }
@@ -237,6 +266,12 @@ export class VideoSession extends CallElement {
       overlay.handlePointer(message, from);
       if (this.myRole === 'customer' && message.at) this.showOwnLarge();
     }
+  }
+
+  private openPanel(panel: Panel | null): void {
+    this._panel = panel;
+    this._emoji = false;
+    if (panel === 'chat') this._unread = 0;
   }
 
   /** Loads the drawing feature once; the call works without it if it cannot be loaded. */
@@ -306,7 +341,7 @@ export class VideoSession extends CallElement {
 
   override render() {
     const view = this.view();
-    const panel = view.live && !view.minimized && view.panel === 'settings';
+    const panel = view.live && !view.minimized ? view.panel : null;
     if (view.minimized) {
       return html`<div class="mini-bar" part="mini-bar">
           <button
@@ -330,9 +365,13 @@ export class VideoSession extends CallElement {
         </div>
         ${stage(view, this.actions)}`;
     }
-    return html`${stage(view, this.actions)}${panel ? settings(view, this.actions) : nothing}${
-      view.live ? toolbar(view, this.actions) : nothing
-    }`;
+    const side =
+      panel === 'settings'
+        ? settings(view, this.actions)
+        : panel === 'chat'
+          ? chatPanel(view, this.actions)
+          : nothing;
+    return html`${stage(view, this.actions)}${side}${view.live ? toolbar(view, this.actions) : nothing}`;
   }
 
   /** Everything the views show, read from the call and the controllers. */
@@ -367,6 +406,10 @@ export class VideoSession extends CallElement {
       hasCamera: media.hasCamera,
       sinkId: media.choice.audiooutput,
       panel: this._panel,
+      chat: this.chat.entries,
+      unread: this._unread,
+      emojiOpen: this._emoji,
+      maxFileSize: this.maxFileSize,
       devices: media.devices,
       choice: media.choice,
       sinkSupported: 'setSinkId' in HTMLMediaElement.prototype,

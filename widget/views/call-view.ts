@@ -8,6 +8,7 @@ import type { ErrorCode } from '../../src/errors.js';
 import type { ModeOffer } from '../../src/mode-negotiator.js';
 import type { Role } from '../../src/protocol.js';
 import type { DeviceChoice, Preset } from '../controllers/media-controller.js';
+import type { ChatEntry } from '../chat-log.js';
 import type { CallState } from '../events.js';
 import type { Messages } from '../messages.js';
 
@@ -54,6 +55,12 @@ export interface CallView {
   sinkId: string;
   /** The open side panel, if any. */
   panel: Panel | null;
+  /** The session's chat so far. */
+  chat: readonly ChatEntry[];
+  /** Messages and files from the other person since the chat was last open. */
+  unread: number;
+  emojiOpen: boolean;
+  maxFileSize: number;
   devices: readonly MediaDeviceInfo[];
   choice: DeviceChoice;
   sinkSupported: boolean;
@@ -88,6 +95,9 @@ export interface CallActions {
   endCall(): void;
   hangUp(): void;
   togglePanel(panel: Panel): void;
+  sendMessage(text: string): void;
+  sendFiles(files: File[]): void;
+  toggleEmoji(): void;
   useDevice(kind: DeviceKind, deviceId: string): void;
   setPreset(preset: Preset): void;
   flipCamera(): void;

@@ -184,7 +184,7 @@ function offerPrompt(v: CallView, a: CallActions) {
     : v.role === 'agent'
       ? t.offer.titleAgentVideo(v.peerName)
       : t.offer.title(v.peerName);
-  return html`<div class="overlay">
+  return html`<div class="overlay asking">
     <div class="prompt" role="dialog" aria-labelledby="offer-title">
       <p id="offer-title" class="final">${title}</p>
       <div class="prompt-actions">
