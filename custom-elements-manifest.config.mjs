@@ -8,7 +8,13 @@ const TAGS = {
 };
 
 export default {
-  globs: ['widget/video-session.ts', 'widget/video-help-button.ts', 'widget/session-rating.ts'],
+  globs: [
+    'widget/video-session.ts',
+    'widget/call-element.ts',
+    'widget/call-link.ts',
+    'widget/video-help-button.ts',
+    'widget/session-rating.ts',
+  ],
   outdir: '.',
   litelement: true,
   plugins: [

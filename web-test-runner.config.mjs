@@ -15,7 +15,9 @@ export const CHROMIUM_ARGS = [
   '--disable-background-networking', // closed network: avoid refused-connection storms
   '--disable-component-update',
   '--disable-sync',
-  '--use-fake-device-for-media-stream=device-count=2', // two synthetic cameras (and microphones)
+  // Synthetic cameras and microphones. Of the three fake cameras, fake_device_1 is a Y16 depth
+  // camera that WebRTC cannot send: device tests switch between fake_device_0 and fake_device_2.
+  '--use-fake-device-for-media-stream=device-count=3',
   '--use-fake-ui-for-media-stream', // grant the permission prompt
   '--autoplay-policy=no-user-gesture-required',
   '--allow-loopback-in-peer-connection', // gather 127.0.0.1 ICE candidates (ignored by default)

@@ -50,7 +50,14 @@ export function describeEvent(e: SessionEvent): string {
     case 'session.rated':
       return `Rated ${'★'.repeat(e.data.score)}${'☆'.repeat(5 - e.data.score)}${e.data.comment ? `: “${e.data.comment}”` : ''}`;
     case 'session.mode_changed':
-      return `The ${e.data.by} switched the call to ${e.data.mode}`;
+      return `The call changed from ${e.data.previous} to ${e.data.mode}`;
+    case 'session.offer_declined':
+      return `The customer declined ${e.data.mode === 'two-way' ? 'video' : e.data.mode}`;
+    case 'session.chat_transcript': {
+      const texts = e.data.lines.filter((l) => 'text' in l).length;
+      const files = e.data.lines.length - texts;
+      return `Chat${e.data.parts > 1 ? ` (part ${e.data.part} of ${e.data.parts})` : ''}: ${texts} message${texts === 1 ? '' : 's'}, ${files} file${files === 1 ? '' : 's'}`;
+    }
     default:
       return assertNever(e);
   }

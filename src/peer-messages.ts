@@ -12,6 +12,14 @@ import {
   ModeRequestSchema,
   ModeSchema,
 } from './call-messages.js';
+import { ChatSchema } from './chat-messages.js';
+import {
+  FILE_CHUNK_TAG,
+  FileCancelSchema,
+  FileDoneSchema,
+  FileEndSchema,
+  FileStartSchema,
+} from './file-transfer.js';
 import { parseJsonFrame, type Result } from './parse.js';
 
 /** The largest data-channel text message either side accepts, in bytes. */
@@ -26,7 +34,7 @@ export const MAX_BINARY_FRAME_BYTES = 64 * 1024;
 /** First bytes of binary frames, one per feature. */
 export const BINARY_TAGS = {
   /** A chunk of a file transfer (`src/file-transfer.ts`). */
-  fileChunk: 0x01,
+  fileChunk: FILE_CHUNK_TAG,
 } as const;
 
 /** Round-trip probe: the other side answers `ping` with `pong` carrying the same id and time. */
@@ -59,6 +67,11 @@ export const PeerMessageSchema = v.variant('type', [
   ByeSchema,
   AnnotateSchema,
   PointerSchema,
+  ChatSchema,
+  FileStartSchema,
+  FileEndSchema,
+  FileDoneSchema,
+  FileCancelSchema,
 ]);
 export type PeerMessage = v.InferOutput<typeof PeerMessageSchema>;
 

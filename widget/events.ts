@@ -4,6 +4,8 @@
  */
 import type { CallMode } from '../src/call-modes.js';
 import type { ErrorCode } from '../src/errors.js';
+import type { ChatEntry } from './chat-log.js';
+import type { Transfer } from './controllers/transfer-controller.js';
 import type { Role } from '../src/protocol.js';
 import type { SessionStatus } from '../src/session-state.js';
 
@@ -117,6 +119,41 @@ export class VsRatedEvent extends Event {
   }
 }
 
+/** Fired when a chat message arrives or is sent, and when a chat file appears, arrives or fails. */
+export class VsChatEvent extends Event {
+  static readonly type = 'vs-chat';
+  readonly entry: ChatEntry;
+
+  constructor(entry: ChatEntry) {
+    super(VsChatEvent.type, { bubbles: true, composed: true });
+    this.entry = entry;
+  }
+}
+
+/**
+ * Fired as a file moves, on both sides (at most every 100 ms per file, and at its end):
+ * `loaded` of `size` bytes, `state` `sending`, `receiving`, `done` or `failed` (with `code`).
+ */
+export class VsFileProgressEvent extends Event {
+  static readonly type = 'vs-file-progress';
+  readonly name: string;
+  readonly direction: 'out' | 'in';
+  readonly loaded: number;
+  readonly size: number;
+  readonly state: Transfer['state'];
+  readonly code: ErrorCode | null;
+
+  constructor(t: Transfer) {
+    super(VsFileProgressEvent.type, { bubbles: true, composed: true });
+    this.name = t.name;
+    this.direction = t.direction;
+    this.loaded = t.loaded;
+    this.size = t.size;
+    this.state = t.state;
+    this.code = t.code;
+  }
+}
+
 declare global {
   interface HTMLElementEventMap {
     'vs-rated': VsRatedEvent;
@@ -126,5 +163,7 @@ declare global {
     'vs-mode-change': VsModeChangeEvent;
     'vs-mode-offer': VsModeOfferEvent;
     'vs-session-status': VsSessionStatusEvent;
+    'vs-chat': VsChatEvent;
+    'vs-file-progress': VsFileProgressEvent;
   }
 }

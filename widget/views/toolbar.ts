@@ -7,6 +7,8 @@ import { CALL_MODES, type CallMode } from '../../src/call-modes.js';
 import {
   cameraIcon,
   cameraOffIcon,
+  chatIcon,
+  gearIcon,
   hangUpIcon,
   leaveIcon,
   micIcon,
@@ -47,6 +49,26 @@ export function toolbar(v: CallView, a: CallActions) {
       @click=${() => a.toggleScreen()}
     >
       ${screenIcon}
+    </button>
+    <button
+      class="control"
+      part="chat-button"
+      aria-label=${v.unread ? t.chatUnread(v.unread) : t.openChat}
+      title=${v.unread ? t.chatUnread(v.unread) : t.openChat}
+      aria-expanded=${v.panel === 'chat' ? 'true' : 'false'}
+      @click=${() => a.togglePanel('chat')}
+    >
+      ${chatIcon}${v.unread ? html`<span class="badge" aria-hidden="true">${v.unread}</span>` : ''}
+    </button>
+    <button
+      class="control"
+      part="settings-button"
+      aria-label=${t.settings}
+      title=${t.settings}
+      aria-expanded=${v.panel === 'settings' ? 'true' : 'false'}
+      @click=${() => a.togglePanel('settings')}
+    >
+      ${gearIcon}
     </button>
     <select
       class="mode-select"
