@@ -5,6 +5,7 @@
  */
 import type { CallMode } from '../src/call-modes.js';
 import type { DeviceStatus } from '../src/call-messages.js';
+import type { QualityLevel } from '../src/network-quality.js';
 import { errors, type ErrorCode } from '../src/errors.js';
 import type { CallState } from './events.js';
 
@@ -117,6 +118,27 @@ export const messages = {
   minimize: 'Minimise',
   restore: 'Restore',
   moveWindow: 'Move the window (arrow keys)',
+  network: {
+    good: 'Good connection',
+    fair: 'Fair connection',
+    poor: 'Poor connection',
+    bad: 'Very poor connection',
+  } satisfies Record<QualityLevel, string>,
+  networkDetails: (d: {
+    rtt: string;
+    loss: string;
+    inbound: string;
+    outbound: string;
+    fps: string;
+  }) =>
+    `Round trip ${d.rtt} · loss ${d.loss} · receiving ${d.inbound} · sending ${d.outbound}${d.fps ? ` · ${d.fps} frames/s` : ''}`,
+  poorNetworkOffer: 'The connection is very poor. Switch to voice only?',
+  switchToVoice: 'Switch to voice',
+  keepVideo: 'Keep video',
+  switchedToVoice: 'Switched to voice only: the connection is very poor.',
+  videoBackOffer: 'The connection is better again. Turn video back on?',
+  videoBack: 'Turn video on',
+  notNow: 'Not now',
   chat: 'Chat',
   openChat: 'Chat',
   chatUnread: (n: number) => `Chat, ${n} unread`,
