@@ -34,19 +34,18 @@ export const messages = {
     failed: 'The call could not continue',
   } satisfies Record<CallState, string | ((name: string) => string)>,
   youLeft: 'You left the session. Your link brings you back while it is open.',
-  theOtherPerson: (role: 'agent' | 'customer') =>
+  theOtherPerson: (role: 'agent' | 'customer'): string =>
     role === 'customer' ? 'the customer' : 'the agent',
   /** Mode names as the person choosing sees them. */
   modes: {
     'two-way': 'Video call',
-    'one-way-agent': (mine: boolean) => (mine ? 'Only my video' : 'Only the agent’s video'),
-    'one-way-customer': (mine: boolean) => (mine ? 'Only my video' : 'Only the customer’s video'),
+    'one-way-agent': (mine: boolean): string => (mine ? 'Only my video' : 'Only the agent’s video'),
+    'one-way-customer': (mine: boolean): string =>
+      mine ? 'Only my video' : 'Only the customer’s video',
     voice: 'Voice only',
     chat: 'Chat only',
   } satisfies Record<CallMode, string | ((mine: boolean) => string)>,
   modeGroup: 'Call mode',
-  modeChanged: (name: string, mode: string) => `${name} switched to: ${mode}`,
-  youSwitched: (mode: string) => `Switched to: ${mode}`,
   offer: {
     title: (name: string) => `${name} invites you to a video call`,
     titleVoice: (name: string) => `${name} invites you to a voice call`,
@@ -71,7 +70,6 @@ export const messages = {
   stopSharing: 'Stop sharing',
   screenUnsupported: 'This browser cannot share its screen.',
   remoteMuted: (name: string) => `${name} muted their microphone`,
-  remoteVideoPaused: (name: string) => `${name} paused their video`,
   remoteSharing: (name: string) => `${name} is sharing their screen`,
   remoteCamera: {
     granted: (name: string) => `${name}’s camera is off`,

@@ -138,9 +138,11 @@ export const styles = css`
   .messages {
     flex: 1;
     min-height: 80px;
+    overflow-y: auto;
+  }
+  .messages ol {
     margin: 0;
     padding: 0;
-    overflow-y: auto;
     list-style: none;
     display: flex;
     flex-direction: column;
