@@ -21,6 +21,7 @@ import {
   FileStartSchema,
 } from './file-transfer.js';
 import { parseJsonFrame, type Result } from './parse.js';
+import { StillFailedSchema, StillRequestSchema } from './still-messages.js';
 
 /** The largest data-channel text message either side accepts, in bytes. */
 export const MAX_PEER_MESSAGE_BYTES = 64 * 1024;
@@ -72,6 +73,8 @@ export const PeerMessageSchema = v.variant('type', [
   FileEndSchema,
   FileDoneSchema,
   FileCancelSchema,
+  StillRequestSchema,
+  StillFailedSchema,
 ]);
 export type PeerMessage = v.InferOutput<typeof PeerMessageSchema>;
 

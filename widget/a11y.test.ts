@@ -12,6 +12,8 @@ import {
   service,
   until,
 } from './testing.js';
+import { messages } from './messages.js';
+import { de } from './locales/de.js';
 import type { VideoSession } from './video-session.js';
 
 declare global {
@@ -39,6 +41,47 @@ async function violations(el: VideoSession): Promise<string[]> {
   return results.violations.map(
     (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
   );
+}
+
+/** Every string of a table (functions called with sample arguments), flattened. */
+function strings(table: unknown): string[] {
+  if (typeof table === 'string') return [table];
+  if (typeof table === 'function') {
+    const out = (table as (...a: unknown[]) => unknown)('X', 'Y');
+    return typeof out === 'string' ? out.split('X').flatMap((p) => p.split('Y')) : [];
+  }
+  if (table && typeof table === 'object') return Object.values(table).flatMap(strings);
+  return [];
+}
+
+/** English strings that German does not share (`Chat` is both), three words or a label long. */
+const englishOnly = (() => {
+  const german = new Set(strings(de).map((s) => s.trim()));
+  return new Set(
+    strings(messages)
+      .map((s) => s.trim())
+      .filter((s) => s.length >= 4 && !german.has(s)),
+  );
+})();
+
+/** What `el` shows or says (text, labels, titles, placeholders, alt) that is English only. */
+function englishShown(el: Element): string[] {
+  const found: string[] = [];
+  const visit = (root: ParentNode) => {
+    for (const node of root.querySelectorAll('*')) {
+      for (const attr of ['aria-label', 'title', 'placeholder', 'alt']) {
+        const value = node.getAttribute(attr)?.trim();
+        if (value && englishOnly.has(value)) found.push(`${node.localName}[${attr}="${value}"]`);
+      }
+      for (const child of node.childNodes) {
+        const value = child.nodeType === Node.TEXT_NODE ? child.textContent!.trim() : '';
+        if (value && englishOnly.has(value)) found.push(`${node.localName}: "${value}"`);
+      }
+      if (node.shadowRoot) visit(node.shadowRoot);
+    }
+  };
+  visit(el.shadowRoot!);
+  return found;
 }
 
 before(loadAxe);
@@ -148,16 +191,38 @@ describe('accessibility and languages', () => {
     );
     expect(part(customer, 'status')!.textContent).to.contain('Bereit zum Beitreten');
     expect(customer.shadowRoot!.textContent).to.contain('Ohne Kamera beitreten');
-    await Promise.all([agent.start(), customer.start()]);
+    const shown: Record<string, string[]> = { 'join screen': englishShown(customer) };
+    await agent.start();
+    await reach(agent, 'waiting');
+    expect(part(agent, 'status')!.textContent).to.contain('Warten auf Kundschaft');
+    await customer.start();
     await inMode(customer, 'two-way');
     await customer.updateComplete;
     expect(part(customer, 'status')!.textContent).to.contain('Verbunden · Videoanruf');
-    expect(button(customer, 'Mikrofon stummschalten')).to.exist;
-    expect(button(customer, 'Anruf beenden')).to.exist;
+    expect(button(customer, 'Mikrofon stummschalten').disabled).to.equal(false);
+    expect(button(customer, 'Anruf beenden').disabled).to.equal(false);
+    await until(() => agent.shadowRoot!.querySelector('[part="annotation-tools"]') !== null);
+    shown['agent in a video call'] = englishShown(agent);
+    shown['customer in a video call'] = englishShown(customer);
     agent.sendMessage('Hallo');
     await until(() => customer.chatHistory.length === 1);
     await customer.updateComplete;
     expect(part(customer, 'chat-button')!.getAttribute('aria-label')).to.equal('Chat, 1 ungelesen');
+    if (!part(customer, 'chat')) part(customer, 'chat-button')!.click();
+    await until(() => part(customer, 'chat') !== null);
+    button(agent, 'Einstellungen').click();
+    await Promise.all([agent.updateComplete, customer.updateComplete]);
+    shown['chat open'] = englishShown(customer);
+    shown['settings open'] = englishShown(agent);
+    button(customer, 'Anruf beenden').click();
+    await inMode(customer, 'chat');
+    await customer.updateComplete;
+    shown['call ended, session open'] = englishShown(customer);
+    button(customer, 'Verlassen').click();
+    await reach(customer, 'ended');
+    await until(() => customer.shadowRoot!.querySelector('video-session-rating') !== null);
+    shown['left, with the rating'] = englishShown(customer);
+    expect(shown).to.deep.equal(Object.fromEntries(Object.keys(shown).map((k) => [k, []])));
 
     const broken = mount({ 'signalling-url': signallingUrl, token: 'not.a.token', lang: 'de' });
     await broken.start();

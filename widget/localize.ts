@@ -37,10 +37,16 @@ export function messagesFor(lang: string | null | undefined, onLoaded?: () => vo
 
 /** The language that applies to `el`. */
 export function languageOf(el: Element): string {
-  return (
-    el.closest('[lang]')?.getAttribute('lang') ||
-    document.documentElement.lang ||
-    navigator.language ||
-    'en'
-  );
+  return closestLang(el) || document.documentElement.lang || navigator.language || 'en';
+}
+
+/** The nearest `lang` at or above `el`, out through shadow roots (a rating inside the element). */
+function closestLang(el: Element): string | null {
+  for (let at: Element | null = el; at;) {
+    const found = at.closest('[lang]');
+    if (found) return found.getAttribute('lang');
+    const root = at.getRootNode();
+    at = root instanceof ShadowRoot ? root.host : null;
+  }
+  return null;
 }

@@ -202,6 +202,13 @@ export const messages = {
   textPlaceholder: 'Type, then Enter',
   textInput: 'Text to place on the picture',
   swapVideos: 'Swap the two videos',
+  takeScreenshot: 'Take a screenshot',
+  screenshots: 'Screenshots',
+  screenshotsCount: (n: number) => `Screenshots (${n})`,
+  closeScreenshots: 'Close screenshots',
+  screenshotsEmpty: 'No screenshots yet. They stay with the session.',
+  screenshotTaking: 'Taking…',
+  screenshotAlt: (by: string, time: string) => `Screenshot by ${by} at ${time}`,
 };
 
 /** The shape every language's table has. */

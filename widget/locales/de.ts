@@ -53,6 +53,7 @@ const errors: Record<ErrorCode, string> = {
   ERR_CALL_FAILED: 'Die Verbindung zur anderen Person konnte nicht wiederhergestellt werden.',
   ERR_FILE_TOO_LARGE: 'Die Datei ist größer als erlaubt.',
   ERR_FILE_TRANSFER_FAILED: 'Die Datei kam nicht vollständig an; sie wurde nicht behalten.',
+  ERR_STILL_UNAVAILABLE: 'Gerade gibt es kein Kamerabild für einen Screenshot.',
   ERR_SCREEN_SHARE_UNSUPPORTED: 'Dieser Browser kann seinen Bildschirm nicht teilen.',
 };
 
@@ -76,7 +77,8 @@ export const de: Messages = {
     failed: 'Das Gespräch konnte nicht fortgesetzt werden',
   },
   youLeft: 'Sie haben die Sitzung verlassen. Solange sie offen ist, bringt Ihr Link Sie zurück.',
-  theOtherPerson: (role) => (role === 'customer' ? 'die Kundin oder den Kunden' : 'den Support'),
+  // Used like a name (no article), so it fits every case: "Warten auf Support", "Support hat …".
+  theOtherPerson: (role) => (role === 'customer' ? 'Kundschaft' : 'Support'),
   modes: {
     'two-way': 'Videoanruf',
     'one-way-agent': (mine) => (mine ? 'Nur mein Video' : 'Nur das Video des Supports'),
@@ -237,4 +239,11 @@ export const de: Messages = {
   textPlaceholder: 'Tippen, dann Eingabe',
   textInput: 'Text, der auf das Bild kommt',
   swapVideos: 'Die beiden Videos tauschen',
+  takeScreenshot: 'Screenshot aufnehmen',
+  screenshots: 'Screenshots',
+  screenshotsCount: (n) => `Screenshots (${n})`,
+  closeScreenshots: 'Screenshots schließen',
+  screenshotsEmpty: 'Noch keine Screenshots. Sie bleiben bei der Sitzung.',
+  screenshotTaking: 'Wird aufgenommen…',
+  screenshotAlt: (by, time) => `Screenshot von ${by} um ${time}`,
 };
