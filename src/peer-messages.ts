@@ -21,6 +21,14 @@ import {
   FileStartSchema,
 } from './file-transfer.js';
 import { parseJsonFrame, type Result } from './parse.js';
+import {
+  RecordingConsentSchema,
+  RecordingDeclineSchema,
+  RecordingRequestSchema,
+  RecordingStartedSchema,
+  RecordingStoppedSchema,
+  RecordingWithdrawSchema,
+} from './recording-messages.js';
 
 /** The largest data-channel text message either side accepts, in bytes. */
 export const MAX_PEER_MESSAGE_BYTES = 64 * 1024;
@@ -72,6 +80,12 @@ export const PeerMessageSchema = v.variant('type', [
   FileEndSchema,
   FileDoneSchema,
   FileCancelSchema,
+  RecordingRequestSchema,
+  RecordingConsentSchema,
+  RecordingDeclineSchema,
+  RecordingWithdrawSchema,
+  RecordingStartedSchema,
+  RecordingStoppedSchema,
 ]);
 export type PeerMessage = v.InferOutput<typeof PeerMessageSchema>;
 

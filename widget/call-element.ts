@@ -19,8 +19,22 @@ import { CallLink, type CallMessage } from './call-link.js';
 import { ChatLog, type ChatEntry, type TranscriptLine } from './chat-log.js';
 import { MediaController } from './controllers/media-controller.js';
 import { ScreenController } from './controllers/screen-controller.js';
+import {
+  RecordingController,
+  type RecordingStatus,
+} from './controllers/recording-controller.js';
+import type { StorageController } from './controllers/storage-controller.js';
 import { TransferController, type Transfer } from './controllers/transfer-controller.js';
-import { VsChatEvent, VsFileProgressEvent, VsModeChangeEvent, VsModeOfferEvent } from './events.js';
+import type { UploadController } from './controllers/upload-controller.js';
+import {
+  VsChatEvent,
+  VsFileProgressEvent,
+  VsModeChangeEvent,
+  VsModeOfferEvent,
+  VsRecordingChangeEvent,
+  VsUploadProgressEvent,
+} from './events.js';
+import type { OverlaySnapshot, RecorderSources } from './recording/recorder.js';
 import { reportEvent } from './service-api.js';
 
 /** Default `max-file-size`: 25 MiB. */
@@ -35,6 +49,12 @@ const SILENT: MediaState = {
   camera: 'unknown',
   microphone: 'unknown',
 };
+/** The lazily loaded local storage and uploader of a call. */
+interface Files {
+  storage: StorageController;
+  uploads: UploadController;
+}
+
 const union = (a: Sends, b: Sends): Sends => ({
   audio: a.audio || b.audio,
   video: a.video || b.video,
@@ -105,6 +125,26 @@ export abstract class CallElement extends CallLink {
     maxBytes: () => this.maxFileSize,
     onUpdate: (transfer) => this.handleTransfer(transfer),
   });
+
+  private filesLoading: Promise<Files> | null = null;
+
+  /** Recording with both consents (the agent's widget records). */
+  protected readonly recording = new RecordingController(this, {
+    role: () => this.myRole,
+    sessionId: () => this.sessionId,
+    send: (message) => this.peer.send(message),
+    report: (event) => this.sendReport(event),
+    store: async () => (await this.files()).storage,
+    sources: () => this.recordingSources(),
+    onChange: (status) => {
+      this.requestUpdate();
+      this.dispatchEvent(new VsRecordingChangeEvent(status));
+    },
+    onRecorded: (id) => void this.uploadRecording(id),
+    onError: (code) => this.fail(code, false),
+  });
+  /** Recordings being finalised and uploaded by this page. */
+  private readonly finishing = new Set<string>();
 
   constructor() {
     super();
@@ -243,6 +283,35 @@ export abstract class CallElement extends CallLink {
     this.screen.stop();
   }
 
+  /**
+   * Where recording is on this side: `idle`, `requesting` (the agent waits for the answer), `asked`
+   * (the customer must answer), `consented` (it is about to start) or `recording`.
+   */
+  get recordingStatus(): RecordingStatus {
+    return this.recording.status;
+  }
+
+  /**
+   * The agent asks the customer to consent to recording the call (asking is the agent's consent).
+   * Nothing is recorded until the customer agrees.
+   */
+  requestRecording(): void {
+    this.recording.request();
+  }
+
+  /** The customer answers the recording question (`vs-recording-change` with status `asked`). */
+  answerRecording(consent: boolean): void {
+    this.recording.answer(consent);
+  }
+
+  /**
+   * Stops the recording (agent) or withdraws consent (customer); it stops within one chunk, and
+   * what was recorded until then is uploaded for the ticket.
+   */
+  stopRecording(): Promise<void> {
+    return this.recording.stop();
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.chat.clear(); // releases the files' object URLs
@@ -273,7 +342,12 @@ export abstract class CallElement extends CallLink {
     this.sendMediaState();
   }
 
+  protected override welcomed(): void {
+    void this.recoverFiles();
+  }
+
   protected override onDisconnected(): void {
+    this.recording.disconnected();
     this.modes?.disconnected();
     this.transfers.abort();
     this._remoteMedia = SILENT;
@@ -302,6 +376,14 @@ export abstract class CallElement extends CallLink {
       case 'file-done':
       case 'file-cancel':
         this.transfers.handle(message);
+        return;
+      case 'recording-request':
+      case 'recording-consent':
+      case 'recording-decline':
+      case 'recording-withdraw':
+      case 'recording-started':
+      case 'recording-stopped':
+        this.recording.handle(message);
         return;
       default:
         assertNever(message);
@@ -373,10 +455,114 @@ export abstract class CallElement extends CallLink {
 
   /** Reports an event for the ticket: the agent's widget only (it decides; one sender, no doubles). */
   private report(event: ReportedEvent): void {
-    if (this.myRole !== 'agent' || !this.sessionId) return;
+    if (this.myRole === 'agent') this.sendReport(event);
+  }
+
+  /** Reports an event this side is the witness of (a recording consent step). */
+  private sendReport(event: ReportedEvent): void {
+    if (!this.sessionId) return;
     reportEvent(this.signallingUrl, this.sessionId, this.token, event).catch((err: unknown) =>
       console.warn(`[video-session] could not report ${event.type}: ${String(err)}`),
     );
+  }
+
+  /**
+   * Local storage (screenshots, recordings until the service has them) and the resumable
+   * uploader: a lazily loaded chunk, loaded once (on joining a session, or on first use).
+   */
+  protected files(): Promise<Files> {
+    this.filesLoading ??= import('./files.js').then(
+      ({ StorageController, UploadController }) => ({
+        storage: new StorageController(this),
+        uploads: new UploadController(this, {
+          signallingUrl: () => this.signallingUrl,
+          token: () => this.token || null,
+          onProgress: (p) => this.dispatchEvent(new VsUploadProgressEvent(p)),
+          onDone: (file) =>
+            this.dispatchEvent(
+              new VsUploadProgressEvent(
+                { ref: file.ref, kind: file.kind, loaded: file.size, size: file.size },
+                file,
+              ),
+            ),
+          onError: (_ref, err) => this.fail(err.code, false),
+        }),
+      }),
+      (err: unknown) => {
+        this.filesLoading = null;
+        throw err;
+      },
+    );
+    return this.filesLoading;
+  }
+
+  /** What the agent's recorder records: the customer's camera as received, with both voices. */
+  private recordingSources(): RecorderSources | null {
+    const stream = this._remoteStream;
+    const video = stream?.getVideoTracks().find((t) => t.readyState === 'live');
+    if (!stream || !video || !this._remoteMedia.video) return null;
+    const audio = [...stream.getAudioTracks(), this.media.audioTrack].filter(
+      (t): t is MediaStreamTrack => t !== null && t.readyState === 'live',
+    );
+    return { video, audio, overlay: () => this.annotationSnapshot() };
+  }
+
+  /** The drawings over the customer's picture as on screen (the face has them). */
+  protected annotationSnapshot(): OverlaySnapshot | null {
+    return null;
+  }
+
+  /** Finalises and uploads what an earlier page left for this session; continues its uploads. */
+  private async recoverFiles(): Promise<void> {
+    const sessionId = this.sessionId;
+    try {
+      const { storage, uploads } = await this.files();
+      const left = (await storage.recordings(sessionId)).filter(
+        (r) => r.state !== 'uploading' && r.id !== this.recording.currentId,
+      );
+      await Promise.all([
+        uploads.resumeUploads(sessionId),
+        ...left.map((r) => this.uploadRecording(r.id)),
+      ]);
+    } catch (err) {
+      console.warn(`[video-session] files left from before not uploaded yet: ${String(err)}`);
+    }
+  }
+
+  /** A recording's chunks, finalised, go up to the service; the local copy goes once it is there. */
+  private async uploadRecording(id: string): Promise<void> {
+    if (this.finishing.has(id)) return;
+    this.finishing.add(id);
+    try {
+      const { storage, uploads } = await this.files();
+      const recording = await storage.recording(id);
+      if (!recording) return;
+      const raw = await storage.recordingBlob(id);
+      if (raw.size === 0) return await storage.deleteRecording(id);
+      const { finalise, recordingDuration, recordingName } = await import(
+        './recording/finalise.js'
+      );
+      const blob = await finalise(recording, raw);
+      await storage.updateRecording(id, { state: 'uploading' });
+      await uploads.upload(recording.sessionId, blob, {
+        kind: 'recording',
+        ref: id,
+        name: recordingName(recording),
+        type: recording.mime,
+        meta: {
+          durationMs: Math.round(recordingDuration(recording)),
+          takenBy: 'agent',
+          startedAt: new Date(recording.startedAt).toISOString(),
+        },
+      });
+    } catch (err) {
+      // The uploader reported its own failures; the recording stays stored for the next load.
+      if (!(err instanceof VideoSessionError)) {
+        console.warn(`[video-session] recording ${id} not uploaded yet: ${String(err)}`);
+      }
+    } finally {
+      this.finishing.delete(id);
+    }
   }
 
   /** A mode was agreed on this connection (or it waits for one): open and send what it needs. */

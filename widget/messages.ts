@@ -182,6 +182,25 @@ export const messages = {
   textPlaceholder: 'Type, then Enter',
   textInput: 'Text to place on the picture',
   swapVideos: 'Swap the two videos',
+  recording: {
+    record: 'Ask to record the call',
+    stop: 'Stop recording',
+    cancel: 'Cancel the recording request',
+    withdraw: 'Stop recording (withdraw consent)',
+    indicator: 'Recording',
+    status: 'recording',
+    waiting: (name: string) => `Asking ${name} to agree to recording…`,
+    starting: 'Recording starts…',
+    declined: (name: string) => `${name} did not agree to recording.`,
+    promptTitle: (name: string) => `${name} would like to record this call`,
+    promptWhat:
+      'What is recorded: your camera picture with the drawings on it, and both your voices.',
+    promptWho: (name: string) =>
+      `Who can see it: ${name} and your support ticket. You can stop it at any time.`,
+    promptNothing: 'Nothing is recorded unless you agree.',
+    allow: 'Allow recording',
+    deny: "Don't record",
+  },
 };
 
 /** The shape every language's table has. */

@@ -406,6 +406,12 @@ export class OverlayController implements ReactiveController {
 
   // ---- Drawing ----------------------------------------------------------------------------------
 
+  /** The drawings as painted now, and where the video's picture lies in the canvas (CSS px). */
+  snapshot(): ({ canvas: HTMLCanvasElement } & Surface) | null {
+    const surface = this.surface();
+    return surface && this.canvas && !this.canvas.hidden ? { canvas: this.canvas, ...surface } : null;
+  }
+
   private surface(): Surface | null {
     return this.video && this.canvas ? measureSurface(this.video, this.canvas) : null;
   }

@@ -8,6 +8,7 @@ import { phoneIcon } from '../icons.js';
 import { sinkId } from '../sink-id.js';
 import { srcObject } from '../src-object.js';
 import { modeLabel, type CallActions, type CallView } from './call-view.js';
+import { recordingIndicator, recordingPrompt } from './recording.js';
 // For the template's types (index.ts registers the elements).
 import '../session-rating.js';
 
@@ -131,6 +132,7 @@ function overlay(v: CallView, a: CallActions) {
     </div>`;
   }
   if (v.offer) return offerPrompt(v, a);
+  if (v.recording === 'asked' && v.state === 'connected') return recordingPrompt(v, a);
   if (v.state !== 'connected') {
     return html`<div class="overlay"><div class="spinner" aria-hidden="true"></div></div>`;
   }
@@ -138,6 +140,8 @@ function overlay(v: CallView, a: CallActions) {
     v.notice,
     ...localHints(v),
     v.awaitingAnswer ? t.waitingForAnswer(v.peerName) : null,
+    v.recording === 'requesting' ? t.recording.waiting(v.peerName) : null,
+    v.recording === 'consented' ? t.recording.starting : null,
     v.remote.screen ? t.remoteSharing(v.peerName) : null,
     v.sharing ? t.youSharing : null,
     sends(v.mode, v.role === 'agent' ? 'customer' : 'agent').audio && !v.remote.audio
@@ -216,9 +220,12 @@ function status(v: CallView) {
     <span class="dot ${v.state}"></span>
     <span role="status"
       >${text}${v.state === 'connected' ? ` · ${modeLabel(t, v.mode, v.role)}` : ''}${
+        v.recording === 'recording' ? ` · ${t.recording.status}` : ''
+      }${
         v.serviceAway && v.state === 'connected' ? ` · ${t.serviceReconnecting}` : ''
       }</span
     >
+    ${recordingIndicator(v)}
     ${v.state === 'connected' ? html`<span role="timer">${v.timer}</span>` : nothing}
   </div>`;
 }

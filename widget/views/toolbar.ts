@@ -17,6 +17,7 @@ import {
   screenIcon,
 } from '../icons.js';
 import { modeLabel, type CallActions, type CallView } from './call-view.js';
+import { recordButton } from './recording.js';
 
 export function toolbar(v: CallView, a: CallActions) {
   const { t } = v;
@@ -60,6 +61,7 @@ export function toolbar(v: CallView, a: CallActions) {
     >
       ${chatIcon}${v.unread ? html`<span class="badge" aria-hidden="true">${v.unread}</span>` : ''}
     </button>
+    ${recordButton(v, a)}
     <button
       class="control"
       part="settings-button"
