@@ -264,6 +264,12 @@ export const errors = {
     fatal: false,
     message: 'The file did not arrive complete; it was not kept.',
   },
+  ERR_STILL_UNAVAILABLE: {
+    status: 409,
+    close: 4000,
+    fatal: false,
+    message: 'No camera picture to take a screenshot of right now.',
+  },
   ERR_SCREEN_SHARE_UNSUPPORTED: {
     status: 501,
     close: 4000,

@@ -19,8 +19,8 @@ const HEADER_BYTES = 9;
 const Id = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(2 ** 32 - 1));
 const codes = Object.keys(errors) as [keyof typeof errors, ...(keyof typeof errors)[]];
 
-/** What a file transfer carries besides its bytes: chat files, screenshots... */
-export const FilePurposeSchema = v.picklist(['chat']);
+/** What a file transfer carries: a file of the chat, or a screenshot (`still-messages.ts`). */
+export const FilePurposeSchema = v.picklist(['chat', 'still']);
 export type FilePurpose = v.InferOutput<typeof FilePurposeSchema>;
 
 export const FileStartSchema = v.object({
@@ -32,6 +32,8 @@ export const FileStartSchema = v.object({
   size: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(2 ** 40)),
   mime: v.pipe(v.string(), v.maxLength(127), v.regex(/^[\w.+-]*(\/[\w.+-]+)?$/)),
   at: v.number(),
+  /** What the file belongs to, for its purpose (a still's id). */
+  ref: v.optional(v.pipe(v.string(), v.regex(/^[\w-]{1,64}$/))),
 });
 
 export const FileEndSchema = v.object({

@@ -29,6 +29,7 @@ import {
   RecordingStoppedSchema,
   RecordingWithdrawSchema,
 } from './recording-messages.js';
+import { StillFailedSchema, StillRequestSchema } from './still-messages.js';
 
 /** The largest data-channel text message either side accepts, in bytes. */
 export const MAX_PEER_MESSAGE_BYTES = 64 * 1024;
@@ -86,6 +87,8 @@ export const PeerMessageSchema = v.variant('type', [
   RecordingWithdrawSchema,
   RecordingStartedSchema,
   RecordingStoppedSchema,
+  StillRequestSchema,
+  StillFailedSchema,
 ]);
 export type PeerMessage = v.InferOutput<typeof PeerMessageSchema>;
 

@@ -14,6 +14,7 @@ import { VideoSessionError } from '../src/errors.js';
 import type { ReportedEvent } from '../src/events.js';
 import { FILE_CHUNK_TAG } from '../src/file-transfer.js';
 import { ModeNegotiator, type ModeOffer } from '../src/mode-negotiator.js';
+import type { StillMessage } from '../src/still-messages.js';
 import { assertNever } from '../src/parse.js';
 import { CallLink, type CallMessage } from './call-link.js';
 import { ChatLog, type ChatEntry, type TranscriptLine } from './chat-log.js';
@@ -26,15 +27,18 @@ import {
 import type { StorageController } from './controllers/storage-controller.js';
 import { TransferController, type Transfer } from './controllers/transfer-controller.js';
 import type { UploadController } from './controllers/upload-controller.js';
+import type { Still, StillController } from './controllers/still-controller.js';
+import type * as StillsModule from './stills/stills.js';
 import {
   VsChatEvent,
   VsFileProgressEvent,
   VsModeChangeEvent,
   VsModeOfferEvent,
   VsRecordingChangeEvent,
+  VsScreenshotEvent,
   VsUploadProgressEvent,
 } from './events.js';
-import type { OverlaySnapshot, RecorderSources } from './recording/recorder.js';
+import type { RecorderSources } from './recording/recorder.js';
 import { reportEvent } from './service-api.js';
 
 /** Default `max-file-size`: 25 MiB. */
@@ -145,6 +149,14 @@ export abstract class CallElement extends CallLink {
   });
   /** Recordings being finalised and uploaded by this page. */
   private readonly finishing = new Set<string>();
+  /** The session's screenshots (a separate chunk, loaded when the call starts). */
+  protected stills: StillController | null = null;
+  /** The loaded feature's module (its views and styles are the face's). */
+  protected stillsModule: typeof StillsModule | null = null;
+  private stillsLoading: Promise<StillController> | null = null;
+  /** Still messages and files that arrived before the feature was loaded. */
+  private readonly earlyStills: (StillMessage | Transfer)[] = [];
+  private readonly announced = new WeakSet<Still>();
 
   constructor() {
     super();
@@ -183,6 +195,8 @@ export abstract class CallElement extends CallLink {
     return this.join(async () => {
       this._notice = null;
       this.chat.clear();
+      this.stills?.clear();
+      void this.loadStills().catch(() => undefined);
       const role = this.myRole;
       const consent =
         role === 'agent' ? sends(this.wanted, 'agent') : { audio, video: video && audio };
@@ -272,6 +286,25 @@ export abstract class CallElement extends CallLink {
     await this.transfers.send(file, name, 'chat');
   }
 
+  /**
+   * Takes a screenshot of the picture: the customer's camera (the agent's in `one-way-agent`), at
+   * the size the camera delivers, with the marks on it as shown, as a PNG. It is taken on the side
+   * whose camera it is and sent to the other, so both hold the same bytes (`vs-screenshot` on
+   * each side). Resolves once both have it; rejects with `ERR_STILL_UNAVAILABLE` (no camera
+   * picture: paused, or not sent in this mode), `ERR_NOT_CONNECTED` or a file-transfer code.
+   */
+  takeScreenshot(): Promise<Still> {
+    if (this._state !== 'connected') {
+      return Promise.reject(new VideoSessionError('ERR_NOT_CONNECTED'));
+    }
+    return this.loadStills().then((stills) => stills.take());
+  }
+
+  /** The session's screenshots on this side, oldest first. */
+  get screenshots(): readonly Still[] {
+    return this.stills?.stills ?? [];
+  }
+
   /** Shares a screen, window or tab instead of the camera; false when the person cancelled. */
   async shareScreen(): Promise<boolean> {
     if (this._state !== 'connected') throw new VideoSessionError('ERR_NOT_CONNECTED');
@@ -350,6 +383,7 @@ export abstract class CallElement extends CallLink {
     this.recording.disconnected();
     this.modes?.disconnected();
     this.transfers.abort();
+    this.stills?.abort();
     this._remoteMedia = SILENT;
   }
 
@@ -384,6 +418,11 @@ export abstract class CallElement extends CallLink {
       case 'recording-started':
       case 'recording-stopped':
         this.recording.handle(message);
+        return;
+      case 'still-request':
+      case 'still-failed':
+        if (this.stills) this.stills.handle(message);
+        else this.stillEarly(message);
         return;
       default:
         assertNever(message);
@@ -422,6 +461,9 @@ export abstract class CallElement extends CallLink {
   /** A drawing or pointer message from the other person (the face draws them). */
   protected abstract onDrawing(message: AnnotateMessage | PointerMessage): void;
 
+  /** Paints the marks, as shown, onto a still of the customer's camera (the face has them). */
+  protected abstract paintMarks(ctx: CanvasRenderingContext2D, width: number, height: number): void;
+
   protected override released(): void {
     // An agent who comes back (retry) offers what the call was.
     if (this.myRole === 'agent' && this.modes && this.modes.mode !== 'chat') {
@@ -442,9 +484,87 @@ export abstract class CallElement extends CallLink {
     this.requestUpdate();
   }
 
-  /** A file of the chat started, moved on or ended, on either side. */
+  /** Loads the screenshot feature once. */
+  private loadStills(): Promise<StillController> {
+    this.stillsLoading ??= import('./stills/stills.js').then(
+      (module) => {
+        const { CaptureController, StillController } = module;
+        const capture = new CaptureController(this);
+        const stills = new StillController(this, {
+          role: () => this.myRole,
+          source: () => this.stillSource(),
+          capture: () => {
+            const own = sends(this.applied, this.myRole).video && !this.videoPaused;
+            const track = own ? (this.screen.track ?? this.media.videoTrack) : null;
+            // The marks are drawn on the customer's picture.
+            const paint =
+              this.myRole === 'customer'
+                ? (ctx: CanvasRenderingContext2D, w: number, h: number) =>
+                    this.paintMarks(ctx, w, h)
+                : null;
+            return capture.grab(track, paint);
+          },
+          send: (message) => this.peer.send(message),
+          sendFile: (blob, name, ref) => this.transfers.send(blob, name, 'still', ref),
+          onUpdate: (still) => this.stillUpdated(still),
+        });
+        this.stills = stills;
+        this.stillsModule = module;
+        this.stillsLoaded();
+        const early = [...new Set(this.earlyStills.splice(0))];
+        for (const item of early) {
+          if ('purpose' in item) stills.handleTransfer(item);
+          else stills.handle(item);
+        }
+        return stills;
+      },
+      (err: unknown) => {
+        console.warn('[video-session] screenshots unavailable:', err);
+        this.stillsLoading = null;
+        for (const item of this.earlyStills.splice(0)) {
+          if (!('purpose' in item) && item.type === 'still-request') {
+            this.peer.send({ type: 'still-failed', id: item.id, code: 'ERR_STILL_UNAVAILABLE' });
+          }
+        }
+        throw new VideoSessionError('ERR_STILL_UNAVAILABLE');
+      },
+    );
+    return this.stillsLoading;
+  }
+
+  /** A still message or file before the feature is loaded: kept (bounded) until it is. */
+  private stillEarly(item: StillMessage | Transfer): void {
+    if (this.earlyStills.length < 100) this.earlyStills.push(item);
+    void this.loadStills().catch(() => undefined);
+  }
+
+  private stillUpdated(still: Still): void {
+    if (still.blob && (still.state === 'done' || still.state === 'failed')) {
+      if (!this.announced.has(still)) {
+        this.announced.add(still);
+        this.dispatchEvent(new VsScreenshotEvent(still));
+      }
+    }
+    this.requestUpdate();
+  }
+
+  /** The screenshot feature was loaded. */
+  protected stillsLoaded(): void {}
+
+  /** Whose camera a screenshot shows now: the customer's, or the agent's when only theirs is sent. */
+  protected stillSource(): 'agent' | 'customer' | null {
+    if (sends(this.applied, 'customer').video) return 'customer';
+    return sends(this.applied, 'agent').video ? 'agent' : null;
+  }
+
+  /** A file of the chat or a screenshot started, moved on or ended, on either side. */
   private handleTransfer(transfer: Transfer): void {
-    if (transfer.purpose !== 'chat') return;
+    if (transfer.purpose === 'still') {
+      this.dispatchEvent(new VsFileProgressEvent(transfer));
+      if (this.stills) this.stills.handleTransfer(transfer);
+      else this.stillEarly(transfer);
+      return;
+    }
     const role = transfer.direction === 'out' ? this.myRole : this.otherRole;
     const known = this.chat.entries.some((e) => e.kind === 'file' && e.transfer === transfer);
     const entry = this.chat.updateFile(role, transfer);
@@ -504,12 +624,7 @@ export abstract class CallElement extends CallLink {
     const audio = [...stream.getAudioTracks(), this.media.audioTrack].filter(
       (t): t is MediaStreamTrack => t !== null && t.readyState === 'live',
     );
-    return { video, audio, overlay: () => this.annotationSnapshot() };
-  }
-
-  /** The drawings over the customer's picture as on screen (the face has them). */
-  protected annotationSnapshot(): OverlaySnapshot | null {
-    return null;
+    return { video, audio, paint: (ctx, w, h) => this.paintMarks(ctx, w, h) };
   }
 
   /** Finalises and uploads what an earlier page left for this session; continues its uploads. */

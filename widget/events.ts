@@ -6,6 +6,7 @@ import type { CallMode } from '../src/call-modes.js';
 import type { ErrorCode } from '../src/errors.js';
 import type { ChatEntry } from './chat-log.js';
 import type { RecordingStatus } from './controllers/recording-controller.js';
+import type { Still } from './controllers/still-controller.js';
 import type { Transfer } from './controllers/transfer-controller.js';
 import type { FileKind } from '../src/events.js';
 import type { FileInfo } from '../src/rest.js';
@@ -140,6 +141,8 @@ export class VsChatEvent extends Event {
 export class VsFileProgressEvent extends Event {
   static readonly type = 'vs-file-progress';
   readonly name: string;
+  /** `chat` (a file of the chat) or `still` (a screenshot). */
+  readonly purpose: Transfer['purpose'];
   readonly direction: 'out' | 'in';
   readonly loaded: number;
   readonly size: number;
@@ -149,6 +152,7 @@ export class VsFileProgressEvent extends Event {
   constructor(t: Transfer) {
     super(VsFileProgressEvent.type, { bubbles: true, composed: true });
     this.name = t.name;
+    this.purpose = t.purpose;
     this.direction = t.direction;
     this.loaded = t.loaded;
     this.size = t.size;
@@ -196,6 +200,20 @@ export class VsUploadProgressEvent extends Event {
   }
 }
 
+/**
+ * Fired on each side when a screenshot is here: taken on this side, or received complete from the
+ * other (`still.blob` is the PNG, `still.width` x `still.height` the camera's size).
+ */
+export class VsScreenshotEvent extends Event {
+  static readonly type = 'vs-screenshot';
+  readonly still: Still;
+
+  constructor(still: Still) {
+    super(VsScreenshotEvent.type, { bubbles: true, composed: true });
+    this.still = still;
+  }
+}
+
 declare global {
   interface HTMLElementEventMap {
     'vs-recording-change': VsRecordingChangeEvent;
@@ -209,5 +227,6 @@ declare global {
     'vs-session-status': VsSessionStatusEvent;
     'vs-chat': VsChatEvent;
     'vs-file-progress': VsFileProgressEvent;
+    'vs-screenshot': VsScreenshotEvent;
   }
 }

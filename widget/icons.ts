@@ -48,4 +48,7 @@ export const emojiIcon = icon(
 export const paperclipIcon = icon(
   svg`<path d="M21 11.5l-8.6 8.6a5 5 0 0 1-7.1-7.1l8.6-8.6a3.5 3.5 0 0 1 5 5l-8.6 8.6a2 2 0 0 1-2.8-2.8l7.9-7.9"/>`,
 );
+export const snapIcon = icon(
+  svg`<path d="M4 8h3l2-3h6l2 3h3v11H4z"/><circle cx="12" cy="13" r="3.5"/>`,
+);
 export const sendIcon = icon(svg`<path d="M22 2L11 13M22 2l-7 20-4-9-9-4z"/>`);

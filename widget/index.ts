@@ -16,10 +16,12 @@ export {
   VsModeChangeEvent,
   VsModeOfferEvent,
   VsSessionStatusEvent,
+  VsScreenshotEvent,
   VsStateChangeEvent,
   type CallState,
   type HelpState,
 } from './events.js';
+export type { Still } from './controllers/still-controller.js';
 export { reportEvent } from './service-api.js';
 export { CALL_MODES, type CallMode, type ModeAnswer } from '../src/call-modes.js';
 export { errors, VideoSessionError, type ErrorCode } from '../src/errors.js';

@@ -201,6 +201,13 @@ export const messages = {
     allow: 'Allow recording',
     deny: "Don't record",
   },
+  takeScreenshot: 'Take a screenshot',
+  screenshots: 'Screenshots',
+  screenshotsCount: (n: number) => `Screenshots (${n})`,
+  closeScreenshots: 'Close screenshots',
+  screenshotsEmpty: 'No screenshots yet. They stay with the session.',
+  screenshotTaking: 'Taking…',
+  screenshotAlt: (by: string, time: string) => `Screenshot by ${by} at ${time}`,
 };
 
 /** The shape every language's table has. */

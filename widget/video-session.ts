@@ -1,6 +1,14 @@
-import { adoptStyles, html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+import {
+  adoptStyles,
+  html,
+  nothing,
+  type CSSResult,
+  type PropertyDeclarations,
+  type PropertyValues,
+} from 'lit';
 import type { AnnotateMessage, PointerMessage } from '../src/annotation-ops.js';
 import { sends, type CallMode } from '../src/call-modes.js';
+import { VideoSessionError } from '../src/errors.js';
 import { CallElement } from './call-element.js';
 import { LayoutController } from './controllers/layout-controller.js';
 import type { Preset } from './controllers/media-controller.js';
@@ -90,6 +98,8 @@ export class VideoSession extends CallElement {
 
   /** The drawing feature: a separate chunk, loaded when the call starts. */
   private overlay: OverlayController | null = null;
+  /** Styles of the features loaded later (drawing, screenshots). */
+  private readonly extraStyles: CSSResult[] = [];
   private overlayLoading: Promise<void> | null = null;
   /** Drawing messages that arrived before the drawing feature was loaded. */
   private readonly earlyMarks: (AnnotateMessage | PointerMessage)[] = [];
@@ -113,6 +123,18 @@ export class VideoSession extends CallElement {
     toggleMute: () => (this.muted = !this.muted),
     togglePause: () => (this.videoPaused = !this.videoPaused),
     toggleScreen: () => void (this.screen.track ? this.stopScreenShare() : this.shareScreen()),
+    takeScreenshot: () => {
+      this._notice = null;
+      this.takeScreenshot().then(
+        () => this.openPanel('gallery'),
+        (err: unknown) => {
+          this._notice =
+            this.t.errors[err instanceof VideoSessionError ? err.code : 'ERR_STILL_UNAVAILABLE'];
+          if (this.screenshots.length) this.openPanel('gallery');
+        },
+      );
+      this.openPanel('gallery');
+    },
     swapVideos: () => {
       this.ownLargeShown = true;
       this._ownLarge = !this._ownLarge;
@@ -271,8 +293,12 @@ export class VideoSession extends CallElement {
     this.ownLargeShown = false;
   }
 
-  protected override annotationSnapshot() {
-    return this.overlay?.snapshot() ?? null;
+  protected override paintMarks(
+    ctx: CanvasRenderingContext2D,
+    width: number,
+    height: number,
+  ): void {
+    this.overlay?.paintOnto(ctx, width, height);
   }
 
   protected override onDrawing(message: AnnotateMessage | PointerMessage): void {
@@ -298,9 +324,7 @@ export class VideoSession extends CallElement {
   private loadOverlay(): Promise<void> {
     this.overlayLoading ??= import('./annotations/drawing.js').then(
       ({ OverlayController, annotationStyles }) => {
-        if (this.renderRoot instanceof ShadowRoot) {
-          adoptStyles(this.renderRoot, [...VideoSession.elementStyles, annotationStyles]);
-        }
+        this.adopt(annotationStyles);
         this.overlay = new OverlayController(this, {
           onSend: (message) => this.peer.send(message),
           onPointer: (message) => this.peer.sendUnreliable(message),
@@ -320,6 +344,19 @@ export class VideoSession extends CallElement {
       (err: unknown) => console.warn('[video-session] drawing tools unavailable:', err),
     );
     return this.overlayLoading;
+  }
+
+  /** Adds the styles of a feature loaded later to the element's own. */
+  private adopt(styles: CSSResult): void {
+    this.extraStyles.push(styles);
+    if (this.renderRoot instanceof ShadowRoot) {
+      adoptStyles(this.renderRoot, [...VideoSession.elementStyles, ...this.extraStyles]);
+    }
+  }
+
+  protected override stillsLoaded(): void {
+    this.adopt(this.stillsModule!.stillStyles);
+    this.requestUpdate();
   }
 
   /** The customer's view switches to their own camera (where the agent draws), once a call. */
@@ -386,12 +423,28 @@ export class VideoSession extends CallElement {
         ${stage(view, this.actions)}`;
     }
     const side =
-      panel === 'settings'
-        ? settings(view, this.actions)
-        : panel === 'chat'
-          ? chatPanel(view, this.actions)
-          : nothing;
+      panel === 'gallery'
+        ? this.galleryPanel()
+        : panel === 'settings'
+          ? settings(view, this.actions)
+          : panel === 'chat'
+            ? chatPanel(view, this.actions)
+            : nothing;
     return html`${stage(view, this.actions)}${side}${view.live ? toolbar(view, this.actions) : nothing}`;
+  }
+
+  private galleryPanel() {
+    const stills = this.stills;
+    const module = this.stillsModule;
+    if (!stills || !module) return nothing;
+    return module.gallery({
+      t: this.t,
+      role: this.myRole,
+      peerName: this.peerName,
+      stills: stills.stills,
+      url: (still) => stills.url(still),
+      close: () => this.openPanel(null),
+    });
   }
 
   /** Everything the views show, read from the call and the controllers. */
@@ -444,6 +497,8 @@ export class VideoSession extends CallElement {
       minimized: this.minimized,
       rate: this.ratingOffered() ? this.rate : null,
       ownLarge: this._ownLarge && this._state === 'connected',
+      canScreenshot: this.stillSource() !== null,
+      stillCount: this.screenshots.length,
       drawing: this.overlay?.role
         ? { tools: this.overlay.render(this.t), active: this.overlay.tool !== null }
         : null,

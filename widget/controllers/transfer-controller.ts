@@ -22,6 +22,8 @@ export interface Transfer {
   readonly id: number;
   readonly direction: 'out' | 'in';
   readonly purpose: FilePurpose;
+  /** What the file belongs to, for its purpose (a still's id). */
+  readonly ref: string | null;
   readonly name: string;
   readonly mime: string;
   readonly size: number;
@@ -82,12 +84,18 @@ export class TransferController implements ReactiveController {
    * rejects with `ERR_FILE_TOO_LARGE` (this side's limit, or the other side's), `ERR_NOT_CONNECTED`
    * or `ERR_FILE_TRANSFER_FAILED`.
    */
-  async send(file: Blob, name: string, purpose: FilePurpose): Promise<Transfer> {
+  async send(
+    file: Blob,
+    name: string,
+    purpose: FilePurpose,
+    ref: string | null = null,
+  ): Promise<Transfer> {
     const id = this.nextId++;
     const transfer: Transfer = {
       id,
       direction: 'out',
       purpose,
+      ref,
       name: name.slice(0, 255) || 'file',
       mime: /^[\w.+-]+\/[\w.+-]+$/.test(file.type) ? file.type : '',
       size: file.size,
@@ -119,6 +127,7 @@ export class TransferController implements ReactiveController {
       size: transfer.size,
       mime: transfer.mime,
       at: transfer.at,
+      ...(ref ? { ref } : {}),
     };
     if (!this.options.send(start)) this.finish(id, 'ERR_NOT_CONNECTED');
     let sent = 0;
@@ -187,6 +196,7 @@ export class TransferController implements ReactiveController {
       id: start.id,
       direction: 'in',
       purpose: start.purpose,
+      ref: start.ref ?? null,
       name: start.name,
       mime: start.mime,
       size: start.size,

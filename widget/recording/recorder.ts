@@ -7,18 +7,11 @@
  */
 import { VideoSessionError } from '../../src/errors.js';
 
-export interface OverlaySnapshot {
-  canvas: HTMLCanvasElement;
-  /** Where the video's picture lies within the canvas box, in CSS pixels. */
-  rect: { x: number; y: number; width: number; height: number };
-  mirrored: boolean;
-}
-
 export interface RecorderSources {
   /** The customer's camera track (on the agent's side, the received one). */
   video: MediaStreamTrack;
-  /** The drawings as they are on screen over that picture, when there are any. */
-  overlay(): OverlaySnapshot | null;
+  /** Paints the drawings, as shown now, onto a frame of that picture (`width` x `height`). */
+  paint(ctx: CanvasRenderingContext2D, width: number, height: number): void;
   /** The voices to mix (the customer's received audio, the agent's microphone). */
   audio: MediaStreamTrack[];
 }
@@ -77,28 +70,7 @@ export async function startRecorder(
   const draw = () => {
     if (!running) return;
     ctx.drawImage(video, 0, 0, canvas.width, canvas.height);
-    const overlay = sources.overlay();
-    if (overlay && overlay.canvas.width && overlay.canvas.clientWidth) {
-      const scale = overlay.canvas.width / overlay.canvas.clientWidth;
-      const r = overlay.rect;
-      ctx.save();
-      if (overlay.mirrored) {
-        ctx.translate(canvas.width, 0);
-        ctx.scale(-1, 1);
-      }
-      ctx.drawImage(
-        overlay.canvas,
-        r.x * scale,
-        r.y * scale,
-        r.width * scale,
-        r.height * scale,
-        0,
-        0,
-        canvas.width,
-        canvas.height,
-      );
-      ctx.restore();
-    }
+    sources.paint(ctx, canvas.width, canvas.height);
     frameHandle = video.requestVideoFrameCallback(draw);
   };
   draw();

@@ -14,7 +14,7 @@ import type { CallState } from '../events.js';
 import type { Messages } from '../messages.js';
 
 export type DeviceKind = keyof DeviceChoice;
-export type Panel = 'settings' | 'chat';
+export type Panel = 'settings' | 'chat' | 'gallery';
 
 export interface CallView {
   t: Messages;
@@ -80,6 +80,9 @@ export interface CallView {
   rate: ((score: number, comment: string) => Promise<void>) | null;
   /** The customer shows their own camera large (the picture both draw on), the agent's small. */
   ownLarge: boolean;
+  /** A screenshot can be taken now (someone's camera is sent); how many the session has. */
+  canScreenshot: boolean;
+  stillCount: number;
   /** The drawing layer once loaded: its tool bar (and text field), and whether a tool is in hand. */
   drawing: { tools: unknown; active: boolean } | null;
   /** Where recording is on this side. */
@@ -114,6 +117,7 @@ export interface CallActions {
   requestRecording(): void;
   answerRecording(consent: boolean): void;
   stopRecording(): void;
+  takeScreenshot(): void;
 }
 
 /** The label of `mode` for the person looking at it. */

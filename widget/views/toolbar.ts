@@ -15,6 +15,7 @@ import {
   micOffIcon,
   phoneIcon,
   screenIcon,
+  snapIcon,
 } from '../icons.js';
 import { modeLabel, type CallActions, type CallView } from './call-view.js';
 import { recordButton } from './recording.js';
@@ -51,6 +52,30 @@ export function toolbar(v: CallView, a: CallActions) {
     >
       ${screenIcon}
     </button>
+    <button
+      class="control"
+      part="screenshot-button"
+      aria-label=${t.takeScreenshot}
+      title=${t.takeScreenshot}
+      ?disabled=${!connected || !v.canScreenshot}
+      @click=${() => a.takeScreenshot()}
+    >
+      ${snapIcon}
+    </button>
+    ${
+      v.stillCount
+        ? html`<button
+            class="control"
+            part="gallery-button"
+            aria-label=${t.screenshotsCount(v.stillCount)}
+            title=${t.screenshotsCount(v.stillCount)}
+            aria-expanded=${v.panel === 'gallery' ? 'true' : 'false'}
+            @click=${() => a.togglePanel('gallery')}
+          >
+            <span aria-hidden="true">${v.stillCount}</span>
+          </button>`
+        : ''
+    }
     <button
       class="control"
       part="chat-button"
