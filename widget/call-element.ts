@@ -12,6 +12,7 @@ import {
 import { MAX_CHAT_TEXT } from '../src/chat-messages.js';
 import { VideoSessionError } from '../src/errors.js';
 import type { ReportedEvent } from '../src/events.js';
+import type { QualityLevel, QualitySample } from '../src/network-quality.js';
 import { FILE_CHUNK_TAG } from '../src/file-transfer.js';
 import { ModeNegotiator, type ModeOffer } from '../src/mode-negotiator.js';
 import type { StillMessage } from '../src/still-messages.js';
@@ -19,6 +20,7 @@ import { assertNever } from '../src/parse.js';
 import { CallLink, type CallMessage } from './call-link.js';
 import { ChatLog, type ChatEntry, type TranscriptLine } from './chat-log.js';
 import { MediaController } from './controllers/media-controller.js';
+import { NetworkController } from './controllers/network-controller.js';
 import { ScreenController } from './controllers/screen-controller.js';
 import {
   RecordingController,
@@ -78,6 +80,9 @@ export abstract class CallElement extends CallLink {
     videoPaused: { type: Boolean, attribute: 'video-paused', reflect: true },
     mode: { reflect: true, noAccessor: true },
     maxFileSize: { type: Number, attribute: 'max-file-size' },
+    poorNetwork: { attribute: 'poor-network' },
+    _quality: { state: true },
+    _netOffer: { state: true },
     _remoteMedia: { state: true },
     _offer: { state: true },
     _notice: { state: true },
@@ -91,6 +96,18 @@ export abstract class CallElement extends CallLink {
   declare videoPaused: boolean;
   /** The largest file this person sends or accepts in the chat, in bytes (default 25 MiB). */
   declare maxFileSize: number;
+  /**
+   * On a very poor link: `offer` voice only (default), `switch` to it (the agent's widget decides;
+   * video is offered back when the link recovers), or `ignore`.
+   */
+  declare poorNetwork: 'offer' | 'switch' | 'ignore';
+
+  /** The last network reading and its level (null while no call runs). */
+  declare protected _quality: { sample: QualitySample; level: QualityLevel } | null;
+  /** What a poor (or recovered) link suggests to this person: `voice`, `video` back, or nothing. */
+  declare protected _netOffer: 'voice' | 'video' | null;
+  /** The mode before the link forced voice, to offer back when it recovers. */
+  private droppedFrom: CallMode | null = null;
 
   /** What the other person sends, as they said last. */
   declare protected _remoteMedia: MediaState;
@@ -120,6 +137,16 @@ export abstract class CallElement extends CallLink {
   /** The session's chat, as this widget saw it. */
   protected readonly chat = new ChatLog();
   private chatIds = 0;
+
+  protected readonly network = new NetworkController(this, {
+    stats: () => this.peer.stats(),
+    expectsVideo: () =>
+      this._remoteMedia.video &&
+      !this._remoteMedia.screen &&
+      sends(this.applied, this.myRole === 'agent' ? 'customer' : 'agent').video,
+    onSample: (sample, level) => (this._quality = { sample, level }),
+    onTrend: (trend) => this.handleTrend(trend),
+  });
 
   protected readonly transfers = new TransferController(this, {
     send: (message) => this.peer.send(message),
@@ -164,6 +191,9 @@ export abstract class CallElement extends CallLink {
     this.muted = false;
     this.videoPaused = false;
     this.maxFileSize = DEFAULT_MAX_FILE_BYTES;
+    this.poorNetwork = 'offer';
+    this._quality = null;
+    this._netOffer = null;
     this._remoteMedia = SILENT;
     this._offer = null;
     this._notice = null;
@@ -287,6 +317,24 @@ export abstract class CallElement extends CallLink {
   }
 
   /**
+   * Follows the suggestion a poor (or recovered) link made: voice only, or video back. `false`
+   * dismisses it.
+   */
+  async acceptNetworkOffer(accept = true): Promise<void> {
+    const offer = this._netOffer;
+    this._netOffer = null;
+    if (!accept || !offer) return;
+    if (offer === 'voice') {
+      this.droppedFrom = this.mode;
+      await this.setMode('voice');
+    } else {
+      const back = this.droppedFrom ?? 'two-way';
+      this.droppedFrom = null;
+      await this.setMode(back);
+    }
+  }
+
+  /**
    * Takes a screenshot of the picture: the customer's camera (the agent's in `one-way-agent`), at
    * the size the camera delivers, with the marks on it as shown, as a PNG. It is taken on the side
    * whose camera it is and sent to the other, so both hold the same bytes (`vs-screenshot` on
@@ -370,6 +418,7 @@ export abstract class CallElement extends CallLink {
   }
 
   protected override onConnected(): void {
+    this.network.start();
     this.lastMediaState = '';
     this.modes?.connected();
     this.sendMediaState();
@@ -381,6 +430,10 @@ export abstract class CallElement extends CallLink {
 
   protected override onDisconnected(): void {
     this.recording.disconnected();
+    this.network.stop();
+    this.network.resetTrend();
+    this._quality = null;
+    this._netOffer = null;
     this.modes?.disconnected();
     this.transfers.abort();
     this.stills?.abort();
@@ -473,6 +526,23 @@ export abstract class CallElement extends CallLink {
     this.media.stop();
     this.applied = 'chat';
     this._offer = null;
+  }
+
+  /** The link has been very poor for a while, or is fine again after that. */
+  private handleTrend(trend: 'drop' | 'recover'): void {
+    if (this.poorNetwork === 'ignore') return;
+    const mode = this.mode;
+    const video = sends(mode, 'agent').video || sends(mode, 'customer').video;
+    if (trend === 'drop' && video) {
+      // Only the agent's widget switches on its own: it decides the mode.
+      if (this.poorNetwork === 'switch' && this.myRole === 'agent') {
+        this.droppedFrom = mode;
+        void this.setMode('voice');
+        this._notice = this.t.switchedToVoice; // after setMode, which clears older notices
+      } else this._netOffer = 'voice';
+    } else if (trend === 'recover' && this.droppedFrom && mode === 'voice') {
+      this._netOffer = 'video';
+    }
   }
 
   private get otherRole() {

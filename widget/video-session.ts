@@ -163,6 +163,7 @@ export class VideoSession extends CallElement {
       for (const file of files) this.sendFile(file).catch(() => undefined);
     },
     toggleEmoji: () => (this._emoji = !this._emoji),
+    acceptNetwork: (accept) => void this.acceptNetworkOffer(accept),
     useDevice: (kind, id) => void this.useDevice(kind, id),
     setPreset: (preset) => void this.setPreset(preset),
     flipCamera: () => void this.flipCamera(),
@@ -478,6 +479,8 @@ export class VideoSession extends CallElement {
       videoPaused: this.videoPaused,
       hasCamera: media.hasCamera,
       sinkId: media.choice.audiooutput,
+      quality: this._quality,
+      netOffer: this._netOffer,
       panel: this._panel,
       chat: this.chat.entries,
       unread: this._unread,
