@@ -70,9 +70,9 @@ let videoSize = '';
 
 try {
   const session = await service.createSession();
-  const [agent, customer] = await Promise.all(
+  const [agent, customer] = (await Promise.all(
     [0, 1].map(async () => (await browser.newContext()).newPage()),
-  ) as [Page, Page];
+  )) as [Page, Page];
   await agent.addInitScript(LONG_TASKS);
   await agent.goto(host.url(session.agentToken));
   await agent.evaluate(() => document.querySelector('video-session')!.start());
@@ -80,12 +80,16 @@ try {
   await customer.goto(host.url(session.customerToken));
   await customer.evaluate(() => document.querySelector('video-session')!.start());
   await Promise.all([waitForState(agent, 'connected'), waitForState(customer, 'connected')]);
-  await agent.waitForFunction(() => {
-    const v = document
-      .querySelector('video-session')!
-      .shadowRoot!.querySelector<HTMLVideoElement>('[part~="remote-video"]');
-    return !!v && !v.hidden && v.videoWidth > 0;
-  }, undefined, { timeout: 30_000 });
+  await agent.waitForFunction(
+    () => {
+      const v = document
+        .querySelector('video-session')!
+        .shadowRoot!.querySelector<HTMLVideoElement>('[part~="remote-video"]');
+      return !!v && !v.hidden && v.videoWidth > 0;
+    },
+    undefined,
+    { timeout: 30_000 },
+  );
   // Both send the 720p preset; give the encoder time to ramp up, then report what arrives.
   await agent.waitForTimeout(3000);
   videoSize = await agent.evaluate(() => {

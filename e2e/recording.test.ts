@@ -79,7 +79,10 @@ describe('recording, crash-safe', () => {
     await agent.evaluate(() => document.querySelector('video-session')!.start());
     const customer = await (await context()).newPage();
     await customer.goto(host.url(session.customerToken));
-    await customer.locator('video-session').getByRole('button', { name: 'Join video call' }).click();
+    await customer
+      .locator('video-session')
+      .getByRole('button', { name: 'Join video call' })
+      .click();
     await Promise.all([waitForState(agent, 'connected'), waitForState(customer, 'connected')]);
     await agent.waitForFunction(
       () => {
@@ -93,7 +96,10 @@ describe('recording, crash-safe', () => {
     );
 
     await agent.evaluate(() => document.querySelector('video-session')!.requestRecording());
-    await customer.locator('video-session').getByRole('button', { name: 'Allow recording' }).click();
+    await customer
+      .locator('video-session')
+      .getByRole('button', { name: 'Allow recording' })
+      .click();
     await agent.waitForFunction(
       () => document.querySelector('video-session')!.recordingStatus === 'recording',
     );
@@ -159,9 +165,9 @@ describe('recording, crash-safe', () => {
         .filter((d) => d.event.sessionId === session.id && d.event.type.startsWith('recording.'))
         .map((d) => d.event);
     await receiver.until(() => steps().some((e) => e.type === 'recording.available'), 15_000);
-    const by = (type: string) => steps().find((e) => e.type === type)?.data as
-      | { by?: string; recordingRef?: string }
-      | undefined;
+    const by = (type: string) =>
+      steps().find((e) => e.type === type)?.data as
+        { by?: string; recordingRef?: string } | undefined;
     expect(by('recording.requested')).toMatchObject({ by: 'agent', recordingRef: before!.id });
     expect(by('recording.consented')).toMatchObject({ by: 'customer', recordingRef: before!.id });
     expect(by('recording.started')).toMatchObject({ by: 'agent', recordingRef: before!.id });

@@ -280,7 +280,8 @@ export const errors = {
     status: 507,
     close: 4000,
     fatal: false,
-    message: 'This device is out of storage space; recording stopped and what was recorded is kept.',
+    message:
+      'This device is out of storage space; recording stopped and what was recorded is kept.',
   },
   ERR_STORAGE_UNAVAILABLE: {
     status: 503,

@@ -22,10 +22,7 @@ import { ChatLog, type ChatEntry, type TranscriptLine } from './chat-log.js';
 import { MediaController } from './controllers/media-controller.js';
 import { NetworkController } from './controllers/network-controller.js';
 import { ScreenController } from './controllers/screen-controller.js';
-import {
-  RecordingController,
-  type RecordingStatus,
-} from './controllers/recording-controller.js';
+import { RecordingController, type RecordingStatus } from './controllers/recording-controller.js';
 import type { StorageController } from './controllers/storage-controller.js';
 import { TransferController, type Transfer } from './controllers/transfer-controller.js';
 import type { UploadController } from './controllers/upload-controller.js';
@@ -59,6 +56,10 @@ const SILENT: MediaState = {
 interface Files {
   storage: StorageController;
   uploads: UploadController;
+  /** Finalises a stopped recording and uploads it. */
+  uploadRecording(id: string): Promise<void>;
+  /** Finishes what an earlier page left for the session (but the recording `runningId`). */
+  recover(sessionId: string, runningId: string | null): Promise<void>;
 }
 
 const union = (a: Sends, b: Sends): Sends => ({
@@ -171,11 +172,9 @@ export abstract class CallElement extends CallLink {
       this.requestUpdate();
       this.dispatchEvent(new VsRecordingChangeEvent(status));
     },
-    onRecorded: (id) => void this.uploadRecording(id),
+    onRecorded: (id) => void this.files().then((f) => f.uploadRecording(id)),
     onError: (code) => this.fail(code, false),
   });
-  /** Recordings being finalised and uploaded by this page. */
-  private readonly finishing = new Set<string>();
   /** The session's screenshots (a separate chunk, loaded when the call starts). */
   protected stills: StillController | null = null;
   /** The loaded feature's module (its views and styles are the face's). */
@@ -424,8 +423,13 @@ export abstract class CallElement extends CallLink {
     this.sendMediaState();
   }
 
+  /** Finishes what an earlier page left for this session (a recording, an upload cut short). */
   protected override welcomed(): void {
-    void this.recoverFiles();
+    this.files()
+      .then((f) => f.recover(this.sessionId, this.recording.currentId))
+      .catch((err: unknown) =>
+        console.warn(`[video-session] files left from before not uploaded yet: ${String(err)}`),
+      );
   }
 
   protected override onDisconnected(): void {
@@ -661,28 +665,30 @@ export abstract class CallElement extends CallLink {
    * uploader: a lazily loaded chunk, loaded once (on joining a session, or on first use).
    */
   protected files(): Promise<Files> {
-    this.filesLoading ??= import('./files.js').then(
-      ({ StorageController, UploadController }) => ({
-        storage: new StorageController(this),
-        uploads: new UploadController(this, {
-          signallingUrl: () => this.signallingUrl,
-          token: () => this.token || null,
-          onProgress: (p) => this.dispatchEvent(new VsUploadProgressEvent(p)),
-          onDone: (file) =>
-            this.dispatchEvent(
-              new VsUploadProgressEvent(
-                { ref: file.ref, kind: file.kind, loaded: file.size, size: file.size },
-                file,
-              ),
+    this.filesLoading ??= import('./files.js').then((files) => {
+      const storage = new files.StorageController(this);
+      const uploads = new files.UploadController(this, {
+        signallingUrl: () => this.signallingUrl,
+        token: () => this.token || null,
+        onProgress: (p) => this.dispatchEvent(new VsUploadProgressEvent(p)),
+        onDone: (file) =>
+          this.dispatchEvent(
+            new VsUploadProgressEvent(
+              { ref: file.ref, kind: file.kind, loaded: file.size, size: file.size },
+              file,
             ),
-          onError: (_ref, err) => this.fail(err.code, false),
-        }),
-      }),
-      (err: unknown) => {
-        this.filesLoading = null;
-        throw err;
-      },
-    );
+          ),
+        onError: (_ref, err) => this.fail(err.code, false),
+      });
+      return {
+        storage,
+        uploads,
+        uploadRecording: (id) => files.uploadRecording(storage, uploads, id),
+        recover: (sessionId, runningId) =>
+          files.recoverSession(storage, uploads, sessionId, runningId),
+      };
+    });
+    this.filesLoading.catch(() => (this.filesLoading = null));
     return this.filesLoading;
   }
 
@@ -695,59 +701,6 @@ export abstract class CallElement extends CallLink {
       (t): t is MediaStreamTrack => t !== null && t.readyState === 'live',
     );
     return { video, audio, paint: (ctx, w, h) => this.paintMarks(ctx, w, h) };
-  }
-
-  /** Finalises and uploads what an earlier page left for this session; continues its uploads. */
-  private async recoverFiles(): Promise<void> {
-    const sessionId = this.sessionId;
-    try {
-      const { storage, uploads } = await this.files();
-      const left = (await storage.recordings(sessionId)).filter(
-        (r) => r.state !== 'uploading' && r.id !== this.recording.currentId,
-      );
-      await Promise.all([
-        uploads.resumeUploads(sessionId),
-        ...left.map((r) => this.uploadRecording(r.id)),
-      ]);
-    } catch (err) {
-      console.warn(`[video-session] files left from before not uploaded yet: ${String(err)}`);
-    }
-  }
-
-  /** A recording's chunks, finalised, go up to the service; the local copy goes once it is there. */
-  private async uploadRecording(id: string): Promise<void> {
-    if (this.finishing.has(id)) return;
-    this.finishing.add(id);
-    try {
-      const { storage, uploads } = await this.files();
-      const recording = await storage.recording(id);
-      if (!recording) return;
-      const raw = await storage.recordingBlob(id);
-      if (raw.size === 0) return await storage.deleteRecording(id);
-      const { finalise, recordingDuration, recordingName } = await import(
-        './recording/finalise.js'
-      );
-      const blob = await finalise(recording, raw);
-      await storage.updateRecording(id, { state: 'uploading' });
-      await uploads.upload(recording.sessionId, blob, {
-        kind: 'recording',
-        ref: id,
-        name: recordingName(recording),
-        type: recording.mime,
-        meta: {
-          durationMs: Math.round(recordingDuration(recording)),
-          takenBy: 'agent',
-          startedAt: new Date(recording.startedAt).toISOString(),
-        },
-      });
-    } catch (err) {
-      // The uploader reported its own failures; the recording stays stored for the next load.
-      if (!(err instanceof VideoSessionError)) {
-        console.warn(`[video-session] recording ${id} not uploaded yet: ${String(err)}`);
-      }
-    } finally {
-      this.finishing.delete(id);
-    }
   }
 
   /** A mode was agreed on this connection (or it waits for one): open and send what it needs. */
