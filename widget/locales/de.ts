@@ -22,6 +22,20 @@ const errors: Record<ErrorCode, string> = {
   ERR_FORBIDDEN: 'Dieses Token darf das nicht.',
   ERR_ALREADY_RATED: 'Diese Sitzung wurde bereits bewertet.',
   ERR_RATING_NOT_OPEN: 'Eine Sitzung kann erst nach ihrem Gespräch bewertet werden.',
+  ERR_UPLOAD_NOT_FOUND:
+    'Diesen Upload gibt es nicht (er wurde abgeschlossen, gelöscht oder ist abgelaufen).',
+  ERR_UPLOAD_OFFSET: 'Der Upload steht an einer anderen Stelle; weiter ab der angegebenen.',
+  ERR_UPLOAD_BUSY:
+    'Gerade schreibt eine andere Anfrage in diesen Upload; bitte gleich noch einmal.',
+  ERR_UPLOAD_CONFLICT: 'Unter dieser Referenz wurde bereits eine andere Datei gespeichert.',
+  ERR_UPLOAD_TOO_LARGE: 'Die Datei (oder dieses Stück davon) ist größer als erlaubt.',
+  ERR_UPLOAD_TYPE: 'Diese Art von Datei kann nicht gespeichert werden.',
+  ERR_UPLOAD_CORRUPT:
+    'Die hochgeladenen Bytes passen nicht zur angekündigten Datei; der Upload beginnt von vorn.',
+  ERR_FILE_NOT_FOUND: 'Diese Datei gibt es nicht (mehr).',
+  ERR_LINK_INVALID: 'Dieser Download-Link ist ungültig.',
+  ERR_LINK_EXPIRED: 'Dieser Download-Link ist abgelaufen. Bitte fordern Sie einen neuen an.',
+  ERR_RANGE_INVALID: 'Der angefragte Bereich liegt außerhalb der Datei.',
   ERR_REQUEST_KEY_INVALID:
     'Diese Seite kann keine Videohilfe anfragen: Ihr Schlüssel oder Anfrage-Token ist ungültig.',
   ERR_REQUEST_TOKEN_EXPIRED:
