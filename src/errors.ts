@@ -344,6 +344,25 @@ export const errors = {
     fatal: false,
     message: 'This browser cannot share its screen.',
   },
+  ERR_STORAGE_QUOTA: {
+    status: 507,
+    close: 4000,
+    fatal: false,
+    message:
+      'This device is out of storage space; recording stopped and what was recorded is kept.',
+  },
+  ERR_STORAGE_UNAVAILABLE: {
+    status: 503,
+    close: 4000,
+    fatal: false,
+    message: 'This browser cannot store files for the call (IndexedDB is unavailable).',
+  },
+  ERR_RECORDING_UNSUPPORTED: {
+    status: 501,
+    close: 4000,
+    fatal: false,
+    message: 'The call cannot be recorded here (no camera picture to record, or no recorder).',
+  },
 } as const satisfies Record<string, ErrorInfo>;
 
 /** What the table says about one code. */

@@ -21,6 +21,14 @@ import {
   FileStartSchema,
 } from './file-transfer.js';
 import { parseJsonFrame, type Result } from './parse.js';
+import {
+  RecordingConsentSchema,
+  RecordingDeclineSchema,
+  RecordingRequestSchema,
+  RecordingStartedSchema,
+  RecordingStoppedSchema,
+  RecordingWithdrawSchema,
+} from './recording-messages.js';
 import { StillFailedSchema, StillRequestSchema } from './still-messages.js';
 
 /** The largest data-channel text message either side accepts, in bytes. */
@@ -73,6 +81,12 @@ export const PeerMessageSchema = v.variant('type', [
   FileEndSchema,
   FileDoneSchema,
   FileCancelSchema,
+  RecordingRequestSchema,
+  RecordingConsentSchema,
+  RecordingDeclineSchema,
+  RecordingWithdrawSchema,
+  RecordingStartedSchema,
+  RecordingStoppedSchema,
   StillRequestSchema,
   StillFailedSchema,
 ]);

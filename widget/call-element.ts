@@ -22,16 +22,22 @@ import { ChatLog, type ChatEntry, type TranscriptLine } from './chat-log.js';
 import { MediaController } from './controllers/media-controller.js';
 import { NetworkController } from './controllers/network-controller.js';
 import { ScreenController } from './controllers/screen-controller.js';
+import { RecordingController, type RecordingStatus } from './controllers/recording-controller.js';
+import type { StorageController } from './controllers/storage-controller.js';
+import { TransferController, type Transfer } from './controllers/transfer-controller.js';
+import type { UploadController } from './controllers/upload-controller.js';
 import type { Still, StillController } from './controllers/still-controller.js';
 import type * as StillsModule from './stills/stills.js';
-import { TransferController, type Transfer } from './controllers/transfer-controller.js';
 import {
   VsChatEvent,
   VsFileProgressEvent,
   VsModeChangeEvent,
   VsModeOfferEvent,
+  VsRecordingChangeEvent,
   VsScreenshotEvent,
+  VsUploadProgressEvent,
 } from './events.js';
+import type { RecorderSources } from './recording/recorder.js';
 import { reportEvent } from './service-api.js';
 
 /** Default `max-file-size`: 25 MiB. */
@@ -46,6 +52,16 @@ const SILENT: MediaState = {
   camera: 'unknown',
   microphone: 'unknown',
 };
+/** The lazily loaded local storage and uploader of a call. */
+interface Files {
+  storage: StorageController;
+  uploads: UploadController;
+  /** Finalises a stopped recording and uploads it. */
+  uploadRecording(id: string): Promise<void>;
+  /** Finishes what an earlier page left for the session (but the recording `runningId`). */
+  recover(sessionId: string, runningId: string | null): Promise<void>;
+}
+
 const union = (a: Sends, b: Sends): Sends => ({
   audio: a.audio || b.audio,
   video: a.video || b.video,
@@ -142,6 +158,23 @@ export abstract class CallElement extends CallLink {
     onUpdate: (transfer) => this.handleTransfer(transfer),
   });
 
+  private filesLoading: Promise<Files> | null = null;
+
+  /** Recording with both consents (the agent's widget records). */
+  protected readonly recording = new RecordingController(this, {
+    role: () => this.myRole,
+    sessionId: () => this.sessionId,
+    send: (message) => this.peer.send(message),
+    report: (event) => this.sendReport(event),
+    store: async () => (await this.files()).storage,
+    sources: () => this.recordingSources(),
+    onChange: (status) => {
+      this.requestUpdate();
+      this.dispatchEvent(new VsRecordingChangeEvent(status));
+    },
+    onRecorded: (id) => void this.files().then((f) => f.uploadRecording(id)),
+    onError: (code) => this.fail(code, false),
+  });
   /** The session's screenshots (a separate chunk, loaded when the call starts). */
   protected stills: StillController | null = null;
   /** The loaded feature's module (its views and styles are the face's). */
@@ -330,6 +363,35 @@ export abstract class CallElement extends CallLink {
     this.screen.stop();
   }
 
+  /**
+   * Where recording is on this side: `idle`, `requesting` (the agent waits for the answer), `asked`
+   * (the customer must answer), `consented` (it is about to start) or `recording`.
+   */
+  get recordingStatus(): RecordingStatus {
+    return this.recording.status;
+  }
+
+  /**
+   * The agent asks the customer to consent to recording the call (asking is the agent's consent).
+   * Nothing is recorded until the customer agrees.
+   */
+  requestRecording(): void {
+    this.recording.request();
+  }
+
+  /** The customer answers the recording question (`vs-recording-change` with status `asked`). */
+  answerRecording(consent: boolean): void {
+    this.recording.answer(consent);
+  }
+
+  /**
+   * Stops the recording (agent) or withdraws consent (customer); it stops within one chunk, and
+   * what was recorded until then is uploaded for the ticket.
+   */
+  stopRecording(): Promise<void> {
+    return this.recording.stop();
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.chat.clear(); // releases the files' object URLs
@@ -361,7 +423,17 @@ export abstract class CallElement extends CallLink {
     this.sendMediaState();
   }
 
+  /** Finishes what an earlier page left for this session (a recording, an upload cut short). */
+  protected override welcomed(): void {
+    this.files()
+      .then((f) => f.recover(this.sessionId, this.recording.currentId))
+      .catch((err: unknown) =>
+        console.warn(`[video-session] files left from before not uploaded yet: ${String(err)}`),
+      );
+  }
+
   protected override onDisconnected(): void {
+    this.recording.disconnected();
     this.network.stop();
     this.network.resetTrend();
     this._quality = null;
@@ -395,6 +467,14 @@ export abstract class CallElement extends CallLink {
       case 'file-done':
       case 'file-cancel':
         this.transfers.handle(message);
+        return;
+      case 'recording-request':
+      case 'recording-consent':
+      case 'recording-decline':
+      case 'recording-withdraw':
+      case 'recording-started':
+      case 'recording-stopped':
+        this.recording.handle(message);
         return;
       case 'still-request':
       case 'still-failed':
@@ -569,10 +649,58 @@ export abstract class CallElement extends CallLink {
 
   /** Reports an event for the ticket: the agent's widget only (it decides; one sender, no doubles). */
   private report(event: ReportedEvent): void {
-    if (this.myRole !== 'agent' || !this.sessionId) return;
+    if (this.myRole === 'agent') this.sendReport(event);
+  }
+
+  /** Reports an event this side is the witness of (a recording consent step). */
+  private sendReport(event: ReportedEvent): void {
+    if (!this.sessionId) return;
     reportEvent(this.signallingUrl, this.sessionId, this.token, event).catch((err: unknown) =>
       console.warn(`[video-session] could not report ${event.type}: ${String(err)}`),
     );
+  }
+
+  /**
+   * Local storage (screenshots, recordings until the service has them) and the resumable
+   * uploader: a lazily loaded chunk, loaded once (on joining a session, or on first use).
+   */
+  protected files(): Promise<Files> {
+    this.filesLoading ??= import('./files.js').then((files) => {
+      const storage = new files.StorageController(this);
+      const uploads = new files.UploadController(this, {
+        signallingUrl: () => this.signallingUrl,
+        token: () => this.token || null,
+        onProgress: (p) => this.dispatchEvent(new VsUploadProgressEvent(p)),
+        onDone: (file) =>
+          this.dispatchEvent(
+            new VsUploadProgressEvent(
+              { ref: file.ref, kind: file.kind, loaded: file.size, size: file.size },
+              file,
+            ),
+          ),
+        onError: (_ref, err) => this.fail(err.code, false),
+      });
+      return {
+        storage,
+        uploads,
+        uploadRecording: (id) => files.uploadRecording(storage, uploads, id),
+        recover: (sessionId, runningId) =>
+          files.recoverSession(storage, uploads, sessionId, runningId),
+      };
+    });
+    this.filesLoading.catch(() => (this.filesLoading = null));
+    return this.filesLoading;
+  }
+
+  /** What the agent's recorder records: the customer's camera as received, with both voices. */
+  private recordingSources(): RecorderSources | null {
+    const stream = this._remoteStream;
+    const video = stream?.getVideoTracks().find((t) => t.readyState === 'live');
+    if (!stream || !video || !this._remoteMedia.video) return null;
+    const audio = [...stream.getAudioTracks(), this.media.audioTrack].filter(
+      (t): t is MediaStreamTrack => t !== null && t.readyState === 'live',
+    );
+    return { video, audio, paint: (ctx, w, h) => this.paintMarks(ctx, w, h) };
   }
 
   /** A mode was agreed on this connection (or it waits for one): open and send what it needs. */

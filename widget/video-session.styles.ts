@@ -428,6 +428,33 @@ export const styles = css`
   [role='timer'] {
     opacity: 0.85;
   }
+  .recording-indicator {
+    display: inline-flex;
+    align-items: center;
+    gap: 6px;
+    font-weight: 600;
+    color: #fecaca;
+  }
+  .rec-dot {
+    width: 10px;
+    height: 10px;
+    border-radius: 50%;
+    background: var(--vs-danger, #dc2626);
+    animation: rec-pulse 1.6s ease-in-out infinite;
+  }
+  @keyframes rec-pulse {
+    50% {
+      opacity: 0.35;
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    .rec-dot {
+      animation: none;
+    }
+  }
+  .control.record.on {
+    color: var(--vs-danger, #dc2626);
+  }
   .dot.weak {
     background: #f97316;
   }

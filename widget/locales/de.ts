@@ -69,6 +69,12 @@ const errors: Record<ErrorCode, string> = {
   ERR_FILE_TRANSFER_FAILED: 'Die Datei kam nicht vollständig an; sie wurde nicht behalten.',
   ERR_STILL_UNAVAILABLE: 'Gerade gibt es kein Kamerabild für einen Screenshot.',
   ERR_SCREEN_SHARE_UNSUPPORTED: 'Dieser Browser kann seinen Bildschirm nicht teilen.',
+  ERR_STORAGE_QUOTA:
+    'Auf diesem Gerät ist kein Speicherplatz mehr frei; die Aufnahme wurde beendet, das Aufgenommene bleibt erhalten.',
+  ERR_STORAGE_UNAVAILABLE:
+    'Dieser Browser kann keine Dateien für das Gespräch speichern (IndexedDB ist nicht verfügbar).',
+  ERR_RECORDING_UNSUPPORTED:
+    'Das Gespräch kann hier nicht aufgenommen werden (kein Kamerabild oder kein Rekorder).',
 };
 
 export const de: Messages = {
@@ -260,4 +266,23 @@ export const de: Messages = {
   screenshotsEmpty: 'Noch keine Screenshots. Sie bleiben bei der Sitzung.',
   screenshotTaking: 'Wird aufgenommen…',
   screenshotAlt: (by, time) => `Screenshot von ${by} um ${time}`,
+  recording: {
+    record: 'Um Erlaubnis für eine Aufnahme bitten',
+    stop: 'Aufnahme beenden',
+    cancel: 'Anfrage zur Aufnahme zurückziehen',
+    withdraw: 'Aufnahme beenden (Einwilligung widerrufen)',
+    indicator: 'Aufnahme',
+    status: 'wird aufgenommen',
+    waiting: (name) => `${name} wird um Einwilligung zur Aufnahme gebeten…`,
+    starting: 'Die Aufnahme beginnt…',
+    declined: (name) => `${name} hat der Aufnahme nicht zugestimmt.`,
+    promptTitle: (name) => `${name} möchte dieses Gespräch aufnehmen`,
+    promptWhat:
+      'Aufgenommen wird: Ihr Kamerabild mit den Zeichnungen darauf und Ihre beiden Stimmen.',
+    promptWho: (name) =>
+      `Sehen können es: ${name} und Ihr Support-Ticket. Sie können die Aufnahme jederzeit beenden.`,
+    promptNothing: 'Ohne Ihre Zustimmung wird nichts aufgenommen.',
+    allow: 'Aufnahme erlauben',
+    deny: 'Nicht aufnehmen',
+  },
 };

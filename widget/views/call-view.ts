@@ -9,6 +9,7 @@ import type { ModeOffer } from '../../src/mode-negotiator.js';
 import type { QualityLevel, QualitySample } from '../../src/network-quality.js';
 import type { Role } from '../../src/protocol.js';
 import type { DeviceChoice, Preset } from '../controllers/media-controller.js';
+import type { RecordingStatus } from '../controllers/recording-controller.js';
 import type { ChatEntry } from '../chat-log.js';
 import type { CallState } from '../events.js';
 import type { Messages } from '../messages.js';
@@ -89,6 +90,8 @@ export interface CallView {
   stillCount: number;
   /** The drawing layer once loaded: its tool bar (and text field), and whether a tool is in hand. */
   drawing: { tools: unknown; active: boolean } | null;
+  /** Where recording is on this side. */
+  recording: RecordingStatus;
 }
 
 export interface CallActions {
@@ -117,6 +120,9 @@ export interface CallActions {
   nudge(event: KeyboardEvent): void;
   /** Swaps the two videos (the customer's own camera large, or the agent's). */
   swapVideos(): void;
+  requestRecording(): void;
+  answerRecording(consent: boolean): void;
+  stopRecording(): void;
   takeScreenshot(): void;
 }
 

@@ -9,6 +9,7 @@ import { phoneIcon } from '../icons.js';
 import { sinkId } from '../sink-id.js';
 import { srcObject } from '../src-object.js';
 import { modeLabel, type CallActions, type CallView } from './call-view.js';
+import { recordingIndicator, recordingPrompt } from './recording.js';
 // For the template's types (index.ts registers the elements).
 import '../session-rating.js';
 
@@ -132,6 +133,7 @@ function overlay(v: CallView, a: CallActions) {
     </div>`;
   }
   if (v.offer) return offerPrompt(v, a);
+  if (v.recording === 'asked' && v.state === 'connected') return recordingPrompt(v, a);
   const spinner = html`<div class="overlay"><div class="spinner" aria-hidden="true"></div></div>`;
   // While a running call reconnects, what it said (and asks) stays on screen.
   if (v.state !== 'connected' && v.state !== 'reconnecting') return spinner;
@@ -139,6 +141,8 @@ function overlay(v: CallView, a: CallActions) {
     v.notice,
     ...localHints(v),
     v.awaitingAnswer ? t.waitingForAnswer(v.peerName) : null,
+    v.recording === 'requesting' ? t.recording.waiting(v.peerName) : null,
+    v.recording === 'consented' ? t.recording.starting : null,
     v.remote.screen ? t.remoteSharing(v.peerName) : null,
     v.sharing ? t.youSharing : null,
     sends(v.mode, v.role === 'agent' ? 'customer' : 'agent').audio && !v.remote.audio
@@ -244,8 +248,11 @@ function status(v: CallView) {
     <span role="status"
       >${text}${v.state === 'connected' ? ` · ${modeLabel(t, v.mode, v.role)}` : ''}${
         weak ? ` · ${t.network[level!]}` : ''
-      }${v.serviceAway && v.state === 'connected' ? ` · ${t.serviceReconnecting}` : ''}</span
+      }${v.recording === 'recording' ? ` · ${t.recording.status}` : ''}${
+        v.serviceAway && v.state === 'connected' ? ` · ${t.serviceReconnecting}` : ''
+      }</span
     >
+    ${recordingIndicator(v)}
     ${v.state === 'connected' ? html`<span role="timer">${v.timer}</span>` : nothing}
     ${level && v.quality ? network(v, level, v.quality.sample) : nothing}
   </div>`;
