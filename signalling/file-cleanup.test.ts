@@ -2,7 +2,7 @@
  * Files leaving the service, over real HTTP with a real disk and webhook receiver: erasure on
  * request, the retention sweep at start and hourly (a clock option and fake interval timers).
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -124,6 +124,34 @@ describe('erasure and retention', () => {
       headers: { authorization: `Bearer ${TEST_API_KEY}` },
     });
     expect(((await list.json()) as FileList).files.map((f) => f.id)).toEqual([young.id]);
+  });
+});
+
+describe('the start-up check', () => {
+  it('removes bytes no row claims and keeps uploads in progress', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'vs-reconcile-'));
+    cleanup.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+    const s = await setup({ dataDir });
+    const bytes = bytesOf(EBML, 2 * MiB);
+    const kept = await store(s, s.session.agentToken, bytesOf(EBML, 500));
+    const pending = (await announce(s, s.session.agentToken, bytes, { ref: 'pending' }))
+      .body as unknown as UploadCreated;
+    await patch(s, s.session.agentToken, pending.uploadId, 0, bytes.subarray(0, MiB));
+    await s.service.stop();
+    // What a crash between the store and the disk leaves: bytes without a row.
+    writeFileSync(join(dataDir, 'uploads', 'upl_orphan0000000000'), 'x');
+    writeFileSync(join(dataDir, 'files', s.session.id, 'fil_orphan0000000000'), 'x');
+
+    const again = await startTestService({ dataDir, tokenSecret: SECRET });
+    cleanup.push(() => again.stop());
+    expect(readdirSync(join(dataDir, 'uploads'))).toEqual([pending.uploadId]);
+    expect(readdirSync(join(dataDir, 'files', s.session.id))).toEqual([kept.id]);
+    // The upload in progress goes on where it was.
+    const head = await fetch(
+      `${again.url}/v1/sessions/${s.session.id}/uploads/${pending.uploadId}`,
+      { method: 'HEAD', headers: { authorization: `Bearer ${s.session.agentToken}` } },
+    );
+    expect(head.headers.get('upload-offset')).toBe(String(MiB));
   });
 });
 

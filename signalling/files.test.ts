@@ -205,10 +205,18 @@ describe('uploads', () => {
     expect(list.files.map((f) => f.ref)).toEqual(['rec-1']);
   });
 
-  it('accepts a join token expired within the grace period, and not after it', async () => {
+  it('takes uploads after the session ended, with a token expired within the grace period', async () => {
     const s = await setup();
+    const ended = await call(s, 'POST', `/v1/sessions/${s.session.id}/end`, TEST_API_KEY);
+    expect(ended.body.status).toBe('ended');
     const tokens = createTokenService(new TextEncoder().encode(SECRET));
     const bytes = bytesOf(EBML, 100);
+    const stored = await store(s, s.session.customerToken, bytesOf(PNG, 200), {
+      kind: 'screenshot',
+      ref: 'after-the-call',
+      type: 'image/png',
+    });
+    expect(stored.ref).toBe('after-the-call');
     const late = await tokens.mint(s.session.id, 'agent', Date.now() - 23 * 3600_000);
     expect((await announce(s, late.token, bytes)).status).toBe(201);
     const tooLate = await tokens.mint(s.session.id, 'agent', Date.now() - 25 * 3600_000);
