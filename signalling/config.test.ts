@@ -64,6 +64,7 @@ describe('configuration', () => {
     });
     expect(resolveConfig({ ...base, dataDir: dir() }).files).toEqual({
       maxBytes: { screenshot: 20 * 1024 * 1024, recording: 2 * 1024 ** 3 },
+      maxSessionBytes: 10 * 1024 ** 3,
       uploadGraceHours: 24,
       linkTtl: 3600,
       eventLinkTtl: 7 * 86_400,
@@ -139,6 +140,7 @@ describe('configuration', () => {
     [{ ...base, maxRecordingBytes: 10 }, /VS_MAX_RECORDING_BYTES .* from 1024/],
     [{ ...base, maxScreenshotBytes: 2 ** 31 }, /VS_MAX_SCREENSHOT_BYTES/],
     [{ ...base, uploadGraceHours: 0 }, /VS_UPLOAD_GRACE_HOURS/],
+    [{ ...base, maxSessionBytes: 1 }, /VS_MAX_SESSION_BYTES .* from 1024/],
     [{ ...base, fileLinkTtl: 10 }, /VS_FILE_LINK_TTL .* from 60/],
     [{ ...base, eventLinkTtl: 10 }, /VS_EVENT_LINK_TTL .* from 60/],
   ])('names the variable to fix: %o', (options, message) => {

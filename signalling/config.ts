@@ -60,6 +60,8 @@ export interface ServerOptions {
   maxScreenshotBytes?: number;
   /** `VS_MAX_RECORDING_BYTES`: the largest recording the service stores. Default 2 GiB. */
   maxRecordingBytes?: number;
+  /** `VS_MAX_SESSION_BYTES`: the most all files of one session (stored and unfinished) may take. Default 10 GiB. */
+  maxSessionBytes?: number;
   /** `VS_UPLOAD_GRACE_HOURS`: how long after its join token expired a widget may still finish an upload (crash recovery happens later), and how long an untouched upload is kept. Default 24. */
   uploadGraceHours?: number;
   /** `VS_FILE_LINK_TTL`: lifetime in seconds of the download links in `GET .../files`. Default 3600. */
@@ -99,6 +101,7 @@ export interface ServerConfig {
   requestRate: number;
   files: {
     maxBytes: { screenshot: number; recording: number };
+    maxSessionBytes: number;
     uploadGraceHours: number;
     linkTtl: number;
     eventLinkTtl: number;
@@ -138,6 +141,7 @@ const ENV: Record<keyof ServerOptions, string> = {
   requestRate: 'VS_REQUEST_RATE',
   maxScreenshotBytes: 'VS_MAX_SCREENSHOT_BYTES',
   maxRecordingBytes: 'VS_MAX_RECORDING_BYTES',
+  maxSessionBytes: 'VS_MAX_SESSION_BYTES',
   uploadGraceHours: 'VS_UPLOAD_GRACE_HOURS',
   fileLinkTtl: 'VS_FILE_LINK_TTL',
   eventLinkTtl: 'VS_EVENT_LINK_TTL',
@@ -179,6 +183,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
         'requestRate',
         'maxScreenshotBytes',
         'maxRecordingBytes',
+        'maxSessionBytes',
         'uploadGraceHours',
         'fileLinkTtl',
         'eventLinkTtl',
@@ -362,6 +367,13 @@ export function resolveConfig(options: ServerOptions): ServerConfig {
         screenshot: integer('maxScreenshotBytes', options.maxScreenshotBytes, 20 * MiB, 1024, GiB),
         recording: integer('maxRecordingBytes', options.maxRecordingBytes, 2 * GiB, 1024, 64 * GiB),
       },
+      maxSessionBytes: integer(
+        'maxSessionBytes',
+        options.maxSessionBytes,
+        10 * GiB,
+        1024,
+        1024 * GiB,
+      ),
       uploadGraceHours: integer('uploadGraceHours', options.uploadGraceHours, 24, 1, 30 * 24),
       linkTtl: integer('fileLinkTtl', options.fileLinkTtl, 3600, 60, 7 * 86_400),
       eventLinkTtl: integer('eventLinkTtl', options.eventLinkTtl, 7 * 86_400, 60, 30 * 86_400),

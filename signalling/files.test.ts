@@ -150,7 +150,7 @@ describe('uploads', () => {
   });
 
   it('refuses a wrong offset, an oversized chunk, a bad type, a file too large, and corrupt bytes', async () => {
-    const s = await setup({ maxScreenshotBytes: 1.5 * MiB });
+    const s = await setup({ maxScreenshotBytes: 1.5 * MiB, maxSessionBytes: 4 * MiB });
     const token = s.session.agentToken;
     const bytes = bytesOf(EBML, MiB + 10);
     const up = (await announce(s, token, bytes)).body as unknown as UploadCreated;
@@ -183,6 +183,13 @@ describe('uploads', () => {
       code: 'ERR_UPLOAD_TOO_LARGE',
     });
     expect((await shot('image/png; codecs="x"')).status).toBe(201);
+
+    // Together with the session's other files (announced or stored), at most 4 MiB.
+    const over = await announce(s, token, bytesOf(EBML, 3 * MiB), { ref: 'too-much' });
+    expect(over.body).toMatchObject({ status: 413, code: 'ERR_UPLOAD_TOO_LARGE' });
+    expect(over.body.detail).toContain('session');
+    // The ref already counted announces itself again (a resume) without counting twice.
+    expect((await announce(s, token, bytes)).status).toBe(200);
 
     // Bytes that are not what was announced: 422, and the upload starts again from 0.
     await patch(s, token, up.uploadId, 0, bytes.subarray(0, MiB));

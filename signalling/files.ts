@@ -91,6 +91,18 @@ export class Files {
       }
       return { ok: true, value: { created: false, upload: uploadOf(file), file } };
     }
+    // A session's files (stored, and announced but unfinished) take at most VS_MAX_SESSION_BYTES.
+    const others = [
+      ...(await store.files.filesOfSession(sessionId)),
+      ...(await store.files.uploadsOfSession(sessionId)),
+    ].filter((f) => f.ref !== input.ref);
+    const used = others.reduce((sum, f) => sum + f.size, 0);
+    if (used + input.size > this.opts.config.maxSessionBytes) {
+      return refuse(
+        'ERR_UPLOAD_TOO_LARGE',
+        `a session's files take at most ${this.opts.config.maxSessionBytes} bytes; ${used} are taken`,
+      );
+    }
     const at = this.now();
     for (let attempt = 0; attempt < 2; attempt++) {
       const known = await store.files.uploadByRef(sessionId, input.ref);
