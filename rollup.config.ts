@@ -5,6 +5,8 @@
  *   and next to it the `video-session-*.js` chunks it imports later (the drawing tools), which
  *   the service serves from the same `/sdk/` path;
  * - `dist/esm/widget/index.js`: the same entry for bundlers, dependencies left as imports;
+ * - `dist/video-session-tracking-worker.js`: the tracking worker (and a copy beside the ESM build's
+ *   tracker controller, which loads it relative to itself);
  * - `dist/server.js`, `dist/bin.js`, `dist/demo.js`, `dist/protocol.js`: the Node side.
  */
 import commonjs from '@rollup/plugin-commonjs';
@@ -70,6 +72,19 @@ const config: RollupOptions[] = [
     output: { dir: 'dist/esm', format: 'es', preserveModules: true, preserveModulesRoot: '.' },
     external: (id) => dependencies.some((d) => id === d || id.startsWith(`${d}/`)),
     plugins: [esbuild({ target })],
+  },
+  {
+    // The tracking worker: one self-contained classic script (the page loads it as a blob, since the
+    // SDK's origin is usually not the page's), next to the chunk that loads it in both builds.
+    input: 'widget/tracking/worker.ts',
+    output: [
+      { file: 'dist/video-session-tracking-worker.js', format: 'iife' },
+      { file: 'dist/esm/widget/controllers/video-session-tracking-worker.js', format: 'iife' },
+    ],
+    plugins: [
+      esbuild({ target }),
+      terser({ ecma: 2020, compress: { passes: 2 }, format: { comments: false } }),
+    ],
   },
   {
     input: {

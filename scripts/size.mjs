@@ -2,13 +2,15 @@
 // Prints the sizes of what browsers load (minified, gzip -9 and brotli), and with --check fails when
 // one is over its budget. Run after every build; `npm test` runs it with --check.
 // - dist/video-session.js: the script a page loads first;
-// - dist/video-session-drawing-*.js: the drawing tools, loaded when a call starts.
+// - dist/video-session-drawing-*.js: the drawing tools, loaded when a call starts;
+// - dist/video-session-tracking-worker.js: the tracker, in its worker, loaded for anchored marks.
 import { readdirSync, readFileSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 const BUDGETS = [
   { pattern: /^video-session\.js$/, gzip: 45 * 1024 },
   { pattern: /^video-session-drawing-[\w-]+\.js$/, gzip: 12 * 1024 },
+  { pattern: /^video-session-tracking-worker\.js$/, gzip: 10 * 1024 },
 ];
 
 const built = readdirSync('dist');

@@ -13,6 +13,7 @@ import {
   ModeSchema,
 } from './call-messages.js';
 import { parseJsonFrame, type Result } from './parse.js';
+import { PoseSchema } from './tracking-messages.js';
 
 /** The largest data-channel text message either side accepts, in bytes. */
 export const MAX_PEER_MESSAGE_BYTES = 64 * 1024;
@@ -59,6 +60,7 @@ export const PeerMessageSchema = v.variant('type', [
   ByeSchema,
   AnnotateSchema,
   PointerSchema,
+  PoseSchema,
 ]);
 export type PeerMessage = v.InferOutput<typeof PeerMessageSchema>;
 

@@ -1,5 +1,6 @@
 import { adoptStyles, html, LitElement, type PropertyValues } from 'lit';
 import type { AnnotateMessage, PointerMessage } from '../src/annotation-ops.js';
+import type { PoseMessage } from '../src/tracking-messages.js';
 import type { MediaState } from '../src/call-messages.js';
 import {
   NOTHING,
@@ -22,6 +23,7 @@ import type {
 } from '../src/protocol.js';
 import { MediaController } from './controllers/media-controller.js';
 import type { AnnotationView, OverlayController } from './controllers/overlay-controller.js';
+import type { TrackerController } from './controllers/tracker-controller.js';
 import { PeerController } from './controllers/peer-controller.js';
 import { ScreenController } from './controllers/screen-controller.js';
 import {
@@ -166,9 +168,10 @@ export class VideoSession extends LitElement {
 
   /** The drawing feature: a separate chunk, loaded when the call starts. */
   private overlay: OverlayController | null = null;
+  private tracker: TrackerController | null = null;
   private overlayLoading: Promise<void> | null = null;
   /** Drawing messages that arrived before the drawing feature was loaded. */
-  private readonly earlyMarks: (AnnotateMessage | PointerMessage)[] = [];
+  private readonly earlyMarks: DrawingMessage[] = [];
   /** The customer's view was switched to their own camera once this call (by them or by a mark). */
   private ownLargeShown = false;
 
@@ -200,6 +203,7 @@ export class VideoSession extends LitElement {
       this.modes?.connected();
       this.sendMediaState();
       this.overlay?.resync();
+      this.tracker?.connected();
     },
     onRemoteStream: (stream) => (this._remoteStream = stream),
     onMessage: (message) => this.handlePeerMessage(message),
@@ -465,12 +469,13 @@ export class VideoSession extends LitElement {
     this.sendMediaState();
     // The drawings go over the customer's camera: the agent's remote video, the customer's own.
     const root = this.renderRoot;
-    this.overlay?.attach(
-      root.querySelector<HTMLVideoElement>(
-        this.myRole === 'agent' ? 'video.remote' : 'video.local',
-      ),
-      root.querySelector<HTMLCanvasElement>('canvas.annotations'),
+    const surface = root.querySelector<HTMLVideoElement>(
+      this.myRole === 'agent' ? 'video.remote' : 'video.local',
     );
+    this.overlay?.attach(surface, root.querySelector<HTMLCanvasElement>('canvas.annotations'));
+    // Anchored marks follow the customer's camera (not a shared screen).
+    const camera = this.myRole === 'customer' && !this.screen.track ? this.media.videoTrack : null;
+    this.tracker?.attach(surface, camera);
   }
 
   /** The table of strings for this element's language. */
@@ -513,6 +518,10 @@ export class VideoSession extends LitElement {
           iceServers: this.iceServers,
           iceTransportPolicy: this.iceTransportPolicy,
           tracks: { audio: null, video: null },
+          // The customer's camera frames get their RTP timestamps noted, to name them for tracking.
+          onSender: (sender, kind) => {
+            if (kind === 'video' && this.myRole === 'customer') this.tracker?.adoptSender(sender);
+          },
         });
         return;
       case 'peer-left':
@@ -551,6 +560,7 @@ export class VideoSession extends LitElement {
         return;
       case 'annotate':
       case 'pointer':
+      case 'pose':
         this.handleDrawingMessage(message);
         return;
       case 'bye':
@@ -692,6 +702,7 @@ export class VideoSession extends LitElement {
     this.media.stop();
     this.applied = 'chat';
     this.overlay?.end();
+    this.tracker?.stop();
     this.earlyMarks.length = 0;
     this._ownLarge = false;
     this.ownLargeShown = false;
@@ -705,15 +716,16 @@ export class VideoSession extends LitElement {
   /** Loads the drawing feature once; the call works without it if it cannot be loaded. */
   private loadOverlay(): Promise<void> {
     this.overlayLoading ??= import('./annotations/drawing.js').then(
-      ({ OverlayController, annotationStyles }) => {
+      ({ OverlayController, TrackerController, annotationStyles }) => {
         if (this.renderRoot instanceof ShadowRoot) {
           adoptStyles(this.renderRoot, [...VideoSession.elementStyles, annotationStyles]);
         }
         this.overlay = new OverlayController(this, {
           onSend: (message) => this.peer.send(message),
           onPointer: (message) => this.peer.sendUnreliable(message),
-          frameRef: () => null,
+          frameRef: () => this.tracker?.frameRef() ?? null,
           onMarksChanged: (marks) => {
+            this.tracker?.syncMarks(marks);
             // The customer sees what the agent draws on their own camera: show it large, once.
             if (this.myRole === 'customer' && marks.some((m) => m.author === 'agent')) {
               this.showOwnLarge();
@@ -721,7 +733,17 @@ export class VideoSession extends LitElement {
           },
           onError: (code, fatal) => this.fail(code, fatal),
         });
+        this.tracker = new TrackerController(this, {
+          role: () => this.myRole,
+          onPose: (message) => this.peer.sendUnreliable(message),
+          stats: () => this.peer.stats(),
+          onFrame: (placements) => {
+            for (const [id, p] of placements) this.overlay?.setPlacement('agent', id, p.h, p.state);
+            this.overlay?.draw();
+          },
+        });
         this.overlay.begin(this.myRole);
+        if (this.peer.connected) this.tracker.connected();
         for (const message of this.earlyMarks.splice(0)) this.handleDrawingMessage(message);
         this.requestUpdate();
       },
@@ -730,16 +752,27 @@ export class VideoSession extends LitElement {
     return this.overlayLoading;
   }
 
-  private handleDrawingMessage(message: AnnotateMessage | PointerMessage): void {
-    const overlay = this.overlay;
+  private handleDrawingMessage(message: DrawingMessage): void {
+    const overlay = this.overlay,
+      tracker = this.tracker;
     const from = this.myRole === 'agent' ? 'customer' : 'agent';
-    if (!overlay) {
-      if (this.earlyMarks.length < 1000) this.earlyMarks.push(message);
-    } else if (message.type === 'annotate') {
-      overlay.handleAnnotate(message, from);
-    } else {
-      overlay.handlePointer(message, from);
-      if (this.myRole === 'customer' && message.at) this.showOwnLarge();
+    if (!overlay || !tracker) {
+      if (this.earlyMarks.length < 1000 && message.type !== 'pose') this.earlyMarks.push(message);
+      return;
+    }
+    switch (message.type) {
+      case 'annotate':
+        overlay.handleAnnotate(message, from);
+        return;
+      case 'pointer':
+        overlay.handlePointer(message, from);
+        if (this.myRole === 'customer' && message.at) this.showOwnLarge();
+        return;
+      case 'pose':
+        tracker.handlePose(message);
+        return;
+      default:
+        assertNever(message);
     }
   }
 
@@ -825,6 +858,9 @@ export class VideoSession extends LitElement {
     return html`${stage(view, this.actions)}${view.live ? toolbar(view, this.actions) : ''}`;
   }
 }
+
+/** Data-channel messages of the drawing feature (handled once it is loaded). */
+type DrawingMessage = AnnotateMessage | PointerMessage | PoseMessage;
 
 /** `m:ss`, or `h:mm:ss` past an hour. */
 export function formatDuration(ms: number): string {
