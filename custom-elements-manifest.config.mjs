@@ -1,10 +1,20 @@
 // `npm run build` writes custom-elements.json from the elements' JSDoc (editors and docs read it).
 // The analyzer guesses events from `dispatchEvent(new X(variable))` and lists internal reactive
 // state as attributes; keep only the documented public surface.
-const TAGS = { VideoSession: 'video-session' };
+const TAGS = {
+  VideoSession: 'video-session',
+  VideoHelpButton: 'video-help-button',
+  SessionRating: 'video-session-rating',
+};
 
 export default {
-  globs: ['widget/video-session.ts'],
+  globs: [
+    'widget/video-session.ts',
+    'widget/call-element.ts',
+    'widget/call-link.ts',
+    'widget/video-help-button.ts',
+    'widget/session-rating.ts',
+  ],
   outdir: '.',
   litelement: true,
   plugins: [

@@ -15,13 +15,16 @@ export const CHROMIUM_ARGS = [
   '--disable-background-networking', // closed network: avoid refused-connection storms
   '--disable-component-update',
   '--disable-sync',
-  '--use-fake-device-for-media-stream=device-count=2', // two synthetic cameras (and microphones)
+  // Synthetic cameras and microphones. Of the three fake cameras, fake_device_1 is a Y16 depth
+  // camera that WebRTC cannot send: device tests switch between fake_device_0 and fake_device_2.
+  '--use-fake-device-for-media-stream=device-count=3',
   '--use-fake-ui-for-media-stream', // grant the permission prompt
   '--autoplay-policy=no-user-gesture-required',
   '--allow-loopback-in-peer-connection', // gather 127.0.0.1 ICE candidates (ignored by default)
 ];
 
 const API_KEY = 'wtr-api-key-0123456789';
+const PUBLIC_KEY = 'pk_wtr_0123456789abcdef';
 
 /** Starts the real service for the run; tests reach it through `executeServerCommand`. */
 function servicePlugin() {
@@ -40,6 +43,8 @@ function servicePlugin() {
         dataDir,
         allowedOrigins: ['http://localhost:8000', 'http://127.0.0.1:8000'],
         heartbeatMs: 2000,
+        publicKeys: [PUBLIC_KEY],
+        requestRate: 1000,
         logger: pino({ level: process.env.VS_TEST_LOG ?? 'silent' }),
       });
     },
@@ -48,8 +53,23 @@ function servicePlugin() {
       if (dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
     async executeCommand({ command, payload }) {
+      const api = async (method, path, body) => {
+        const res = await fetch(`${service.url}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+        return { status: res.status, body: await res.json() };
+      };
       if (command === 'vs-service')
-        return { url: service.url, signallingUrl: service.signallingUrl };
+        return { url: service.url, signallingUrl: service.signallingUrl, publicKey: PUBLIC_KEY };
+      if (command === 'vs-accept')
+        return api('POST', `/v1/sessions/${payload.id}/accept`, {
+          agent: { id: 'agent-1', name: 'Alice' },
+        });
+      if (command === 'vs-decline') return api('POST', `/v1/sessions/${payload.id}/decline`, {});
+      if (command === 'vs-read-session') return api('GET', `/v1/sessions/${payload.id}`);
+      if (command === 'vs-request-token') return api('POST', '/v1/request-tokens', payload);
       if (command === 'vs-create-session') {
         const res = await fetch(`${service.url}/v1/sessions`, {
           method: 'POST',

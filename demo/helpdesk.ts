@@ -1,14 +1,22 @@
 /**
  * The demo helpdesk: a little ticket system that uses the service as a real customer would, with
- * its API key over HTTP. Start a video session from a ticket, get the agent console and the invite.
+ * its API key over HTTP. Start a video session from a ticket (or accept a customer's request), get
+ * the agent console and the invite; receive the service's webhooks and show each ticket's timeline.
  */
 import { Hono } from 'hono';
-import type { CreatedSession } from '../src/rest.js';
-import { agentConsolePage, errorPage, ticketListPage, ticketPage } from './pages.js';
+import type { AcceptedSession, CreatedSession } from '../src/rest.js';
+import { customerPage } from './customer-page.js';
+import { agentConsolePage, errorPage, ticketListPage } from './pages.js';
+import { ticketPage } from './ticket-page.js';
 import type { TicketStore } from './ticket-store.js';
+import type { WebhookStats } from './webhooks.js';
+
+const AGENT = { id: 'agent-1', name: 'Sam (Support)' };
 
 export interface HelpdeskOptions {
   tickets: TicketStore;
+  /** The webhook endpoint and live timeline (`webhookRoutes`), made before the service starts. */
+  webhooks: { app: Hono; stats: WebhookStats };
   /** The service's base URL as the helpdesk backend reaches it (for REST). */
   serviceUrl: string;
   /** The service's base URL as browsers reach it (for the widget script and the WebSocket). */
@@ -17,15 +25,16 @@ export interface HelpdeskOptions {
 }
 
 export function createHelpdesk(opts: HelpdeskOptions): Hono {
-  const { tickets } = opts;
+  const { tickets, webhooks } = opts;
   const app = new Hono();
+  app.route('/', webhooks.app);
   const publicUrl = new URL(opts.publicServiceUrl);
   const signallingUrl = new URL('/v1/signal', publicUrl);
   signallingUrl.protocol = publicUrl.protocol === 'https:' ? 'wss:' : 'ws:';
 
-  const api = async <T>(path: string, body: unknown): Promise<T> => {
+  const api = async <T>(path: string, body: unknown, method = 'POST'): Promise<T> => {
     const res = await fetch(new URL(path, opts.serviceUrl), {
-      method: 'POST',
+      method,
       headers: { authorization: `Bearer ${opts.apiKey}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
@@ -52,7 +61,61 @@ export function createHelpdesk(opts: HelpdeskOptions): Hono {
   app.get('/tickets/:id', (c) => {
     const ticket = tickets.getTicket(c.req.param('id'));
     if (!ticket) return c.html(errorPage(404, 'No such ticket.'), 404);
-    return c.html(ticketPage(ticket, tickets.sessionsOf(ticket.id)));
+    return c.html(
+      ticketPage({
+        ticket,
+        sessions: tickets.sessionsOf(ticket.id),
+        events: tickets.timeline(ticket.id),
+        webhooks: webhooks.stats,
+      }),
+    );
+  });
+
+  // The agent takes a customer's request: the customer, waiting on their page, joins the call.
+  app.post('/tickets/:id/requests/:sid/accept', async (c) => {
+    const ticket = tickets.getTicket(c.req.param('id'));
+    if (!ticket) return c.html(errorPage(404, 'No such ticket.'), 404);
+    const id = c.req.param('sid');
+    const accepted = await api<AcceptedSession>(`/v1/sessions/${id}/accept`, {
+      agent: AGENT,
+    }).catch(() => null);
+    if (!accepted || accepted.ticketId !== ticket.id) {
+      return c.html(errorPage(409, 'This request is no longer waiting for an agent.'), 409);
+    }
+    tickets.addSession({ id, ticketId: ticket.id, inviteUrl: '', createdAt: Date.now() });
+    return c.redirect(`/tickets/${ticket.id}/sessions/${id}`, 303);
+  });
+
+  app.post('/tickets/:id/requests/:sid/decline', async (c) => {
+    await api(`/v1/sessions/${c.req.param('sid')}/decline`, { reason: 'no-agent-free' }).catch(
+      () => null,
+    );
+    return c.redirect(`/tickets/${c.req.param('id')}`, 303);
+  });
+
+  app.post('/tickets/:id/sessions/:sid/visibility', async (c) => {
+    const form = await c.req.parseBody();
+    const visibility = form.visibility === 'internal' ? 'internal' : 'public';
+    await api(`/v1/sessions/${c.req.param('sid')}`, { visibility }, 'PATCH');
+    return c.redirect(`/tickets/${c.req.param('id')}`, 303);
+  });
+
+  // The customer's portal page for a ticket, with the help button.
+  app.get('/help/:id', async (c) => {
+    const ticket = tickets.getTicket(c.req.param('id'));
+    if (!ticket) return c.html(errorPage(404, 'No such ticket.'), 404);
+    const { token } = await api<{ token: string }>('/v1/request-tokens', {
+      ticketId: ticket.id,
+      customer: { name: ticket.customerName },
+    });
+    return c.html(
+      customerPage({
+        ticket,
+        requestToken: token,
+        serviceUrl: publicUrl.origin,
+        widgetScriptUrl: new URL('/sdk/video-session.js', publicUrl).href,
+      }),
+    );
   });
 
   app.post('/tickets/:id/sessions', async (c) => {
@@ -60,7 +123,7 @@ export function createHelpdesk(opts: HelpdeskOptions): Hono {
     if (!ticket) return c.html(errorPage(404, 'No such ticket.'), 404);
     const created = await api<CreatedSession>('/v1/sessions', {
       ticketId: ticket.id,
-      agent: { id: 'agent-1', name: 'Sam (Support)' },
+      agent: AGENT,
       customer: { name: ticket.customerName },
     });
     tickets.addSession({

@@ -3,7 +3,7 @@ import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { Ticket, TicketSession } from './ticket-store.js';
 
-type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
+export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
 const STYLE = raw(`<style>
 *{box-sizing:border-box}body{margin:0;font:15px/1.5 system-ui,sans-serif;color:#0f172a;background:#f1f5f9}
@@ -18,10 +18,15 @@ form.inline{display:flex;gap:8px;flex-wrap:wrap}
 .console{display:grid;grid-template-columns:minmax(0,2fr) minmax(260px,1fr);gap:20px}
 video-session{height:520px}.invite{word-break:break-all;font-family:ui-monospace,monospace;font-size:13px;background:#f8fafc;padding:8px;border-radius:8px}
 .muted{color:#64748b}
+.secondary{background:#fff;color:#0f172a;border:1px solid #cbd5e1}button.small,.button.small{padding:4px 10px;font-size:13px}
+.timeline{list-style:none;padding:0;margin:0}.timeline li{display:flex;gap:12px;align-items:baseline;flex-wrap:wrap;padding:8px 0;border-bottom:1px solid #e2e8f0}
+.timeline time{color:#64748b;font-variant-numeric:tabular-nums;min-width:6em}.timeline .tag{font-size:12px;padding:1px 8px;border-radius:999px;background:#fef3c7;color:#92400e}
+.timeline form{display:inline-flex;gap:6px}.sessions li{display:flex;gap:12px;align-items:center;flex-wrap:wrap;padding:4px 0}
+video-help-button{margin-top:8px}
 @media (max-width:800px){.console{grid-template-columns:1fr}}
 </style>`);
 
-function layout(title: string, body: Html): Html {
+export function layout(title: string, body: Html): Html {
   return html`<!doctype html>
     <html lang="en">
       <head>
@@ -75,34 +80,6 @@ export function ticketListPage(tickets: Ticket[]): Html {
   );
 }
 
-export function ticketPage(ticket: Ticket, sessions: TicketSession[]): Html {
-  return layout(
-    ticket.id,
-    html`<section class="card">
-      <p class="muted"><a href="/">Tickets</a> / ${ticket.id}</p>
-      <h1>${ticket.subject}</h1>
-      <p>Customer: <strong>${ticket.customerName}</strong></p>
-      <form method="post" action="/tickets/${ticket.id}/sessions">
-        <button data-action="start-video">Start video session</button>
-      </form>
-      <h2>Video sessions</h2>
-      ${
-        sessions.length === 0
-          ? html`<p class="muted">None yet.</p>`
-          : html`<ul>
-              ${sessions.map(
-                (s) =>
-                  html`<li>
-                    <a href="/tickets/${ticket.id}/sessions/${s.id}">${s.id}</a>
-                    <span class="muted">${new Date(s.createdAt).toLocaleString('en-GB')}</span>
-                  </li>`,
-              )}
-            </ul>`
-      }
-    </section>`,
-  );
-}
-
 export interface ConsoleView {
   ticket: Ticket;
   session: TicketSession;
@@ -127,23 +104,29 @@ export function agentConsolePage(v: ConsoleView): Html {
           ></video-session>
         </section>
         <aside class="card">
-          <h2>Invite ${v.ticket.customerName}</h2>
-          <p>
-            Send this link by SMS, e-mail or chat. It opens the call in the browser, no install.
-          </p>
-          <p class="invite" data-invite>${v.session.inviteUrl}</p>
-          <p>
-            <button type="button" data-copy>Copy link</button>
-            <a class="button" href="${v.session.inviteUrl}" target="_blank" rel="noopener"
-              >Open as customer</a
-            >
-          </p>
+          ${
+            v.session.inviteUrl
+              ? html`<h2>Invite ${v.ticket.customerName}</h2>
+                  <p>
+                    Send this link by SMS, e-mail or chat. It opens the call in the browser, no
+                    install.
+                  </p>
+                  <p class="invite" data-invite>${v.session.inviteUrl}</p>
+                  <p>
+                    <button type="button" data-copy>Copy link</button>
+                    <a class="button" href="${v.session.inviteUrl}" target="_blank" rel="noopener"
+                      >Open as customer</a
+                    >
+                  </p>`
+              : html`<h2>${v.ticket.customerName} asked for this call</h2>
+                  <p>They wait on their page and join as soon as you accepted: no link to send.</p>`
+          }
           <p class="muted">Session ${v.session.id}</p>
         </aside>
       </div>
       <script type="module">
         const button = document.querySelector('[data-copy]');
-        button.addEventListener('click', async () => {
+        button?.addEventListener('click', async () => {
           await navigator.clipboard.writeText(
             document.querySelector('[data-invite]').textContent.trim(),
           );

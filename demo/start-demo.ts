@@ -4,11 +4,13 @@
  */
 import { serve, type ServerType } from '@hono/node-server';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { startServer, type RunningServer, type StartOptions } from '../signalling/node.js';
 import { createHelpdesk } from './helpdesk.js';
 import { openTicketStore } from './ticket-store.js';
+import { TimelineHub } from './timeline.js';
+import { webhookRoutes, type WebhookStats } from './webhooks.js';
 
 export interface DemoOptions {
   /** Where the helpdesk listens (`DEMO_PORT`, default 3000; 0 picks one). */
@@ -21,6 +23,8 @@ export interface DemoOptions {
 export interface RunningDemo {
   helpdeskUrl: string;
   service: RunningServer;
+  /** What the helpdesk's webhook endpoint accepted, ignored as duplicates, and refused. */
+  webhooks: WebhookStats;
   close(): Promise<void>;
 }
 
@@ -30,9 +34,14 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   mkdirSync(dataDir, { recursive: true });
   const tickets = openTicketStore(dataDir);
 
-  // The helpdesk listens first, so the service can allow its origin.
-  let handler: (req: Request) => Response | Promise<Response> = () =>
-    new Response('starting', { status: 503 });
+  // The service signs its webhooks with this secret and posts them to the helpdesk (unless
+  // VS_WEBHOOK_URL points elsewhere); it is kept in the data dir so queued events still verify
+  // after a restart.
+  const webhookSecrets = options.service?.webhookSecrets ?? [readOrCreateWebhookSecret(dataDir)];
+  const webhooks = webhookRoutes({ tickets, hub: new TimelineHub(), secrets: webhookSecrets });
+
+  // The helpdesk listens first, so the service can allow its origin and post to it at once.
+  let handler: (req: Request) => Response | Promise<Response> = (req) => webhooks.app.fetch(req);
   const helpdesk = await new Promise<{ server: ServerType; port: number }>((done) => {
     const server = serve(
       { fetch: (req) => handler(req), port: options.port ?? 3000, hostname: host },
@@ -46,13 +55,16 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
 
   const apiKey = options.service?.apiKey ?? randomBytes(24).toString('base64url');
   const service = await startServer({
+    webhookUrl: `http://127.0.0.1:${helpdesk.port}/webhooks`,
     ...options.service,
+    webhookSecrets,
     apiKey,
     dataDir,
     allowedOrigins: [...(options.service?.allowedOrigins ?? []), ...helpdeskOrigins],
   });
   const app = createHelpdesk({
     tickets,
+    webhooks,
     serviceUrl: service.url,
     publicServiceUrl: service.config.publicUrl.href,
     apiKey,
@@ -62,10 +74,20 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   return {
     helpdeskUrl: `http://localhost:${helpdesk.port}`,
     service,
+    webhooks: webhooks.stats,
     async close() {
       await new Promise<void>((done) => helpdesk.server.close(() => done()));
       await service.close();
       tickets.close();
     },
   };
+}
+
+/** The demo's webhook secret, generated once into the data dir. */
+function readOrCreateWebhookSecret(dataDir: string): string {
+  const file = join(dataDir, 'webhook-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = `whsec_${randomBytes(32).toString('base64')}`;
+  writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'wx' });
+  return secret;
 }

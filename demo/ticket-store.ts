@@ -1,9 +1,11 @@
 /**
- * The demo helpdesk's own records: tickets, and the video sessions started from them. A real
- * helpdesk keeps these in its database; the demo keeps them in `demo.sqlite` in the data dir.
+ * The demo helpdesk's own records: tickets, the video sessions started from them, and every
+ * webhook event received (once per `webhook-id`: the de-duplication). A real helpdesk keeps these
+ * in its database; the demo keeps them in `demo.sqlite` in the data dir.
  */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
+import type { SessionEvent } from '../src/events.js';
 
 export interface Ticket {
   id: string;
@@ -15,6 +17,7 @@ export interface Ticket {
 export interface TicketSession {
   id: string;
   ticketId: string;
+  /** The customer's invite link; empty for a session the customer requested (they are in already). */
   inviteUrl: string;
   createdAt: number;
 }
@@ -26,6 +29,10 @@ export interface TicketStore {
   addSession(session: TicketSession): void;
   sessionsOf(ticketId: string): TicketSession[];
   getSession(id: string): TicketSession | null;
+  /** Keeps a webhook event; false when this `webhook-id` was received before (a duplicate). */
+  recordEvent(event: SessionEvent, body: string): boolean;
+  /** A ticket's events, in the order they happened. */
+  timeline(ticketId: string): SessionEvent[];
   close(): void;
 }
 
@@ -44,7 +51,19 @@ export function openTicketStore(dataDir: string): TicketStore {
     CREATE TABLE IF NOT EXISTS ticket_sessions (
       id TEXT PRIMARY KEY, ticket_id TEXT NOT NULL REFERENCES tickets (id), invite_url TEXT NOT NULL,
       created_at INTEGER NOT NULL);
+    CREATE TABLE IF NOT EXISTS webhook_events (
+      id TEXT PRIMARY KEY, ticket_id TEXT NOT NULL, session_id TEXT NOT NULL, type TEXT NOT NULL,
+      sequence INTEGER NOT NULL, occurred_at TEXT NOT NULL, received_at INTEGER NOT NULL,
+      body TEXT NOT NULL);
+    CREATE INDEX IF NOT EXISTS webhook_events_ticket ON webhook_events (ticket_id, occurred_at);
   `);
+  const insertEvent = db.prepare(`INSERT OR IGNORE INTO webhook_events
+    (id, ticket_id, session_id, type, sequence, occurred_at, received_at, body)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+  const timeline = db.prepare<[string], { body: string }>(
+    `SELECT body FROM webhook_events WHERE ticket_id = ?
+     ORDER BY occurred_at, session_id, sequence`,
+  );
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM tickets');
   const insertTicket = db.prepare(
     'INSERT INTO tickets (id, subject, customer_name, created_at) VALUES (?, ?, ?, ?)',
@@ -102,6 +121,14 @@ export function openTicketStore(dataDir: string): TicketStore {
       const row = db.prepare('SELECT * FROM ticket_sessions WHERE id = ?').get(id);
       return row ? toSession(row as never) : null;
     },
+    recordEvent(e, body) {
+      const at = Date.now();
+      return (
+        insertEvent.run(e.id, e.ticketId, e.sessionId, e.type, e.sequence, e.occurredAt, at, body)
+          .changes === 1
+      );
+    },
+    timeline: (ticketId) => timeline.all(ticketId).map((r) => JSON.parse(r.body) as SessionEvent),
     close: () => db.close(),
   };
   if (count.get()!.n === 0) for (const [subject, name] of SEED) store.createTicket(subject, name);

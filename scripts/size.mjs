@@ -4,6 +4,7 @@
 // - dist/video-session.js: the script a page loads first;
 // - dist/video-session-drawing-*.js: the drawing tools, loaded when a call starts;
 // - dist/video-session-tracking-worker.js: the tracker, in its worker, loaded for anchored marks.
+// - dist/video-session-stills-*.js: screenshots and their gallery, loaded when a call starts.
 import { readdirSync, readFileSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
@@ -11,6 +12,7 @@ const BUDGETS = [
   { pattern: /^video-session\.js$/, gzip: 45 * 1024 },
   { pattern: /^video-session-drawing-[\w-]+\.js$/, gzip: 12 * 1024 },
   { pattern: /^video-session-tracking-worker\.js$/, gzip: 10 * 1024 },
+  { pattern: /^video-session-stills-[\w-]+\.js$/, gzip: 6 * 1024 },
 ];
 
 const built = readdirSync('dist');

@@ -54,6 +54,8 @@ export interface ServerOptions {
   directCalls?: boolean;
   /** `VS_REQUEST_TTL`: seconds a request (or direct call) waits for an agent. Default 900. */
   requestTtl?: number;
+  /** `VS_REQUEST_RATE`: requests for video help per minute per client address (also the burst). Default 6. */
+  requestRate?: number;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -82,6 +84,7 @@ export interface ServerConfig {
   publicKeys: string[];
   directCalls: boolean;
   requestTtl: number;
+  requestRate: number;
 }
 
 /** A configuration mistake, with the message that says what to set. */
@@ -113,6 +116,7 @@ const ENV: Record<keyof ServerOptions, string> = {
   publicKeys: 'VS_PUBLIC_KEY',
   directCalls: 'VS_DIRECT_CALLS',
   requestTtl: 'VS_REQUEST_TTL',
+  requestRate: 'VS_REQUEST_RATE',
 };
 
 const LOG_LEVELS: readonly LogLevel[] = [
@@ -317,6 +321,7 @@ export function resolveConfig(options: ServerOptions): ServerConfig {
     publicKeys,
     directCalls: options.directCalls ?? false,
     requestTtl: integer('requestTtl', options.requestTtl, 900, 30, 86_400),
+    requestRate: integer('requestRate', options.requestRate, 6, 1, 100_000),
   };
 }
 

@@ -415,7 +415,7 @@ describe('request keys, request tokens, rate limits and direct calls', () => {
 
   it('rate limits requests per client', async () => {
     const t = setup();
-    for (let i = 0; i < 5; i++)
+    for (let i = 0; i < 6; i++)
       expect((await t.call('POST', '/v1/requests', PUBLIC_KEY, {})).status).toBe(201);
     const res = await t.app.request('/v1/requests', {
       method: 'POST',
@@ -488,7 +488,10 @@ describe('events reported by widgets', () => {
       .body as unknown as CreatedSession;
     const report = (key: string, body: unknown) =>
       t.call('POST', `/v1/sessions/${s.id}/events`, key, body);
-    const body = { ref: 'ref-00000001', event: { type: 'session.mode_changed', mode: 'voice' } };
+    const body = {
+      ref: 'ref-00000001',
+      event: { type: 'session.mode_changed', mode: 'voice', previous: 'two-way' },
+    };
     const first = await report(s.customerToken, body);
     expect(first).toMatchObject({ status: 202, body: { duplicate: false } });
     const again = await report(s.customerToken, body);
@@ -499,8 +502,8 @@ describe('events reported by widgets', () => {
 
     const reported = (await events(t.store, s.id)).filter((e) => e.type === 'session.mode_changed');
     expect(reported.map((e) => [e.id, e.data])).toEqual([
-      [first.body.id, { mode: 'voice', by: 'customer' }],
-      [agentReport.body.id, { mode: 'voice', by: 'agent' }],
+      [first.body.id, { mode: 'voice', previous: 'two-way', by: 'customer' }],
+      [agentReport.body.id, { mode: 'voice', previous: 'two-way', by: 'agent' }],
     ]);
     expect(reported.map((e) => e.sequence)).toEqual([2, 3]);
 

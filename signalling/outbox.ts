@@ -34,6 +34,12 @@ export const DEFAULT_RETRY: RetryPolicy = {
   giveUpAfterMs: 72 * 60 * 60_000,
 };
 
+/**
+ * Deliveries are recorded in batches this often: a record lost in a crash only means the event is
+ * sent again (at least once), and one write per batch leaves the disk to the state changes.
+ */
+const ACK_FLUSH_MS = 20;
+
 /** A `Retry-After` longer than this is read as this (a day). */
 const MAX_RETRY_AFTER_MS = 24 * 60 * 60_000;
 
@@ -79,7 +85,9 @@ export class Outbox {
   private inflight = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timerAt = Infinity;
+  private pumpQueued = false;
   private acks: Array<{ id: string; status: number }> = [];
+  private ackTimer: ReturnType<typeof setTimeout> | undefined;
   private flushing: Promise<void> | null = null;
   private disabled = false;
   private closed = false;
@@ -171,24 +179,35 @@ export class Outbox {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.timer);
+    clearTimeout(this.ackTimer);
     this.opts.sender.close();
     await this.flush();
   }
 
+  /**
+   * Runs the pump once after `ms`. With 0 it runs as soon as the current callback is done, so the
+   * next request goes out right after a response, before the turn's group commit blocks on disk.
+   */
   private schedule(ms: number): void {
     if (this.closed) return;
-    const at = this.now() + Math.max(0, ms);
+    if (ms <= 0) {
+      if (this.pumpQueued) return;
+      this.pumpQueued = true;
+      queueMicrotask(() => {
+        this.pumpQueued = false;
+        this.pump();
+      });
+      return;
+    }
+    const at = this.now() + ms;
     if (this.timer !== undefined && this.timerAt <= at) return;
     clearTimeout(this.timer);
     this.timerAt = at;
-    this.timer = setTimeout(
-      () => {
-        this.timer = undefined;
-        this.timerAt = Infinity;
-        this.pump();
-      },
-      Math.max(0, ms),
-    );
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.timerAt = Infinity;
+      this.pump();
+    }, ms);
   }
 
   /** Starts a delivery for every due session, up to the concurrency. */
@@ -245,7 +264,10 @@ export class Outbox {
     if (result.kind === 'response' && result.status >= 200 && result.status < 300) {
       advance(queue, row.seq);
       this.acks.push({ id: row.id, status: result.status });
-      setImmediate(() => void this.flush());
+      this.ackTimer ??= setTimeout(() => {
+        this.ackTimer = undefined;
+        void this.flush();
+      }, ACK_FLUSH_MS);
       return;
     }
     await this.failed(row, queue, result);

@@ -12,7 +12,7 @@ import { isFinal } from '../src/session-state.js';
 import { safeEqual, type TokenService } from './auth.js';
 import type { ServerConfig } from './config.js';
 import { authMiddlewares, bearer, limit, problemResponse, readBody, type Env } from './http.js';
-import { createRateLimiter, type RateLimiter } from './rate-limit.js';
+import { createRateLimiter } from './rate-limit.js';
 import type { NewRequest, Sessions } from './sessions.js';
 import { randomBytes } from 'node:crypto';
 
@@ -21,8 +21,6 @@ export interface RequestsApiDeps {
   sessions: Sessions;
   tokens: TokenService;
   now: () => number;
-  /** Default: 5 at once, then 6 a minute per client address. */
-  limiter?: RateLimiter;
 }
 
 const DEFAULT_REQUEST_TOKEN_TTL = 3600;
@@ -30,7 +28,11 @@ const DEFAULT_REQUEST_TOKEN_TTL = 3600;
 export function requestsApi(deps: RequestsApiDeps): Hono<Env> {
   const { config, sessions, tokens, now } = deps;
   const { hostOnly } = authMiddlewares(config.apiKey, tokens);
-  const limiter = deps.limiter ?? createRateLimiter({ burst: 5, perMinute: 6, now });
+  const limiter = createRateLimiter({
+    burst: config.requestRate,
+    perMinute: config.requestRate,
+    now,
+  });
   const api = new Hono<Env>();
 
   api.post('/request-tokens', hostOnly, limit, async (c) => {

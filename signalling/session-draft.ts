@@ -25,7 +25,9 @@ export class SessionDraft {
 
   /** `record`: whether events are written at all (false when no webhook URL is configured). */
   constructor(current: SessionRecord, at: number, record: boolean) {
-    this.session = structuredClone(current);
+    // A shallow copy: changes replace the record's fields (a new transitions array, a new rating
+    // object...) and never modify what they point to, so `current` stays as it was.
+    this.session = { ...current };
     this.at = at;
     this.record = record;
   }
@@ -105,9 +107,13 @@ export function iso(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();
 }
 
-/** `msg_` and 22 random URL-safe characters (128 bits). */
+/**
+ * `msg_`, the time in milliseconds (9 base-36 digits, so ids sort by creation, as KSUIDs do), and
+ * 16 random URL-safe characters (96 bits). Ordered ids keep the outbox's id index appending at its
+ * end instead of touching a random page per event.
+ */
 export function newEventId(): string {
-  return `msg_${randomBytes(16).toString('base64url')}`;
+  return `msg_${Date.now().toString(36).padStart(9, '0')}${randomBytes(12).toString('base64url')}`;
 }
 
 /** The id of a reported event: the same session, role and ref always give the same id. */

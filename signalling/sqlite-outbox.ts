@@ -3,6 +3,7 @@
  * transaction as their state change; this reads them for the dispatcher and records attempts.
  */
 import type { Database } from 'better-sqlite3';
+import type { Commit } from './sqlite-commit.js';
 import type { DeliveryStatus, OutboxRow, OutboxStore } from './store.js';
 
 interface Row {
@@ -41,7 +42,8 @@ function fromRow(r: Row): OutboxRow {
   };
 }
 
-export function openSqliteOutbox(db: Database): OutboxStore {
+/** `commit`: the store's group commit, so delivery records share the state changes' flushes. */
+export function openSqliteOutbox(db: Database, commit: Commit): OutboxStore {
   const pendingSessions = db.prepare<[], { session_id: string }>(
     `SELECT DISTINCT session_id FROM outbox WHERE status = 'pending'`,
   );
@@ -53,11 +55,7 @@ export function openSqliteOutbox(db: Database): OutboxStore {
     `UPDATE outbox SET status = 'delivered', delivered_at = ?, last_status = ?, attempts = attempts + 1,
      first_attempt_at = coalesce(first_attempt_at, ?) WHERE id = ? AND status = 'pending'`,
   );
-  const deliveredTx = db.transaction(
-    (acks: ReadonlyArray<{ id: string; status: number }>, at: number) => {
-      for (const { id, status } of acks) delivered.run(at, status, at, id);
-    },
-  );
+
   const retry = db.prepare(
     `UPDATE outbox SET attempts = @attempts, first_attempt_at = @firstAttemptAt,
      next_attempt_at = @nextAttemptAt, last_status = @lastStatus, last_error = @lastError
@@ -104,14 +102,16 @@ export function openSqliteOutbox(db: Database): OutboxStore {
       const r = head.get(sessionId, afterSeq);
       return r ? fromRow(r) : null;
     },
-    async markDelivered(acks, at) {
-      deliveredTx(acks, at);
+    markDelivered(acks, at) {
+      return commit(() => {
+        for (const { id, status } of acks) delivered.run(at, status, at, id);
+      });
     },
-    async markRetry(id, a) {
-      retry.run({ id, ...a });
+    markRetry(id, a) {
+      return commit(() => void retry.run({ id, ...a }));
     },
-    async markDead(id, a) {
-      dead.run({ id, ...a });
+    markDead(id, a) {
+      return commit(() => void dead.run({ id, ...a }));
     },
     async get(id) {
       const r = get.get(id);

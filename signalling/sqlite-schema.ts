@@ -5,7 +5,7 @@
 import type { Database } from 'better-sqlite3';
 import type { SessionRecord } from './store.js';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 const TABLES = `
 CREATE TABLE sessions (
@@ -42,7 +42,6 @@ CREATE TABLE outbox (
   last_error TEXT,
   delivered_at INTEGER
 );
-CREATE INDEX outbox_pending ON outbox (session_id, seq) WHERE status = 'pending';
 CREATE INDEX outbox_status ON outbox (status, seq);
 CREATE INDEX outbox_session ON outbox (session_id, seq);
 CREATE TABLE webhook_endpoints (
@@ -60,6 +59,12 @@ export function migrate(db: Database): void {
     throw new Error(
       `the data dir was written by a newer version (schema ${version}); upgrade video-session`,
     );
+  }
+  if (version === 2) {
+    // 3: the head-of-queue index went (the dispatcher reads past its cursor on outbox_session).
+    db.exec('DROP INDEX IF EXISTS outbox_pending');
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    return;
   }
   const hasV1 =
     version === 0 &&

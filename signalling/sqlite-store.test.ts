@@ -61,6 +61,74 @@ describe('the SQLite store', () => {
     await openSqliteStore(dir).close();
   });
 
+  it('upgrades a schema 2 data dir (the head-of-queue index goes)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vs-migrate2-'));
+    await openSqliteStore(dir).close();
+    const db = new Database(join(dir, 'sessions.sqlite'));
+    db.exec(`CREATE INDEX outbox_pending ON outbox (session_id, seq) WHERE status = 'pending'`);
+    db.pragma('user_version = 2');
+    db.close();
+    await openSqliteStore(dir).close();
+    const after = new Database(join(dir, 'sessions.sqlite'));
+    expect(after.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    const indexes = after
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox'`)
+      .all();
+    expect(indexes.map((i) => (i as { name: string }).name)).not.toContain('outbox_pending');
+    after.close();
+  });
+
+  it('commits the writes of one turn together; a write that throws fails alone', async () => {
+    const store = openSqliteStore(':memory:');
+    const record = (id: string) =>
+      ({
+        id,
+        status: 'created',
+        ticketId: 'T',
+        eventSeq: 0,
+        createdAt: 1,
+        transitions: [],
+        expiresAt: 10,
+        answerBy: null,
+      }) as unknown as SessionRecord;
+    const event = (id: string, sessionId: string) => ({
+      id,
+      sessionId,
+      sequence: 1,
+      type: 'session.created',
+      body: '{}',
+      createdAt: 1,
+    });
+    await Promise.all(['a', 'b', 'c'].map((s) => store.insert(record(s), [])));
+    await store.insert(record('d'), [event('msg_taken', 'd')]);
+    // Same turn: three changes, the middle one reusing an event id.
+    const results = await Promise.allSettled([
+      store.update('a', (s) => ({
+        session: { ...s, status: 'waiting' },
+        events: [event('msg_a', 'a')],
+      })),
+      store.update('b', (s) => ({
+        session: { ...s, status: 'waiting' },
+        events: [event('msg_taken', 'b')],
+      })),
+      store.update('c', (s) => ({
+        session: { ...s, status: 'waiting' },
+        events: [event('msg_c', 'c')],
+      })),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(DuplicateEventError);
+    expect((await store.get('a'))!.status).toBe('waiting');
+    expect((await store.get('b'))!.status).toBe('created');
+    expect((await store.get('c'))!.status).toBe('waiting');
+    expect((await store.outbox.list({ limit: 10 })).map((r) => r.id).sort()).toEqual([
+      'msg_a',
+      'msg_c',
+      'msg_taken',
+    ]);
+    await store.close();
+  });
+
   it('writes a change and its events together, or neither', async () => {
     const store = openSqliteStore(':memory:');
     const base = {

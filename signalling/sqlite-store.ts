@@ -2,12 +2,15 @@
  * The embedded store: one SQLite file (better-sqlite3) in the data dir, in WAL mode with full
  * synchronisation, so what was acknowledged survives a crash. A session is one row: the columns
  * the service queries by, and the whole record as JSON. Its webhook events go into the outbox
- * table in the same transaction (`sqlite-outbox.ts`).
+ * table in the same transaction (`sqlite-outbox.ts`). Writes of one event-loop turn share a
+ * transaction (group commit, `sqlite-commit.ts`): each is still atomic, and durable before its
+ * promise resolves.
  */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { Role } from '../src/protocol.js';
 import { isFinal } from '../src/session-state.js';
+import { groupCommit } from './sqlite-commit.js';
 import { openSqliteOutbox } from './sqlite-outbox.js';
 import { migrate } from './sqlite-schema.js';
 import {
@@ -76,26 +79,23 @@ export function openSqliteStore(dataDir: string | ':memory:'): SessionStore {
       throw err;
     }
   };
-  const insertTx = db.transaction((s: SessionRecord, events: OutboxEvent[]) => {
-    insertSession.run(row(s));
-    writeEvents(events);
-  });
-
-  const updateTx = db.transaction(
-    (id: string, change: Parameters<SessionStore['update']>[1]): UpdateResult => {
-      const before = parse(select.get(id));
-      if (!before) return { ok: false, code: 'ERR_SESSION_NOT_FOUND', reason: id };
-      const result = change(before);
-      if ('refuse' in result) return { ok: false, code: result.refuse, reason: result.reason };
-      updateSession.run(row(result.session));
-      writeEvents(result.events);
-      return { ok: true, before, after: result.session, events: result.events };
-    },
-  );
+  const commit = groupCommit(db);
+  const updateNow = (id: string, change: Parameters<SessionStore['update']>[1]): UpdateResult => {
+    const before = parse(select.get(id));
+    if (!before) return { ok: false, code: 'ERR_SESSION_NOT_FOUND', reason: id };
+    const result = change(before);
+    if ('refuse' in result) return { ok: false, code: result.refuse, reason: result.reason };
+    updateSession.run(row(result.session));
+    writeEvents(result.events);
+    return { ok: true, before, after: result.session, events: result.events };
+  };
 
   return {
-    async insert(session, events) {
-      insertTx(session, events);
+    insert(session, events) {
+      return commit(() => {
+        insertSession.run(row(session));
+        writeEvents(events);
+      });
     },
     async get(id) {
       return parse(select.get(id));
@@ -106,9 +106,8 @@ export function openSqliteStore(dataDir: string | ':memory:'): SessionStore {
     async findByRequestKey(key) {
       return parse(byRequestKey.get(key));
     },
-    async update(id, change) {
-      // `immediate`: take the write lock before reading, so the record cannot change under us.
-      return updateTx.immediate(id, change);
+    update(id, change) {
+      return commit(() => updateNow(id, change));
     },
     async due(now, limit) {
       return due.all(now, limit).map((r) => r.id);
@@ -119,7 +118,7 @@ export function openSqliteStore(dataDir: string | ':memory:'): SessionStore {
     async setResumeKeyHash(sessionId, role, hash) {
       setKey.run(sessionId, role, hash);
     },
-    outbox: openSqliteOutbox(db),
+    outbox: openSqliteOutbox(db, commit),
     async close() {
       db.close();
     },

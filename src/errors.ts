@@ -252,6 +252,24 @@ export const errors = {
     fatal: true,
     message: 'The connection to the other person could not be restored.',
   },
+  ERR_FILE_TOO_LARGE: {
+    status: 413,
+    close: 4000,
+    fatal: false,
+    message: 'The file is larger than allowed.',
+  },
+  ERR_FILE_TRANSFER_FAILED: {
+    status: 502,
+    close: 4000,
+    fatal: false,
+    message: 'The file did not arrive complete; it was not kept.',
+  },
+  ERR_STILL_UNAVAILABLE: {
+    status: 409,
+    close: 4000,
+    fatal: false,
+    message: 'No camera picture to take a screenshot of right now.',
+  },
   ERR_SCREEN_SHARE_UNSUPPORTED: {
     status: 501,
     close: 4000,

@@ -12,6 +12,8 @@
 import * as v from 'valibot';
 import type { Result } from './parse.js';
 import { parseWith } from './parse.js';
+import { CALL_MODES } from './call-modes.js';
+import { MAX_CHAT_TEXT } from './chat-messages.js';
 import { RoleSchema } from './protocol.js';
 import { FINAL_STATUSES } from './session-state.js';
 
@@ -46,12 +48,41 @@ export type Origin = v.InferOutput<typeof OriginSchema>;
 export const EndedBySchema = v.picklist(['agent', 'customer', 'host', 'service']);
 export type EndedBy = v.InferOutput<typeof EndedBySchema>;
 
-/** The call modes a widget reports (issue 6 owns their meaning). */
-export const CallModeSchema = v.picklist(['video', 'one-way', 'voice', 'chat']);
+/** The call modes (see `call-modes.ts`). */
+export const CallModeSchema = v.picklist(CALL_MODES);
+
+/** A line of the chat for the ticket: a text message, or a file by name, size and type. */
+export const TranscriptLineSchema = v.union([
+  v.object({ role: RoleSchema, at: Iso, text: text(MAX_CHAT_TEXT) }),
+  v.object({
+    role: RoleSchema,
+    at: Iso,
+    file: v.object({
+      name: text(255),
+      size: Millis,
+      type: text(127),
+      /** The other person received it, complete. */
+      delivered: v.boolean(),
+    }),
+  }),
+]);
+
+/** The chat of a session, in parts small enough for one webhook each (`part` of `parts`). */
+const TranscriptFields = {
+  part: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1000)),
+  parts: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1000)),
+  lines: v.pipe(v.array(TranscriptLineSchema), v.maxLength(500)),
+};
 
 /** What widgets may report, without the `by` the service adds from the token. */
 export const ReportedEventSchema = v.variant('type', [
-  v.object({ type: v.literal('session.mode_changed'), mode: CallModeSchema }),
+  v.object({
+    type: v.literal('session.mode_changed'),
+    mode: CallModeSchema,
+    previous: CallModeSchema,
+  }),
+  v.object({ type: v.literal('session.offer_declined'), mode: CallModeSchema }),
+  v.object({ type: v.literal('session.chat_transcript'), ...TranscriptFields }),
 ]);
 export type ReportedEvent = v.InferOutput<typeof ReportedEventSchema>;
 export type ReportedEventType = ReportedEvent['type'];
@@ -59,6 +90,8 @@ export type ReportedEventType = ReportedEvent['type'];
 /** Which role may report which event type. */
 export const REPORTABLE: Readonly<Record<ReportedEventType, readonly ('agent' | 'customer')[]>> = {
   'session.mode_changed': ['agent', 'customer'],
+  'session.offer_declined': ['agent'],
+  'session.chat_transcript': ['agent'],
 };
 
 /** The `data` of every event type. */
@@ -111,7 +144,16 @@ export const EVENT_DATA = {
     score: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(5)),
     comment: v.nullable(text(1000)),
   }),
-  'session.mode_changed': v.object({ mode: CallModeSchema, by: RoleSchema }),
+  /** The call changed mode; `by` reported it (the agent's widget, which decides the mode). */
+  'session.mode_changed': v.object({
+    mode: CallModeSchema,
+    previous: CallModeSchema,
+    by: RoleSchema,
+  }),
+  /** The customer declined the agent's offer of `mode` (the session stays open, as it was). */
+  'session.offer_declined': v.object({ mode: CallModeSchema, by: RoleSchema }),
+  /** The session's chat, reported when the session ends, in parts. */
+  'session.chat_transcript': v.object({ ...TranscriptFields, by: RoleSchema }),
 } as const;
 
 export type SessionEventType = keyof typeof EVENT_DATA;

@@ -12,8 +12,17 @@ import {
   ModeRequestSchema,
   ModeSchema,
 } from './call-messages.js';
+import { ChatSchema } from './chat-messages.js';
+import {
+  FILE_CHUNK_TAG,
+  FileCancelSchema,
+  FileDoneSchema,
+  FileEndSchema,
+  FileStartSchema,
+} from './file-transfer.js';
 import { parseJsonFrame, type Result } from './parse.js';
 import { PoseSchema } from './tracking-messages.js';
+import { StillFailedSchema, StillRequestSchema } from './still-messages.js';
 
 /** The largest data-channel text message either side accepts, in bytes. */
 export const MAX_PEER_MESSAGE_BYTES = 64 * 1024;
@@ -27,7 +36,7 @@ export const MAX_BINARY_FRAME_BYTES = 64 * 1024;
 /** First bytes of binary frames, one per feature. */
 export const BINARY_TAGS = {
   /** A chunk of a file transfer (`src/file-transfer.ts`). */
-  fileChunk: 0x01,
+  fileChunk: FILE_CHUNK_TAG,
 } as const;
 
 /** Round-trip probe: the other side answers `ping` with `pong` carrying the same id and time. */
@@ -61,6 +70,13 @@ export const PeerMessageSchema = v.variant('type', [
   AnnotateSchema,
   PointerSchema,
   PoseSchema,
+  ChatSchema,
+  FileStartSchema,
+  FileEndSchema,
+  FileDoneSchema,
+  FileCancelSchema,
+  StillRequestSchema,
+  StillFailedSchema,
 ]);
 export type PeerMessage = v.InferOutput<typeof PeerMessageSchema>;
 

@@ -5,6 +5,7 @@
  * for every frame it displays, so the agent applies the pose of exactly the frame it shows.
  */
 import * as v from 'valibot';
+import type { AnnotateMessage, PointerMessage } from './annotation-ops.js';
 
 const Entry = v.pipe(v.number(), v.finite(), v.minValue(-1e6), v.maxValue(1e6));
 
@@ -21,3 +22,6 @@ export const PoseSchema = v.object({
   h: v.nullable(v.pipe(v.array(Entry), v.length(8))),
 });
 export type PoseMessage = v.InferOutput<typeof PoseSchema>;
+
+/** The data-channel messages of drawing and tracking (the overlay and tracker handle them). */
+export type DrawingMessage = AnnotateMessage | PointerMessage | PoseMessage;

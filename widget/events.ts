@@ -4,6 +4,9 @@
  */
 import type { CallMode } from '../src/call-modes.js';
 import type { ErrorCode } from '../src/errors.js';
+import type { ChatEntry } from './chat-log.js';
+import type { Still } from './controllers/still-controller.js';
+import type { Transfer } from './controllers/transfer-controller.js';
 import type { Role } from '../src/protocol.js';
 import type { SessionStatus } from '../src/session-state.js';
 
@@ -87,12 +90,99 @@ export class VsSessionStatusEvent extends Event {
   }
 }
 
+/** Where a `<video-help-button>` is with its request. */
+export type HelpState =
+  'idle' | 'requesting' | 'requested' | 'in-call' | 'declined' | 'expired' | 'failed';
+
+/** Fired by `<video-help-button>` on every change of its `state`. */
+export class VsHelpStateEvent extends Event {
+  static readonly type = 'vs-help-state';
+  readonly state: HelpState;
+  readonly previous: HelpState;
+
+  constructor(state: HelpState, previous: HelpState) {
+    super(VsHelpStateEvent.type, { bubbles: true, composed: true });
+    this.state = state;
+    this.previous = previous;
+  }
+}
+
+/** Fired when the customer's rating was sent (once per session). */
+export class VsRatedEvent extends Event {
+  static readonly type = 'vs-rated';
+  readonly score: number;
+  readonly comment: string | null;
+
+  constructor(score: number, comment: string | null) {
+    super(VsRatedEvent.type, { bubbles: true, composed: true });
+    this.score = score;
+    this.comment = comment;
+  }
+}
+
+/** Fired when a chat message arrives or is sent, and when a chat file appears, arrives or fails. */
+export class VsChatEvent extends Event {
+  static readonly type = 'vs-chat';
+  readonly entry: ChatEntry;
+
+  constructor(entry: ChatEntry) {
+    super(VsChatEvent.type, { bubbles: true, composed: true });
+    this.entry = entry;
+  }
+}
+
+/**
+ * Fired as a file moves, on both sides (at most every 100 ms per file, and at its end):
+ * `loaded` of `size` bytes, `state` `sending`, `receiving`, `done` or `failed` (with `code`).
+ */
+export class VsFileProgressEvent extends Event {
+  static readonly type = 'vs-file-progress';
+  readonly name: string;
+  /** `chat` (a file of the chat) or `still` (a screenshot). */
+  readonly purpose: Transfer['purpose'];
+  readonly direction: 'out' | 'in';
+  readonly loaded: number;
+  readonly size: number;
+  readonly state: Transfer['state'];
+  readonly code: ErrorCode | null;
+
+  constructor(t: Transfer) {
+    super(VsFileProgressEvent.type, { bubbles: true, composed: true });
+    this.name = t.name;
+    this.purpose = t.purpose;
+    this.direction = t.direction;
+    this.loaded = t.loaded;
+    this.size = t.size;
+    this.state = t.state;
+    this.code = t.code;
+  }
+}
+
+/**
+ * Fired on each side when a screenshot is here: taken on this side, or received complete from the
+ * other (`still.blob` is the PNG, `still.width` x `still.height` the camera's size).
+ */
+export class VsScreenshotEvent extends Event {
+  static readonly type = 'vs-screenshot';
+  readonly still: Still;
+
+  constructor(still: Still) {
+    super(VsScreenshotEvent.type, { bubbles: true, composed: true });
+    this.still = still;
+  }
+}
+
 declare global {
   interface HTMLElementEventMap {
+    'vs-rated': VsRatedEvent;
+    'vs-help-state': VsHelpStateEvent;
     'vs-state-change': VsStateChangeEvent;
     'vs-error': VsErrorEvent;
     'vs-mode-change': VsModeChangeEvent;
     'vs-mode-offer': VsModeOfferEvent;
     'vs-session-status': VsSessionStatusEvent;
+    'vs-chat': VsChatEvent;
+    'vs-file-progress': VsFileProgressEvent;
+    'vs-screenshot': VsScreenshotEvent;
   }
 }

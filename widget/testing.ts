@@ -65,9 +65,13 @@ export function frames(video: HTMLVideoElement, count: number): Promise<void> {
   });
 }
 
-export async function until(check: () => boolean, ms = 10_000, what = 'condition not met in time') {
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  ms = 10_000,
+  what = 'condition not met in time',
+) {
   const end = Date.now() + ms;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > end) throw new Error(what);
     await new Promise((r) => setTimeout(r, 25));
   }

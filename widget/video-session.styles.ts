@@ -23,6 +23,213 @@ export const styles = css`
   :host([hidden]) {
     display: none;
   }
+  /* !important: the minimised window wins over the page's own sizing of the element. */
+  :host([minimized]) {
+    position: fixed !important;
+    left: var(--vs-minimized-x, auto) !important;
+    top: var(--vs-minimized-y, auto) !important;
+    right: auto !important;
+    bottom: auto !important;
+    z-index: 2147483000;
+    width: var(--vs-minimized-width, 280px) !important;
+    height: auto !important;
+    min-height: 0 !important;
+    aspect-ratio: 4 / 3;
+    box-shadow: 0 8px 32px rgb(0 0 0 / 0.45);
+  }
+  :host([minimized]) .local,
+  :host([minimized]) .notes {
+    display: none;
+  }
+  .mini-bar {
+    display: flex;
+    align-items: center;
+    gap: 6px;
+    padding: 4px;
+    background: var(--_toolbar-bg);
+  }
+  .mini-name {
+    flex: 1;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  .handle {
+    display: inline-grid;
+    place-items: center;
+    width: 32px;
+    height: 32px;
+    padding: 0;
+    color: var(--_fg);
+    background: none;
+    border: 0;
+    border-radius: 6px;
+    cursor: grab;
+    touch-action: none;
+  }
+  .panel {
+    position: absolute;
+    right: 12px;
+    bottom: 76px;
+    z-index: 2;
+    display: flex;
+    flex-direction: column;
+    gap: 10px;
+    width: min(320px, calc(100% - 24px));
+    max-height: calc(100% - 100px);
+    overflow: auto;
+    padding: 14px 16px;
+    background: var(--_bg);
+    border: 1px solid rgb(255 255 255 / 0.2);
+    border-radius: var(--_radius);
+    box-shadow: 0 8px 32px rgb(0 0 0 / 0.45);
+  }
+  .panel-head {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+  }
+  .panel h2 {
+    margin: 0;
+    font-size: 16px;
+  }
+  .field {
+    display: flex;
+    flex-direction: column;
+    gap: 4px;
+  }
+  .field select {
+    padding: 6px 8px;
+    font: inherit;
+    color: #0f172a;
+    background: #f8fafc;
+    border: 0;
+    border-radius: 6px;
+  }
+  .small {
+    display: block;
+    margin: 0;
+    font-size: 12px;
+    opacity: 0.85;
+  }
+  .permissions {
+    margin: 0;
+    padding: 0;
+    list-style: none;
+  }
+  .permission.denied,
+  .permission.none {
+    color: #fecaca;
+  }
+  .row {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 8px;
+  }
+  .row .secondary {
+    padding: 6px 12px;
+  }
+  .chat {
+    top: 12px;
+    bottom: 76px;
+    max-height: none;
+    width: min(340px, calc(100% - 24px));
+  }
+  .messages {
+    flex: 1;
+    min-height: 80px;
+    margin: 0;
+    padding: 0;
+    overflow-y: auto;
+    list-style: none;
+    display: flex;
+    flex-direction: column;
+    gap: 8px;
+  }
+  .msg {
+    max-width: 85%;
+    padding: 6px 10px;
+    border-radius: 10px;
+    background: rgb(255 255 255 / 0.1);
+    overflow-wrap: anywhere;
+  }
+  .msg.mine {
+    align-self: flex-end;
+    background: color-mix(in srgb, var(--_accent) 45%, transparent);
+  }
+  .msg p {
+    margin: 2px 0 0;
+    white-space: pre-wrap;
+  }
+  .msg a {
+    color: inherit;
+    font-weight: 600;
+  }
+  .msg progress {
+    width: 100%;
+  }
+  .who {
+    font-weight: 600;
+    font-size: 12px;
+  }
+  .msg time {
+    font-size: 12px;
+    opacity: 0.75;
+  }
+  .thumb {
+    display: block;
+    max-width: 100%;
+    max-height: 140px;
+    margin-top: 4px;
+    border-radius: 6px;
+  }
+  .compose {
+    display: flex;
+    flex-direction: column;
+    gap: 6px;
+  }
+  .compose textarea {
+    resize: none;
+    padding: 6px 8px;
+    font: inherit;
+    color: #0f172a;
+    background: #f8fafc;
+    border: 0;
+    border-radius: 6px;
+  }
+  .compose-actions {
+    display: flex;
+    justify-content: flex-end;
+    gap: 4px;
+  }
+  .emoji {
+    display: grid;
+    grid-template-columns: repeat(8, 1fr);
+    gap: 2px;
+  }
+  .emoji button {
+    font-size: 18px;
+    padding: 2px;
+    background: none;
+    border: 0;
+    border-radius: 6px;
+    cursor: pointer;
+  }
+  .control {
+    position: relative;
+  }
+  .badge {
+    position: absolute;
+    top: -2px;
+    right: -2px;
+    min-width: 18px;
+    padding: 0 4px;
+    font-size: 11px;
+    line-height: 18px;
+    color: #fff;
+    background: var(--_danger);
+    border-radius: 9px;
+  }
   .stage {
     position: relative;
     flex: 1;
@@ -145,6 +352,13 @@ export const styles = css`
   .note-action {
     padding: 4px 12px;
     align-self: flex-start;
+  }
+  /* A question for the person goes over everything, side panels included. */
+  .overlay.asking {
+    position: absolute;
+    inset: 0;
+    z-index: 3;
+    background: rgb(0 0 0 / 0.35);
   }
   .prompt {
     display: flex;

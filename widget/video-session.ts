@@ -1,67 +1,30 @@
-import { adoptStyles, html, LitElement, type PropertyValues } from 'lit';
-import type { AnnotateMessage, PointerMessage } from '../src/annotation-ops.js';
-import type { PoseMessage } from '../src/tracking-messages.js';
-import type { MediaState } from '../src/call-messages.js';
 import {
-  NOTHING,
-  isCallMode,
-  sends,
-  type CallMode,
-  type ModeAnswer,
-  type Sends,
-} from '../src/call-modes.js';
-import { errors, VideoSessionError, type ErrorCode } from '../src/errors.js';
-import { ModeNegotiator, type ModeOffer } from '../src/mode-negotiator.js';
+  adoptStyles,
+  html,
+  nothing,
+  type CSSResult,
+  type PropertyDeclarations,
+  type PropertyValues,
+} from 'lit';
+import { sends, type CallMode } from '../src/call-modes.js';
+import { VideoSessionError } from '../src/errors.js';
 import { assertNever } from '../src/parse.js';
-import type { PeerMessage } from '../src/peer-messages.js';
-import type {
-  IceServer,
-  IceTransportPolicy,
-  Participant,
-  Role,
-  ServerMessage,
-} from '../src/protocol.js';
-import { MediaController } from './controllers/media-controller.js';
+import type { DrawingMessage } from '../src/tracking-messages.js';
+import { CallElement } from './call-element.js';
+import { LayoutController } from './controllers/layout-controller.js';
+import type { Preset } from './controllers/media-controller.js';
 import type { AnnotationView, OverlayController } from './controllers/overlay-controller.js';
+import type { TrackKind } from './controllers/peer-link.js';
 import type { TrackerController } from './controllers/tracker-controller.js';
-import { PeerController } from './controllers/peer-controller.js';
-import { ScreenController } from './controllers/screen-controller.js';
-import {
-  SignallingController,
-  type SignallingStatus,
-} from './controllers/signalling-controller.js';
-import type { SessionStatus } from '../src/session-state.js';
-import {
-  VsErrorEvent,
-  VsModeChangeEvent,
-  VsModeOfferEvent,
-  VsSessionStatusEvent,
-  VsStateChangeEvent,
-  type CallState,
-} from './events.js';
-import { readJoinToken } from './join-token.js';
-import { languageOf, messagesFor } from './localize.js';
+import { VsRatedEvent, type CallState } from './events.js';
+import { rateSession, serviceBase } from './service-api.js';
+import { dragIcon, restoreIcon } from './icons.js';
 import { styles } from './video-session.styles.js';
-import type { CallActions, CallView } from './views/call-view.js';
+import type { CallActions, CallView, DeviceKind, Panel } from './views/call-view.js';
+import { chatPanel } from './views/chat-panel.js';
+import { settings } from './views/settings.js';
 import { stage } from './views/stage.js';
 import { toolbar } from './views/toolbar.js';
-
-/** How often a broken peer connection is rebuilt from scratch before the call counts as failed. */
-const MAX_REBUILDS = 2;
-/** A rebuild that has not produced a connection after this long counts as failed. */
-const REBUILD_TIMEOUT_MS = 12_000;
-
-const SILENT: MediaState = {
-  audio: false,
-  video: false,
-  screen: false,
-  camera: 'unknown',
-  microphone: 'unknown',
-};
-const union = (a: Sends, b: Sends): Sends => ({
-  audio: a.audio || b.audio,
-  video: a.video || b.video,
-});
 
 /**
  * A one-on-one video call between a support agent and a customer, peer to peer, brokered by the
@@ -81,6 +44,7 @@ const union = (a: Sends, b: Sends): Sends => ({
  * @fires vs-error - `VsErrorEvent` with `code`, `fatal` and `message`; fatal errors end in `failed`.
  * @fires vs-session-status - `VsSessionStatusEvent` with `status` and `previous`: the session's
  *   status as the service reports it (see `sessionStatus`).
+ * @fires vs-rated - `VsRatedEvent` with `score` and `comment`, once the customer's rating was sent.
  *
  * @csspart stage - the area holding both videos.
  * @csspart remote-video - the other person's video.
@@ -88,8 +52,11 @@ const union = (a: Sends, b: Sends): Sends => ({
  * @csspart status - the status bar (state, mode, call timer).
  * @csspart toolbar - the call controls.
  * @csspart join-button - the button shown before the call starts.
+ * @csspart rating - the rating prompt the customer sees after the call.
  * @csspart screen-button - the screen-sharing button.
  * @csspart mode-select - the call-mode picker.
+ * @csspart settings - the settings panel (devices, resolution, permissions, layout).
+ * @csspart mini-bar - the bar of the minimised window (drag handle, restore).
  * @csspart annotations - the canvas with the drawings, over the customer's camera picture.
  * @csspart annotation-tools - the drawing tools (pointer, pen, arrow, circle, rectangle,
  *   highlighter, text, colour, width, keep-on-object, undo, redo, clear).
@@ -100,121 +67,49 @@ const union = (a: Sends, b: Sends): Sends => ({
  * @cssproperty [--vs-foreground=#f8fafc] - text and icons.
  * @cssproperty [--vs-radius=12px] - corner radius of the stage and the preview.
  * @cssproperty [--vs-toolbar-background=rgb(15 23 42 / 0.8)] - behind the controls.
+ * @cssproperty [--vs-minimized-width=280px] - the minimised window's width.
  *
  * @cssstate idle | connecting | waiting | connected | reconnecting | ended | failed - the call state.
  */
-export class VideoSession extends LitElement {
+export class VideoSession extends CallElement {
   static override styles = styles;
 
-  static override properties = {
-    signallingUrl: { attribute: 'signalling-url' },
-    token: {},
-    autoStart: { type: Boolean, attribute: 'auto-start' },
-    muted: { type: Boolean, reflect: true },
-    videoPaused: { type: Boolean, attribute: 'video-paused', reflect: true },
-    mode: { reflect: true, noAccessor: true },
-    _state: { state: true },
-    _peer: { state: true },
-    _remoteStream: { state: true },
-    _remoteMedia: { state: true },
-    _error: { state: true },
-    _serviceAway: { state: true },
-    _offer: { state: true },
-    _notice: { state: true },
+  static override properties: PropertyDeclarations = {
+    minimized: { type: Boolean, reflect: true },
+    noRating: { type: Boolean, attribute: 'no-rating' },
+    _panel: { state: true },
     _ownLarge: { state: true },
+    _emoji: { state: true },
+    _unread: { state: true },
   };
 
-  /** The service's WebSocket endpoint, e.g. `wss://video.example.com/v1/signal`. */
-  declare signallingUrl: string;
-  /** The join token from the service (agent token, or the customer's invite token). */
-  declare token: string;
-  /** Start as soon as both `signalling-url` and `token` are set, without the Join button. */
-  declare autoStart: boolean;
-  /** Whether your microphone is muted for the other person. */
-  declare muted: boolean;
-  /** Whether your camera is paused for the other person. */
-  declare videoPaused: boolean;
-
-  declare private _state: CallState;
-  declare private _peer: Participant | null;
-  declare private _remoteStream: MediaStream | null;
-  declare private _remoteMedia: MediaState;
-  declare private _error: ErrorCode | null;
-  declare private _serviceAway: boolean;
-  declare private _offer: ModeOffer | null;
-  declare private _notice: string | null;
+  /** Shows the call as a small window over the page that can be dragged (pointer or arrow keys). */
+  declare minimized: boolean;
+  /** Do not offer the customer the 1-5 rating after the call. */
+  declare noRating: boolean;
+  declare private _panel: Panel | null;
+  declare private _emoji: boolean;
+  declare private _unread: number;
   /** The customer shows their own camera large: the picture the agent draws on. */
   declare private _ownLarge: boolean;
-
-  private myRole: Role = 'customer';
-  private _sessionStatus: SessionStatus | null = null;
-  private modes: ModeNegotiator | null = null;
-  private wanted: CallMode = 'two-way';
-  /** What flows on the current connection (the negotiator's last agreement). */
-  private applied: CallMode = 'chat';
-  /** What to keep open before the first agreement (the join choice), so it starts at once. */
-  private warm: Sends = NOTHING;
-  private left = false;
-  private iceServers: IceServer[] = [];
-  private iceTransportPolicy: IceTransportPolicy = 'all';
-  private pairing = 0;
-  private peerPresent = false;
-  private rebuilds = 0;
-  private rebuildTimer: ReturnType<typeof setTimeout> | undefined;
-  private lastMediaState = '';
-  private connectedAt = 0;
-  private clock: ReturnType<typeof setInterval> | undefined;
-  private readonly internals: ElementInternals | null;
 
   /** The drawing feature: a separate chunk, loaded when the call starts. */
   private overlay: OverlayController | null = null;
   private tracker: TrackerController | null = null;
+  /** Styles of the features loaded later (drawing, screenshots). */
+  private readonly extraStyles: CSSResult[] = [];
   private overlayLoading: Promise<void> | null = null;
   /** Drawing messages that arrived before the drawing feature was loaded. */
   private readonly earlyMarks: DrawingMessage[] = [];
   /** The customer's view was switched to their own camera once this call (by them or by a mark). */
   private ownLargeShown = false;
 
-  private readonly media = new MediaController(this, {
-    onTrack: () => this.syncTracks(),
-    onError: (code, fatal) => this.fail(code, fatal),
-  });
+  private connectedAt = 0;
+  private lastAgreed: CallMode | null = null;
+  private clock: ReturnType<typeof setInterval> | undefined;
 
-  private readonly screen = new ScreenController(this, {
-    onTrack: () => this.syncTracks(),
-  });
-
-  private readonly signalling = new SignallingController(this, {
-    onMessage: (message) => this.handleServerMessage(message),
-    onStatus: (status) => this.handleSignallingStatus(status),
-    onError: (code, fatal) => this.fail(code, fatal),
-    isPeerConnected: () => this.peer.connected,
-  });
-
-  private readonly peer = new PeerController(this, {
-    onSignal: (data) => this.signalling.send({ type: 'signal', pairing: this.pairing, data }),
-    onConnect: () => {
-      this.rebuilds = 0;
-      clearTimeout(this.rebuildTimer);
-      this.lastMediaState = '';
-      this.setState('connected');
-      // The service counts the session connected once a widget's peer connection is up.
-      this.signalling.send({ type: 'call-connected', pairing: this.pairing });
-      this.modes?.connected();
-      this.sendMediaState();
-      this.overlay?.resync();
-      this.tracker?.connected();
-    },
-    onRemoteStream: (stream) => (this._remoteStream = stream),
-    onMessage: (message) => this.handlePeerMessage(message),
-    onBinary: () => undefined,
-    onRecovering: () => this.setState('reconnecting'),
-    onRecovered: () => {
-      this.setState('connected');
-      this.signalling.send({ type: 'call-connected', pairing: this.pairing });
-    },
-    onLost: () => this.handlePeerLost(),
-    onError: (code, fatal) => this.fail(code, fatal),
+  private readonly layout = new LayoutController(this, {
+    video: () => this.shadowRoot?.querySelector<HTMLVideoElement>('[part~="remote-video"]') ?? null,
   });
 
   private readonly actions: CallActions = {
@@ -226,187 +121,69 @@ export class VideoSession extends LitElement {
     toggleMute: () => (this.muted = !this.muted),
     togglePause: () => (this.videoPaused = !this.videoPaused),
     toggleScreen: () => void (this.screen.track ? this.stopScreenShare() : this.shareScreen()),
+    takeScreenshot: () => {
+      this._notice = null;
+      this.takeScreenshot().then(
+        () => this.openPanel('gallery'),
+        (err: unknown) => {
+          this._notice =
+            this.t.errors[err instanceof VideoSessionError ? err.code : 'ERR_STILL_UNAVAILABLE'];
+          if (this.screenshots.length) this.openPanel('gallery');
+        },
+      );
+      this.openPanel('gallery');
+    },
     swapVideos: () => {
       this.ownLargeShown = true;
       this._ownLarge = !this._ownLarge;
     },
     endCall: () => void this.endCall(),
     hangUp: () => void this.hangUp(),
+    togglePanel: (panel) => this.openPanel(this._panel === panel ? null : panel),
+    sendMessage: (text) => {
+      try {
+        this.sendMessage(text);
+      } catch {
+        // not connected: the field is disabled then; nothing was sent
+      }
+    },
+    sendFiles: (files) => {
+      // Each file's fate (sent, refused, failed) shows in the chat itself.
+      for (const file of files) this.sendFile(file).catch(() => undefined);
+    },
+    toggleEmoji: () => (this._emoji = !this._emoji),
+    useDevice: (kind, id) => void this.useDevice(kind, id),
+    setPreset: (preset) => void this.setPreset(preset),
+    flipCamera: () => void this.flipCamera(),
+    toggleFullscreen: () => void this.toggleFullscreen().catch(warn('fullscreen')),
+    togglePip: () => void this.togglePictureInPicture().catch(warn('picture-in-picture')),
+    toggleMinimized: () => {
+      this.minimized = !this.minimized;
+      this._panel = null;
+    },
+    startDrag: (event) => this.layout.startDrag(event),
+    nudge: (event) => this.layout.nudge(event),
   };
 
   constructor() {
     super();
-    this.signallingUrl = '';
-    this.token = '';
-    this.autoStart = false;
-    this.muted = false;
-    this.videoPaused = false;
-    this._state = 'idle';
-    this._peer = null;
-    this._remoteStream = null;
-    this._remoteMedia = SILENT;
-    this._error = null;
-    this._serviceAway = false;
-    this._offer = null;
-    this._notice = null;
+    this.minimized = false;
+    this.noRating = false;
+    this._panel = null;
     this._ownLarge = false;
-    this.internals = typeof this.attachInternals === 'function' ? this.attachInternals() : null;
+    this._emoji = false;
+    this._unread = 0;
+    this.addEventListener('vs-chat', (e) => {
+      if (e.entry.role !== this.myRole && this._panel !== 'chat') this._unread++;
+    });
     this.addEventListener('keydown', (e) => {
       if (this.overlay?.handleKeydown(e)) e.preventDefault();
     });
   }
 
-  /** Where the call is: `idle`, `connecting`, `waiting`, `connected`, `reconnecting`, `ended`, `failed`. */
-  get state(): CallState {
-    return this._state;
-  }
-
-  /**
-   * The session's status as the service last reported it (`requested`, `created`, `waiting`,
-   * `connected`, `reconnecting`, `ended`, `declined`, `expired`, `failed`); null before joining.
-   */
-  get sessionStatus(): SessionStatus | null {
-    return this._sessionStatus;
-  }
-
-  /**
-   * The call mode: `two-way`, `one-way-agent`, `one-way-customer`, `voice` or `chat`. The agent's
-   * attribute is the mode offered when the call starts (default `two-way`); during the call this is
-   * the agreed mode, and setting it asks for a change (see `setMode`).
-   */
-  get mode(): CallMode {
-    return this.modes?.mode ?? this.wanted;
-  }
-
-  set mode(value: CallMode) {
-    if (!isCallMode(value)) return;
-    const old = this.mode;
-    if (this.modes) void this.setMode(value);
-    else this.wanted = value;
-    this.requestUpdate('mode', old);
-  }
-
-  /**
-   * Joins the session: opens camera and microphone and connects to the service. A customer's
-   * `video: false` means "without my camera" (they watch), `audio: false, video: false` means chat
-   * only; that choice answers the agent's first offer.
-   */
-  async start({
-    audio = true,
-    video = true,
-  }: { audio?: boolean; video?: boolean } = {}): Promise<void> {
-    if (this._state !== 'idle' && this._state !== 'ended' && this._state !== 'failed') return;
-    this._error = null;
-    this._notice = null;
-    this.left = false;
-    if (!this.token) return this.fail('ERR_TOKEN_MISSING', true);
-    if (!this.signallingUrl) return this.fail('ERR_SIGNALLING_UNREACHABLE', true);
-    this.myRole = readJoinToken(this.token)?.role ?? 'customer';
+  override start(media?: { audio?: boolean; video?: boolean }): Promise<void> {
     void this.loadOverlay();
-    const consent =
-      this.myRole === 'agent' ? sends(this.wanted, 'agent') : { audio, video: video && audio };
-    this.warm = consent;
-    this.applied = 'chat';
-    this.modes = new ModeNegotiator(
-      {
-        role: this.myRole,
-        send: (message) => this.peer.send(message),
-        onApply: (mode, agreed) => this.applyMode(mode, agreed),
-        onChange: (mode, previous, by) => {
-          this.requestUpdate('mode', previous);
-          this.dispatchEvent(new VsModeChangeEvent(mode, previous, by));
-        },
-        onOffer: (offer) => {
-          this._offer = offer;
-          if (offer) this.dispatchEvent(new VsModeOfferEvent(offer.mode, offer.from));
-        },
-        onAnswered: (_mode, answer) => {
-          this._notice = answer === 'decline' ? this.t.declined(this.peerName) : null;
-        },
-        onAwaiting: () => this.requestUpdate(),
-      },
-      {
-        initial: this.wanted,
-        consent,
-        preset:
-          this.myRole === 'customer'
-            ? consent.video
-              ? 'accept'
-              : audio
-                ? 'one-way'
-                : 'decline'
-            : null,
-      },
-    );
-    this.setState('connecting');
-    // Camera first: the permission prompt is answered before the other person sees us join.
-    await this.media.need(this.mediaNeeded());
-    if (this.state !== 'connecting') return; // hung up or failed while the prompt was open
-    this.signalling.connect(this.signallingUrl, this.token);
-  }
-
-  /**
-   * Tries again after `failed` (or comes back after leaving). When the call failed but the session
-   * link is up, both sides get a fresh peer connection; otherwise this joins again like `start()`.
-   */
-  async retry(): Promise<void> {
-    if (this._state === 'failed' && this._error === 'ERR_CALL_FAILED' && this.signalling.joined) {
-      this._error = null;
-      this.rebuilds = 0;
-      this.setState('reconnecting');
-      this.requestRebuild();
-      return;
-    }
-    await this.start();
-  }
-
-  /**
-   * Asks for a call mode. The agent decides (asking the customer when the mode needs media they do
-   * not send now, unless they agreed to it earlier); the customer's request goes to the agent.
-   * Resolves with the mode the call ends up in.
-   */
-  async setMode(mode: CallMode): Promise<CallMode> {
-    if (!isCallMode(mode)) throw new TypeError(`not a call mode: ${String(mode)}`);
-    if (!this.modes) {
-      this.mode = mode;
-      return mode;
-    }
-    this._notice = null;
-    return this.modes.request(mode);
-  }
-
-  /** Answers the offer this person was asked (`vs-mode-offer`). */
-  answerOffer(answer: ModeAnswer): void {
-    this.modes?.answer(answer);
-  }
-
-  /** Ends the call but keeps the session: no audio or video, chat goes on; video can resume later. */
-  endCall(): Promise<CallMode> {
-    return this.setMode('chat');
-  }
-
-  /**
-   * The agent ends the session for both. The customer leaves it; it stays open until the agent ends
-   * it or it expires, and `start()` (or the invite link) brings the customer back.
-   */
-  async hangUp(): Promise<void> {
-    if (this._state === 'idle' || this._state === 'ended') return;
-    if (this._state === 'failed' && !this.signalling.joined) return;
-    this.peer.send({ type: 'bye' });
-    this.signalling.send({ type: 'hang-up' });
-    this.left = this.myRole === 'customer';
-    this.finish('ended');
-  }
-
-  /** Shares a screen, window or tab instead of the camera; false when the person cancelled. */
-  async shareScreen(): Promise<boolean> {
-    if (this._state !== 'connected') throw new VideoSessionError('ERR_NOT_CONNECTED');
-    return this.screen.start();
-  }
-
-  /** Stops sharing; the camera comes back if the mode sends it. */
-  stopScreenShare(): void {
-    this.screen.stop();
+    return super.start(media);
   }
 
   /** The drawings on the customer's camera picture, both people's, where they are drawn now. */
@@ -429,44 +206,43 @@ export class VideoSession extends LitElement {
     this.overlay?.clear(scope);
   }
 
-  /** Measures the round trip over the data channel to the other widget, in milliseconds. */
-  roundTrip(): Promise<number> {
-    return this.peer.roundTrip();
+  /**
+   * Switches the camera or microphone (`videoinput`, `audioinput`) mid-call without renegotiating,
+   * or the speaker (`audiooutput`, where the browser can). `deviceId` from `enumerateDevices()`.
+   */
+  async useDevice(kind: DeviceKind, deviceId: string): Promise<void> {
+    if (kind === 'audiooutput') this.media.useSpeaker(deviceId);
+    else await this.media.useDevice(kind, deviceId);
   }
 
-  /** The peer connection's WebRTC statistics (null when there is no connection), for analytics. */
-  getStats(): Promise<RTCStatsReport | null> {
-    return this.peer.stats();
+  /** Asks the camera for `native`, `720p` or `360p` (the nearest size it has is used). */
+  setPreset(preset: Preset): Promise<void> {
+    return this.media.setPreset(preset);
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.syncCustomState();
+  /** Front <-> back camera on phones. */
+  flipCamera(): Promise<void> {
+    return this.media.flipCamera();
+  }
+
+  /** Enters or leaves fullscreen (call it from a click or key press). */
+  toggleFullscreen(): Promise<void> {
+    return this.layout.toggleFullscreen();
+  }
+
+  /** Shows the other person's video in a picture-in-picture window, or takes it back. */
+  togglePictureInPicture(): Promise<void> {
+    return this.layout.togglePip();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    // Controllers release their resources in hostDisconnected; the element stops its timers.
     this.stopClock();
-    clearTimeout(this.rebuildTimer);
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (
-      (changed.has('token') || changed.has('signallingUrl') || changed.has('autoStart')) &&
-      this.autoStart &&
-      this.token &&
-      this.signallingUrl &&
-      this._state === 'idle'
-    ) {
-      void this.start();
-    }
-    if (changed.has('muted') || changed.has('videoPaused')) {
-      this.media.setEnabled('audio', !this.muted);
-      this.media.setEnabled('video', !this.videoPaused);
-    }
-    // Tracks, mute, pause and device permissions all end up here; unchanged states are not resent.
-    this.sendMediaState();
+    super.updated(changed);
+    if (changed.has('minimized') && this.minimized) this.layout.place();
     // The drawings go over the customer's camera: the agent's remote video, the customer's own.
     const root = this.renderRoot;
     const surface = root.querySelector<HTMLVideoElement>(
@@ -478,248 +254,84 @@ export class VideoSession extends LitElement {
     this.tracker?.attach(surface, camera);
   }
 
-  /** The table of strings for this element's language. */
-  private get t() {
-    return messagesFor(languageOf(this));
+  protected override stateChanged(next: CallState): void {
+    if (next === 'connected') this.startClock();
+    else if (next !== 'reconnecting') this.stopClock();
   }
 
-  private get peerName(): string {
-    return (
-      this._peer?.name ?? this.t.theOtherPerson(this.myRole === 'customer' ? 'agent' : 'customer')
-    );
+  /** Chat only: the chat is what is left, so it opens (once each time the call becomes chat). */
+  protected override modeAgreed(mode: CallMode): void {
+    if (mode === 'chat' && this.lastAgreed !== 'chat') this.openPanel('chat');
+    this.lastAgreed = mode;
   }
 
-  private handleServerMessage(message: Exclude<ServerMessage, { type: 'error' }>): void {
-    switch (message.type) {
-      case 'welcome':
-        this.setSessionStatus(message.status);
-        this.myRole = message.you.role;
-        this.overlay?.begin(this.myRole);
-        this.iceServers = message.iceServers;
-        this.iceTransportPolicy = message.iceTransportPolicy ?? 'all';
-        if (message.peer) this._peer = message.peer;
-        // After a service restart the other person may not be back yet, but our call still runs.
-        this.peerPresent = message.peer !== null || this.peer.connected;
-        if (!this.peer.connected && !this.peer.recovering && !message.peer)
-          this.setState('waiting');
-        return;
-      case 'peer-joined':
-        this._peer = message.peer;
-        this.peerPresent = true;
-        this.pairing = message.pairing;
-        clearTimeout(this.rebuildTimer); // the new connection has its own connect timeout
-        if (this._state === 'failed') this._error = null; // the other side tried again
-        this.modes?.disconnected();
-        this._remoteStream = null;
-        this._remoteMedia = SILENT;
-        if (this._state !== 'reconnecting') this.setState('connecting');
-        this.peer.start({
-          initiator: message.initiator,
-          iceServers: this.iceServers,
-          iceTransportPolicy: this.iceTransportPolicy,
-          tracks: { audio: null, video: null },
-          // The customer's camera frames get their RTP timestamps noted, to name them for tracking.
-          onSender: (sender, kind) => {
-            if (kind === 'video' && this.myRole === 'customer') this.tracker?.adoptSender(sender);
-          },
-        });
-        return;
-      case 'peer-left':
-        this.peerPresent = false;
-        // Only their link to the service dropped, and the call itself runs: keep it. They resume.
-        if (message.reason === 'disconnected' && this.peer.connected) return;
-        this.peerGone();
-        return;
-      case 'signal':
-        if (message.pairing === this.pairing) this.peer.signal(message.data);
-        return;
-      case 'pong':
-        return;
-      case 'session-status':
-        this.setSessionStatus(message.status);
-        return;
-      case 'session-ended':
-        this.setSessionStatus(message.status);
-        this.finish('ended');
-        return;
-      default:
-        assertNever(message);
-    }
+  protected override welcomed(): void {
+    this.overlay?.begin(this.myRole);
   }
 
-  private handlePeerMessage(message: Exclude<PeerMessage, { type: 'ping' | 'pong' }>): void {
-    switch (message.type) {
-      case 'media-state':
-        this._remoteMedia = message;
-        return;
-      case 'mode-offer':
-      case 'mode-answer':
-      case 'mode-request':
-      case 'mode':
-        this.modes?.handle(message);
-        return;
-      case 'annotate':
-      case 'pointer':
-      case 'pose':
-        this.handleDrawingMessage(message);
-        return;
-      case 'bye':
-        // The agent leaving ends the session; the customer leaving leaves it open.
-        if (this.myRole === 'customer') this.finish('ended');
-        else {
-          this.peerPresent = false;
-          this.peerGone();
-        }
-        return;
-      default:
-        assertNever(message);
-    }
+  protected override onConnected(): void {
+    super.onConnected();
+    this.overlay?.resync();
+    this.tracker?.connected();
   }
 
-  /** The other person is gone from the call: wait for them. */
-  private peerGone(): void {
-    this.peer.stop();
-    this.modes?.disconnected();
-    this._remoteStream = null;
-    this._remoteMedia = SILENT;
-    if (this._state !== 'ended' && this._state !== 'failed') this.setState('waiting');
-  }
-
-  /**
-   * The peer connection is gone without anyone leaving (ICE restarts did not bring it back, or it
-   * never came up): ask the service for a fresh one, up to `MAX_REBUILDS` times in a row. Then the
-   * call fails, but the session link stays, so either side's retry (or coming back) starts over.
-   */
-  private handlePeerLost(): void {
-    if (this._state === 'ended' || this._state === 'failed' || this._state === 'idle') return;
-    clearTimeout(this.rebuildTimer);
-    this.modes?.disconnected();
-    this._remoteStream = null;
-    this._remoteMedia = SILENT;
-    if (!this.peerPresent) {
-      this.peer.stop();
-      this.setState('waiting');
-      return;
-    }
-    if (this.rebuilds >= MAX_REBUILDS) {
-      this.peer.stop();
-      this.screen.stop();
-      this.media.stop();
-      this._error = 'ERR_CALL_FAILED';
-      this.dispatchEvent(new VsErrorEvent('ERR_CALL_FAILED', true, errors.ERR_CALL_FAILED.message));
-      this.setState('failed');
-      return;
-    }
-    this.rebuilds++;
-    this.setState('reconnecting');
-    this.requestRebuild();
-  }
-
-  /** Asks the service for a fresh peer connection; counts as a failed rebuild if none comes up. */
-  private requestRebuild(): void {
-    // When the service is away the resume asks for the same thing (it says the call is down).
-    this.signalling.send({ type: 'repair', pairing: this.pairing });
-    clearTimeout(this.rebuildTimer);
-    this.rebuildTimer = setTimeout(() => {
-      if (!this.peer.connected) this.handlePeerLost();
-    }, REBUILD_TIMEOUT_MS);
-  }
-
-  private handleSignallingStatus(status: SignallingStatus): void {
-    this._serviceAway = status === 'reconnecting';
-    // Media is peer to peer: a connected call goes on while the service is away.
-    if (status === 'reconnecting' && (this._state === 'connecting' || this._state === 'waiting')) {
-      this.setState('reconnecting');
-    }
-    if (
-      status === 'open' &&
-      this._state === 'reconnecting' &&
-      this.peer.connected &&
-      !this.peer.recovering
-    ) {
-      this.setState('connected');
-    }
-  }
-
-  /** A mode was agreed on this connection (or it waits for one): open and send what it needs. */
-  private applyMode(mode: CallMode, agreed: boolean): void {
-    if (agreed) this.warm = NOTHING;
-    this.applied = mode;
-    void this.media.need(this.mediaNeeded());
-    this.syncTracks();
-  }
-
-  /** Devices to keep open: what the agreed mode sends, the mode being re-agreed, the join choice. */
-  private mediaNeeded(): Sends {
-    const shown = this.modes ? sends(this.modes.mode, this.myRole) : NOTHING;
-    return union(union(sends(this.applied, this.myRole), shown), this.warm);
-  }
-
-  /** Hands the peer connection exactly what this side sends now. */
-  private syncTracks(): void {
-    const out = sends(this.applied, this.myRole);
-    this.peer.setTrack('audio', out.audio ? this.media.audioTrack : null);
-    this.peer.setTrack('video', this.screen.track ?? (out.video ? this.media.videoTrack : null));
-    this.sendMediaState();
-  }
-
-  private sendMediaState(): void {
-    const out = sends(this.applied, this.myRole);
-    const state: MediaState = {
-      audio: out.audio && this.media.audioTrack !== null && !this.muted,
-      video:
-        this.screen.track !== null ||
-        (out.video && this.media.videoTrack !== null && !this.videoPaused),
-      screen: this.screen.track !== null,
-      camera: this.media.status.camera,
-      microphone: this.media.status.microphone,
-    };
-    const key = JSON.stringify(state);
-    if (key === this.lastMediaState) return;
-    if (this.peer.send({ type: 'media-state', ...state })) this.lastMediaState = key;
-  }
-
-  /** Reports an error; a fatal one ends the call in `failed`. */
-  private fail(code: ErrorCode, fatal: boolean): void {
-    const message = errors[code].message;
-    if (fatal || this._state === 'idle') this._error = code;
-    this.dispatchEvent(new VsErrorEvent(code, fatal, message));
-    if (fatal) this.finish('failed');
-  }
-
-  /** Stops everything: the one place a call ends. */
-  private finish(state: 'ended' | 'failed'): void {
-    if (this._state === 'ended') return;
-    if (this._state === 'failed' && !this.signalling.joined) return;
-    clearTimeout(this.rebuildTimer);
-    // An agent who comes back (retry) offers what the call was.
-    if (this.myRole === 'agent' && this.modes && this.modes.mode !== 'chat')
-      this.wanted = this.modes.mode;
-    this.signalling.close();
-    this.modes?.disconnected();
-    this.peer.stop();
-    this.screen.stop();
-    this.media.stop();
-    this.applied = 'chat';
+  protected override released(): void {
+    super.released();
     this.overlay?.end();
     this.tracker?.stop();
     this.earlyMarks.length = 0;
     this._ownLarge = false;
     this.ownLargeShown = false;
-    this._remoteStream = null;
-    this._remoteMedia = SILENT;
-    this._serviceAway = false;
-    this._offer = null;
-    this.setState(state);
+  }
+
+  protected override paintMarks(
+    ctx: CanvasRenderingContext2D,
+    width: number,
+    height: number,
+  ): void {
+    this.overlay?.paintOnto(ctx, width, height);
+  }
+
+  /** The customer's camera frames get their RTP timestamps noted, to name them for tracking. */
+  protected override senderCreated(sender: RTCRtpSender, kind: TrackKind): void {
+    if (kind === 'video' && this.myRole === 'customer') this.tracker?.adoptSender(sender);
+  }
+
+  protected override onDrawing(message: DrawingMessage): void {
+    const overlay = this.overlay,
+      tracker = this.tracker;
+    const from = this.myRole === 'agent' ? 'customer' : 'agent';
+    if (!overlay || !tracker) {
+      if (this.earlyMarks.length < 1000 && message.type !== 'pose') this.earlyMarks.push(message);
+      return;
+    }
+    switch (message.type) {
+      case 'annotate':
+        overlay.handleAnnotate(message, from);
+        return;
+      case 'pointer':
+        overlay.handlePointer(message, from);
+        if (this.myRole === 'customer' && message.at) this.showOwnLarge();
+        return;
+      case 'pose':
+        tracker.handlePose(message);
+        return;
+      default:
+        assertNever(message);
+    }
+  }
+
+  private openPanel(panel: Panel | null): void {
+    this._panel = panel;
+    this._emoji = false;
+    if (panel === 'chat') this._unread = 0;
   }
 
   /** Loads the drawing feature once; the call works without it if it cannot be loaded. */
   private loadOverlay(): Promise<void> {
     this.overlayLoading ??= import('./annotations/drawing.js').then(
       ({ OverlayController, TrackerController, annotationStyles }) => {
-        if (this.renderRoot instanceof ShadowRoot) {
-          adoptStyles(this.renderRoot, [...VideoSession.elementStyles, annotationStyles]);
-        }
+        this.adopt(annotationStyles);
         this.overlay = new OverlayController(this, {
           onSend: (message) => this.peer.send(message),
           onPointer: (message) => this.peer.sendUnreliable(message),
@@ -744,7 +356,7 @@ export class VideoSession extends LitElement {
         });
         this.overlay.begin(this.myRole);
         if (this.peer.connected) this.tracker.connected();
-        for (const message of this.earlyMarks.splice(0)) this.handleDrawingMessage(message);
+        for (const message of this.earlyMarks.splice(0)) this.onDrawing(message);
         this.requestUpdate();
       },
       (err: unknown) => console.warn('[video-session] drawing tools unavailable:', err),
@@ -752,28 +364,17 @@ export class VideoSession extends LitElement {
     return this.overlayLoading;
   }
 
-  private handleDrawingMessage(message: DrawingMessage): void {
-    const overlay = this.overlay,
-      tracker = this.tracker;
-    const from = this.myRole === 'agent' ? 'customer' : 'agent';
-    if (!overlay || !tracker) {
-      if (this.earlyMarks.length < 1000 && message.type !== 'pose') this.earlyMarks.push(message);
-      return;
+  /** Adds the styles of a feature loaded later to the element's own. */
+  private adopt(styles: CSSResult): void {
+    this.extraStyles.push(styles);
+    if (this.renderRoot instanceof ShadowRoot) {
+      adoptStyles(this.renderRoot, [...VideoSession.elementStyles, ...this.extraStyles]);
     }
-    switch (message.type) {
-      case 'annotate':
-        overlay.handleAnnotate(message, from);
-        return;
-      case 'pointer':
-        overlay.handlePointer(message, from);
-        if (this.myRole === 'customer' && message.at) this.showOwnLarge();
-        return;
-      case 'pose':
-        tracker.handlePose(message);
-        return;
-      default:
-        assertNever(message);
-    }
+  }
+
+  protected override stillsLoaded(): void {
+    this.adopt(this.stillsModule!.stillStyles);
+    this.requestUpdate();
   }
 
   /** The customer's view switches to their own camera (where the agent draws), once a call. */
@@ -783,34 +384,24 @@ export class VideoSession extends LitElement {
     this._ownLarge = true;
   }
 
-  private setState(next: CallState): void {
-    const previous = this._state;
-    if (next === previous) return;
-    this._state = next;
-    if (next === 'connected') this.startClock();
-    else if (next !== 'reconnecting') this.stopClock();
-    this.syncCustomState();
-    this.dispatchEvent(new VsStateChangeEvent(next, previous));
+  /** The customer rates a call that took place, once it is over for them, unless the host said not to. */
+  private ratingOffered(): boolean {
+    return (
+      this._state === 'ended' &&
+      !this.noRating &&
+      this.connectedAt > 0 &&
+      this.sessionId !== '' &&
+      this.myRole === 'customer'
+    );
   }
 
-  private setSessionStatus(status: SessionStatus): void {
-    const previous = this._sessionStatus;
-    if (status === previous) return;
-    this._sessionStatus = status;
-    this.dispatchEvent(new VsSessionStatusEvent(status, previous));
-  }
-
-  private syncCustomState(): void {
-    const states = this.internals?.states;
-    if (!states) return;
-    states.clear();
-    try {
-      states.add(this._state);
-    } catch {
-      // Chromium < 125 only accepts the legacy `--name` form of custom states.
-      states.add(`--${this._state}`);
-    }
-  }
+  private readonly rate = async (score: number, comment: string): Promise<void> => {
+    await rateSession(serviceBase(this.signallingUrl), this.sessionId, this.token, {
+      score,
+      ...(comment ? { comment } : {}),
+    });
+    this.dispatchEvent(new VsRatedEvent(score, comment || null));
+  };
 
   private startClock(): void {
     if (this.clock) return; // a reconnect within the call keeps its timer
@@ -824,8 +415,61 @@ export class VideoSession extends LitElement {
   }
 
   override render() {
+    const view = this.view();
+    const panel = view.live && !view.minimized ? view.panel : null;
+    if (view.minimized) {
+      return html`<div class="mini-bar" part="mini-bar">
+          <button
+            class="handle"
+            aria-label=${view.t.moveWindow}
+            title=${view.t.moveWindow}
+            @pointerdown=${this.actions.startDrag}
+            @keydown=${this.actions.nudge}
+          >
+            ${dragIcon}
+          </button>
+          <span class="mini-name">${view.peerName}</span>
+          <button
+            class="handle"
+            aria-label=${view.t.restore}
+            title=${view.t.restore}
+            @click=${this.actions.toggleMinimized}
+          >
+            ${restoreIcon}
+          </button>
+        </div>
+        ${stage(view, this.actions)}`;
+    }
+    const side =
+      panel === 'gallery'
+        ? this.galleryPanel()
+        : panel === 'settings'
+          ? settings(view, this.actions)
+          : panel === 'chat'
+            ? chatPanel(view, this.actions)
+            : nothing;
+    return html`${stage(view, this.actions)}${side}${view.live ? toolbar(view, this.actions) : nothing}`;
+  }
+
+  private galleryPanel() {
+    const stills = this.stills;
+    const module = this.stillsModule;
+    if (!stills || !module) return nothing;
+    return module.gallery({
+      t: this.t,
+      role: this.myRole,
+      peerName: this.peerName,
+      stills: stills.stills,
+      url: (still) => stills.url(still),
+      close: () => this.openPanel(null),
+    });
+  }
+
+  /** Everything the views show, read from the call and the controllers. */
+  private view(): CallView {
     const out = sends(this.applied, this.myRole);
-    const view: CallView = {
+    const media = this.media;
+    return {
       t: this.t,
       state: this._state,
       role: this.myRole,
@@ -841,26 +485,48 @@ export class VideoSession extends LitElement {
       notice: this._notice,
       remoteStream: this._remoteStream,
       remote: this._remoteMedia,
-      preview: this.media.preview,
-      sendsAudio: out.audio && this.media.audioTrack !== null,
-      sendsVideo: this.screen.track !== null || (out.video && this.media.videoTrack !== null),
+      preview: this.screen.stream ?? media.preview,
+      sendsAudio: out.audio && media.audioTrack !== null,
+      sendsVideo: this.screen.track !== null || (out.video && media.videoTrack !== null),
+      wantsAudio: out.audio,
+      wantsVideo: out.video,
       sharing: this.screen.track !== null,
       screenSupported: this.screen.supported,
       muted: this.muted,
       videoPaused: this.videoPaused,
-      hasCamera: this.media.hasCamera,
-      sinkId: this.media.choice.audiooutput,
+      hasCamera: media.hasCamera,
+      sinkId: media.choice.audiooutput,
+      panel: this._panel,
+      chat: this.chat.entries,
+      unread: this._unread,
+      emojiOpen: this._emoji,
+      maxFileSize: this.maxFileSize,
+      devices: media.devices,
+      choice: media.choice,
+      sinkSupported: 'setSinkId' in HTMLMediaElement.prototype,
+      preset: media.preset,
+      videoSize: media.videoSize,
+      canFlip: media.devices.filter((d) => d.kind === 'videoinput').length > 1,
+      permissions: media.status,
+      fullscreenSupported: this.layout.fullscreenSupported,
+      fullscreen: this.layout.fullscreen,
+      pipSupported: this.layout.pipSupported,
+      pip: this.layout.pip,
+      minimized: this.minimized,
+      rate: this.ratingOffered() ? this.rate : null,
       ownLarge: this._ownLarge && this._state === 'connected',
+      canScreenshot: this.stillSource() !== null,
+      stillCount: this.screenshots.length,
       drawing: this.overlay?.role
         ? { tools: this.overlay.render(this.t), active: this.overlay.tool !== null }
         : null,
     };
-    return html`${stage(view, this.actions)}${view.live ? toolbar(view, this.actions) : ''}`;
   }
 }
 
-/** Data-channel messages of the drawing feature (handled once it is loaded). */
-type DrawingMessage = AnnotateMessage | PointerMessage | PoseMessage;
+/** A browser that refuses fullscreen or picture-in-picture leaves the call as it was. */
+const warn = (what: string) => (err: unknown) =>
+  console.warn(`[video-session] ${what}: ${String(err)}`);
 
 /** `m:ss`, or `h:mm:ss` past an hour. */
 export function formatDuration(ms: number): string {

@@ -210,11 +210,11 @@ export class MediaController implements ReactiveController {
         }
         if (missing.length === 2 && kinds.length === 2) break;
       } catch (err) {
+        // Even a refusal is tried device by device: a blocked camera must not cost the microphone
+        // (a decided permission does not prompt again).
         const code = mediaErrorCode(err);
         firstError ??= code;
         for (const k of kinds) this.failed[k] = code;
-        // A refusal covers both devices; asking again would only prompt again.
-        if (code === 'ERR_MEDIA_DENIED') break;
       }
     }
     await this.refresh();

@@ -14,7 +14,7 @@ import { onFrame, toFrame } from '../../src/annotation-geometry.js';
 import type { AnnotateMessage, Mark, PointerMessage, Tool } from '../../src/annotation-ops.js';
 import type { ErrorCode } from '../../src/errors.js';
 import type { Messages } from '../messages.js';
-import { placePoints, type Surface } from '../annotations/draw-mark.js';
+import { drawMark, placePoints, type Placement, type Surface } from '../annotations/draw-mark.js';
 import { measureSurface, paint } from '../annotations/painter.js';
 import { runShortcut } from '../annotations/shortcuts.js';
 import { Stroke } from '../annotations/stroke.js';
@@ -426,6 +426,20 @@ export class OverlayController implements ReactiveController {
     });
   }
 
+  /**
+   * Paints every mark, placed as it is shown now, onto a picture of the whole camera frame
+   * (`width` x `height` pixels: a screenshot), so the still shows what the people saw.
+   */
+  paintOnto(ctx: CanvasRenderingContext2D, width: number, height: number): void {
+    const surface: Surface = { rect: { x: 0, y: 0, width, height }, mirrored: false };
+    for (const mark of this.board?.marks() ?? []) drawMark(ctx, mark, surface, this.placed(mark));
+  }
+
+  private placed(mark: BoardMark): Placement {
+    const placement = mark.anchor ? this.placements.get(`${mark.author}:${mark.id}`) : undefined;
+    return { h: placement?.h ?? null, alpha: placement?.state === 'lost' ? 0.35 : 1 };
+  }
+
   /** Redraws everything now (also from a video-frame callback, with that frame's poses). */
   draw(): void {
     this.flushPointer();
@@ -445,12 +459,7 @@ export class OverlayController implements ReactiveController {
     const stroke = this.stroke;
     paint(canvas, this.surface(), {
       marks: board?.marks() ?? [],
-      placement: (mark) => {
-        const placement = mark.anchor
-          ? this.placements.get(`${mark.author}:${mark.id}`)
-          : undefined;
-        return { h: placement?.h ?? null, alpha: placement?.state === 'lost' ? 0.35 : 1 };
-      },
+      placement: (mark) => this.placed(mark),
       drawing:
         stroke && board
           ? {

@@ -163,10 +163,9 @@ export class PeerController implements ReactiveController {
     if (!peer) return;
     if (data.type === 'renegotiate') {
       // The answerer lost the path and asks for an ICE restart (nothing else makes it ask).
-      if (peer.initiator) {
-        if (!this.recovering) this.broken();
-        else this.restartIce();
-      }
+      // A restart already under way serves it: a second offer now would cross the first one's
+      // answer (an answer to offer 1 applied to offer 2 breaks both).
+      if (peer.initiator && !this.recovering) this.broken();
       return;
     }
     peer.signal(data);

@@ -15,6 +15,7 @@ export class ScreenController implements ReactiveController {
   private readonly host: ReactiveControllerHost;
   private readonly options: ScreenOptions;
   private _track: MediaStreamTrack | null = null;
+  private _stream: MediaStream | null = null;
   private call = 0;
 
   constructor(host: ReactiveControllerHost, options: ScreenOptions) {
@@ -34,6 +35,11 @@ export class ScreenController implements ReactiveController {
 
   get track(): MediaStreamTrack | null {
     return this._track;
+  }
+
+  /** The shared screen as a stream, for your own preview (null when not sharing). */
+  get stream(): MediaStream | null {
+    return this._stream;
   }
 
   /**
@@ -64,6 +70,7 @@ export class ScreenController implements ReactiveController {
       if (this._track === track) this.stop();
     });
     this._track = track;
+    this._stream = stream;
     this.options.onTrack(track);
     this.host.requestUpdate();
     return true;
@@ -75,6 +82,7 @@ export class ScreenController implements ReactiveController {
     const track = this._track;
     if (!track) return;
     this._track = null;
+    this._stream = null;
     track.stop();
     this.options.onTrack(null);
     this.host.requestUpdate();

@@ -2,13 +2,18 @@
  * What the views render, as one plain object the element builds on each render, and what they can
  * ask the element to do. Views are functions of these two: no state of their own, no controllers.
  */
-import type { MediaState } from '../../src/call-messages.js';
+import type { DeviceStatus, MediaState } from '../../src/call-messages.js';
 import type { CallMode, ModeAnswer } from '../../src/call-modes.js';
 import type { ErrorCode } from '../../src/errors.js';
 import type { ModeOffer } from '../../src/mode-negotiator.js';
 import type { Role } from '../../src/protocol.js';
+import type { DeviceChoice, Preset } from '../controllers/media-controller.js';
+import type { ChatEntry } from '../chat-log.js';
 import type { CallState } from '../events.js';
 import type { Messages } from '../messages.js';
+
+export type DeviceKind = keyof DeviceChoice;
+export type Panel = 'settings' | 'chat' | 'gallery';
 
 export interface CallView {
   t: Messages;
@@ -37,6 +42,9 @@ export interface CallView {
   /** What this side sends now. */
   sendsAudio: boolean;
   sendsVideo: boolean;
+  /** What the mode asks this side to send (a blocked camera sends nothing). */
+  wantsAudio: boolean;
+  wantsVideo: boolean;
   sharing: boolean;
   screenSupported: boolean;
   muted: boolean;
@@ -45,8 +53,35 @@ export interface CallView {
   hasCamera: boolean;
   /** The speaker chosen for the other person's audio ('' = default). */
   sinkId: string;
+  /** The open side panel, if any. */
+  panel: Panel | null;
+  /** The session's chat so far. */
+  chat: readonly ChatEntry[];
+  /** Messages and files from the other person since the chat was last open. */
+  unread: number;
+  emojiOpen: boolean;
+  maxFileSize: number;
+  devices: readonly MediaDeviceInfo[];
+  choice: DeviceChoice;
+  sinkSupported: boolean;
+  preset: Preset;
+  /** What the camera really delivers (the preset is only an ideal). */
+  videoSize: { width: number; height: number } | null;
+  /** More than one camera (front and back on phones). */
+  canFlip: boolean;
+  permissions: Record<'camera' | 'microphone', DeviceStatus>;
+  fullscreenSupported: boolean;
+  fullscreen: boolean;
+  pipSupported: boolean;
+  pip: boolean;
+  minimized: boolean;
+  /** Sends the customer's rating; set when the rating prompt is to be shown. */
+  rate: ((score: number, comment: string) => Promise<void>) | null;
   /** The customer shows their own camera large (the picture both draw on), the agent's small. */
   ownLarge: boolean;
+  /** A screenshot can be taken now (someone's camera is sent); how many the session has. */
+  canScreenshot: boolean;
+  stillCount: number;
   /** The drawing layer once loaded: its tool bar (and text field), and whether a tool is in hand. */
   drawing: { tools: unknown; active: boolean } | null;
 }
@@ -62,8 +97,21 @@ export interface CallActions {
   toggleScreen(): void;
   endCall(): void;
   hangUp(): void;
+  togglePanel(panel: Panel): void;
+  sendMessage(text: string): void;
+  sendFiles(files: File[]): void;
+  toggleEmoji(): void;
+  useDevice(kind: DeviceKind, deviceId: string): void;
+  setPreset(preset: Preset): void;
+  flipCamera(): void;
+  toggleFullscreen(): void;
+  togglePip(): void;
+  toggleMinimized(): void;
+  startDrag(event: PointerEvent): void;
+  nudge(event: KeyboardEvent): void;
   /** Swaps the two videos (the customer's own camera large, or the agent's). */
   swapVideos(): void;
+  takeScreenshot(): void;
 }
 
 /** The label of `mode` for the person looking at it. */

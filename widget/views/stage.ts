@@ -8,6 +8,8 @@ import { phoneIcon } from '../icons.js';
 import { sinkId } from '../sink-id.js';
 import { srcObject } from '../src-object.js';
 import { modeLabel, type CallActions, type CallView } from './call-view.js';
+// For the template's types (index.ts registers the elements).
+import '../session-rating.js';
 
 export function stage(v: CallView, a: CallActions) {
   const remoteVideo = v.state === 'connected' && v.remote.video && v.remoteStream !== null;
@@ -61,9 +63,12 @@ function card(v: CallView) {
     .slice(0, 2)
     .toUpperCase();
   const theirVideoExpected = sends(v.mode, v.role === 'agent' ? 'customer' : 'agent').video;
-  const why = theirVideoExpected
-    ? v.t.remoteCamera[v.remote.camera](v.peerName)
-    : modeLabel(v.t, v.mode, v.role);
+  // A blocked or missing camera is worth knowing even when the mode does not ask for it.
+  const camera = v.remote.camera;
+  const why =
+    theirVideoExpected || camera === 'denied' || camera === 'none'
+      ? v.t.remoteCamera[camera](v.peerName)
+      : modeLabel(v.t, v.mode, v.role);
   return html`<div class="card">
     <div class="avatar" aria-hidden="true">${initials}</div>
     <p class="name">${v.peerName}</p>
@@ -120,6 +125,11 @@ function overlay(v: CallView, a: CallActions) {
             </div>`
           : nothing
       }
+      ${
+        v.rate
+          ? html`<video-session-rating part="rating" .submit=${v.rate}></video-session-rating>`
+          : nothing
+      }
     </div>`;
   }
   if (v.offer) return offerPrompt(v, a);
@@ -128,6 +138,7 @@ function overlay(v: CallView, a: CallActions) {
   }
   const notes = [
     v.notice,
+    ...localHints(v),
     v.awaitingAnswer ? t.waitingForAnswer(v.peerName) : null,
     v.remote.screen ? t.remoteSharing(v.peerName) : null,
     v.sharing ? t.youSharing : null,
@@ -149,6 +160,22 @@ function overlay(v: CallView, a: CallActions) {
     : nothing;
 }
 
+/** Why your own camera or microphone is not sent although the mode wants it, and what to do. */
+function localHints(v: CallView): string[] {
+  const { t } = v;
+  const hints: string[] = [];
+  for (const [wanted, sent, device] of [
+    [v.wantsVideo, v.sendsVideo, 'camera'],
+    [v.wantsAudio, v.sendsAudio, 'microphone'],
+  ] as const) {
+    const status = v.permissions[device];
+    if (wanted && !sent && (status === 'denied' || status === 'none' || status === 'prompt')) {
+      hints.push(t.deviceHint[status](t[device]));
+    }
+  }
+  return hints;
+}
+
 /** The question "join this call?" with the three answers (one-way only when it means something). */
 function offerPrompt(v: CallView, a: CallActions) {
   const { t } = v;
@@ -159,7 +186,7 @@ function offerPrompt(v: CallView, a: CallActions) {
     : v.role === 'agent'
       ? t.offer.titleAgentVideo(v.peerName)
       : t.offer.title(v.peerName);
-  return html`<div class="overlay">
+  return html`<div class="overlay asking">
     <div class="prompt" role="dialog" aria-labelledby="offer-title">
       <p id="offer-title" class="final">${title}</p>
       <div class="prompt-actions">

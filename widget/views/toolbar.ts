@@ -7,12 +7,15 @@ import { CALL_MODES, type CallMode } from '../../src/call-modes.js';
 import {
   cameraIcon,
   cameraOffIcon,
+  chatIcon,
+  gearIcon,
   hangUpIcon,
   leaveIcon,
   micIcon,
   micOffIcon,
   phoneIcon,
   screenIcon,
+  snapIcon,
 } from '../icons.js';
 import { modeLabel, type CallActions, type CallView } from './call-view.js';
 
@@ -47,6 +50,50 @@ export function toolbar(v: CallView, a: CallActions) {
       @click=${() => a.toggleScreen()}
     >
       ${screenIcon}
+    </button>
+    <button
+      class="control"
+      part="screenshot-button"
+      aria-label=${t.takeScreenshot}
+      title=${t.takeScreenshot}
+      ?disabled=${!connected || !v.canScreenshot}
+      @click=${() => a.takeScreenshot()}
+    >
+      ${snapIcon}
+    </button>
+    ${
+      v.stillCount
+        ? html`<button
+            class="control"
+            part="gallery-button"
+            aria-label=${t.screenshotsCount(v.stillCount)}
+            title=${t.screenshotsCount(v.stillCount)}
+            aria-expanded=${v.panel === 'gallery' ? 'true' : 'false'}
+            @click=${() => a.togglePanel('gallery')}
+          >
+            <span aria-hidden="true">${v.stillCount}</span>
+          </button>`
+        : ''
+    }
+    <button
+      class="control"
+      part="chat-button"
+      aria-label=${v.unread ? t.chatUnread(v.unread) : t.openChat}
+      title=${v.unread ? t.chatUnread(v.unread) : t.openChat}
+      aria-expanded=${v.panel === 'chat' ? 'true' : 'false'}
+      @click=${() => a.togglePanel('chat')}
+    >
+      ${chatIcon}${v.unread ? html`<span class="badge" aria-hidden="true">${v.unread}</span>` : ''}
+    </button>
+    <button
+      class="control"
+      part="settings-button"
+      aria-label=${t.settings}
+      title=${t.settings}
+      aria-expanded=${v.panel === 'settings' ? 'true' : 'false'}
+      @click=${() => a.togglePanel('settings')}
+    >
+      ${gearIcon}
     </button>
     <select
       class="mode-select"

@@ -1,0 +1,275 @@
+/**
+ * The webhook outbox, beside its ceiling measured in the same run:
+ *
+ * - outbox: state changes through the session lifecycle into the SQLite outbox (WAL,
+ *   synchronous=FULL: each change and its event are on disk before anyone hears of the change),
+ *   delivered signed, in order per session, 16 sessions at a time over kept-alive connections;
+ * - ceiling: an unpersisted fire-and-forget loop POSTing the same kind of bodies over the same
+ *   number of kept-alive connections (no store, no signature, no ordering, no retries).
+ *
+ * Throughput: EVENTS events as fast as they come (32 state changes in flight), from the first
+ * change to the receiver's acknowledgement of the last; rounds interleaved. Latency: from the
+ * state change (the ceiling: from the POST) to the arrival at the receiver, once under that
+ * saturation, and once paced at PACE events/s, the load of a busy helpdesk. The receiver runs in
+ * its own thread, as a helpdesk runs in its own process; the service side is one thread, as the
+ * service is.
+ *
+ *   npm run bench:outbox
+ *   EVENTS=6000 ROUNDS=5 tsx bench/outbox.ts
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { pino } from 'pino';
+import { Outbox } from '../signalling/outbox.js';
+import { Sessions } from '../signalling/sessions.js';
+import { openSqliteStore } from '../signalling/sqlite-store.js';
+import { newWebhookSecret } from '../signalling/testing-receiver.js';
+import { createWebhookSender, parseWebhookSecret } from '../signalling/webhook.js';
+import { formatRow, summarize } from './stats.js';
+
+const EVENTS = Number(process.env.EVENTS ?? 6000);
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const SESSIONS = Number(process.env.SESSIONS ?? 100);
+const PACE = Number(process.env.PACE ?? 500);
+const PACED_EVENTS = Number(process.env.PACED_EVENTS ?? 1500);
+/** As the service runs: 16 sessions delivered in parallel over 16 kept-alive connections. */
+const CONCURRENCY = 16;
+/** State changes in flight at once when saturating (independent sessions changing together). */
+const WRITERS = 32;
+
+const now = () => performance.timeOrigin + performance.now();
+const sleepUntil = (t: number) => new Promise((r) => setTimeout(r, Math.max(0, t - now())));
+
+/** The receiver runs in its own thread (`receiver-worker.mjs`), as a helpdesk would. */
+async function startReceiver() {
+  const worker = new Worker(new URL('./receiver-worker.mjs', import.meta.url));
+  const port = await new Promise<number>((resolve) =>
+    worker.once('message', (m: { port: number }) => resolve(m.port)),
+  );
+  let latencies: number[] = [];
+  return {
+    url: `http://127.0.0.1:${port}/hooks`,
+    /** Forgets earlier arrivals; resolves once `n` distinct events have arrived. */
+    expect(n: number): Promise<void> {
+      const arrived = new Promise<void>((resolve) =>
+        worker.once('message', (m: { latencies: number[] }) => {
+          latencies = m.latencies;
+          resolve();
+        }),
+      );
+      worker.postMessage({ expect: n });
+      return arrived;
+    },
+    latencies: () => latencies,
+    close: () => {
+      worker.postMessage({ close: true });
+      return new Promise<void>((r) => worker.once('exit', () => r()));
+    },
+  };
+}
+type Receiver = Awaited<ReturnType<typeof startReceiver>>;
+
+interface Result {
+  eventsPerSecond: number;
+  latencies: number[];
+}
+
+/** A fresh service-side outbox on a fresh data dir, with SESSIONS sessions already delivered. */
+async function outboxSetup(receiver: Receiver, secret: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'vs-bench-outbox-'));
+  const store = openSqliteStore(dir);
+  let retries = 0;
+  const logger = pino({ level: 'info' }, { write: () => void retries++ });
+  const sessions = new Sessions({
+    store,
+    logger,
+    inviteTtl: 3600,
+    requestTtl: 600,
+    recordEvents: true,
+  });
+  const outbox = new Outbox({
+    store: store.outbox,
+    sender: createWebhookSender({
+      url: receiver.url,
+      secrets: [parseWebhookSecret(secret)!],
+      timeoutMs: 10_000,
+      maxSockets: CONCURRENCY,
+    }),
+    logger,
+    concurrency: CONCURRENCY,
+  });
+  sessions.subscribe(({ after, events }) => {
+    if (events.length > 0) outbox.wake(after.id);
+  });
+  await outbox.start();
+  const created = receiver.expect(SESSIONS);
+  const ids: string[] = [];
+  for (let i = 0; i < SESSIONS; i++) {
+    const s = await sessions.create({
+      ticketId: `B-${i}`,
+      agent: { id: 'a', name: 'A' },
+      customerName: 'C',
+      metadata: null,
+    });
+    ids.push(s.id);
+  }
+  await created;
+  const change = (n: number) =>
+    sessions.setVisibility(
+      ids[n % SESSIONS]!,
+      Math.floor(n / SESSIONS) % 2 === 0 ? 'internal' : 'public',
+    );
+  return {
+    change,
+    /** Log lines the outbox wrote (it logs only failed attempts and dead letters). */
+    problems: () => retries,
+    async close() {
+      await outbox.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function outboxSaturated(receiver: Receiver, secret: string): Promise<Result> {
+  const o = await outboxSetup(receiver, secret);
+  const arrived = receiver.expect(EVENTS);
+  const started = now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: WRITERS }, async () => {
+      for (let n = next++; n < EVENTS; n = next++) await o.change(n);
+    }),
+  );
+  await arrived;
+  const result = {
+    eventsPerSecond: EVENTS / ((now() - started) / 1000),
+    latencies: receiver.latencies(),
+  };
+  if (o.problems() > 0) throw new Error(`the outbox logged ${o.problems()} failed attempts`);
+  await o.close();
+  return result;
+}
+
+async function outboxPaced(receiver: Receiver, secret: string): Promise<Result> {
+  const o = await outboxSetup(receiver, secret);
+  const arrived = receiver.expect(PACED_EVENTS);
+  const started = now();
+  for (let n = 0; n < PACED_EVENTS; n++) {
+    await sleepUntil(started + (n * 1000) / PACE);
+    void o.change(n);
+  }
+  await arrived;
+  const result = { eventsPerSecond: PACE, latencies: receiver.latencies() };
+  await o.close();
+  return result;
+}
+
+/** The same bodies POSTed with nothing stored, signed or waited on. */
+function ceilingPoster(receiver: Receiver) {
+  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const target = new URL(receiver.url);
+  return {
+    post(n: number) {
+      const body = JSON.stringify({
+        id: `msg_ceiling${n}`,
+        type: 'session.visibility_changed',
+        occurredAt: new Date().toISOString(),
+        sessionId: `ses_${n % SESSIONS}`,
+        ticketId: `B-${n % SESSIONS}`,
+        sequence: n + 1,
+        visibility: 'public',
+        metadata: null,
+        data: { visibility: 'public', previous: 'internal', madeAt: now() },
+      });
+      const req = request({
+        hostname: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      });
+      req.on('response', (res) => res.resume());
+      req.on('error', () => undefined);
+      req.end(body);
+    },
+    close: () => agent.destroy(),
+  };
+}
+
+async function ceilingSaturated(receiver: Receiver): Promise<Result> {
+  const poster = ceilingPoster(receiver);
+  const arrived = receiver.expect(EVENTS);
+  const started = now();
+  for (let n = 0; n < EVENTS; n++) poster.post(n);
+  await arrived;
+  poster.close();
+  return { eventsPerSecond: EVENTS / ((now() - started) / 1000), latencies: receiver.latencies() };
+}
+
+async function ceilingPaced(receiver: Receiver): Promise<Result> {
+  const poster = ceilingPoster(receiver);
+  const arrived = receiver.expect(PACED_EVENTS);
+  const started = now();
+  for (let n = 0; n < PACED_EVENTS; n++) {
+    await sleepUntil(started + (n * 1000) / PACE);
+    poster.post(n);
+  }
+  await arrived;
+  poster.close();
+  return { eventsPerSecond: PACE, latencies: receiver.latencies() };
+}
+
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+process.stdout.write(
+  `outbox bench: ${EVENTS} events over ${SESSIONS} sessions x ${ROUNDS} rounds (interleaved), ` +
+    `${CONCURRENCY} deliveries in parallel, Node ${process.version}\n` +
+    `durability: SQLite WAL, synchronous=FULL, group commit (data dir in ${tmpdir()})\n` +
+    `load average before (1, 5, 15 min): ${load()}\n\n`,
+);
+
+const receiver = await startReceiver();
+const secret = newWebhookSecret();
+await outboxSaturated(receiver, secret); // warm-up
+await ceilingSaturated(receiver);
+const ours: Result[] = [];
+const ceiling: Result[] = [];
+for (let r = 0; r < ROUNDS; r++) {
+  ours.push(await outboxSaturated(receiver, secret));
+  ceiling.push(await ceilingSaturated(receiver));
+  process.stdout.write(
+    `round ${r + 1}: outbox ${ours.at(-1)!.eventsPerSecond.toFixed(0)} events/s, ` +
+      `ceiling ${ceiling.at(-1)!.eventsPerSecond.toFixed(0)} events/s\n`,
+  );
+}
+const pacedOurs = await outboxPaced(receiver, secret);
+const pacedCeiling = await ceilingPaced(receiver);
+await receiver.close();
+
+const rate = (rounds: Result[]) => summarize(rounds.map((r) => r.eventsPerSecond)).median;
+const lat = (results: Result[]) => summarize(results.flatMap((r) => r.latencies));
+const ms = (x: number) => x.toFixed(1);
+const row = (label: string, r: Result[], withRate: boolean) => {
+  const l = lat(r);
+  return formatRow(label, [withRate ? rate(r).toFixed(0) : '', ms(l.median), ms(l.p99)]);
+};
+process.stdout.write(
+  `\nsaturated (median of ${ROUNDS} rounds; latency over all of them)\n` +
+    `${formatRow('', ['events/s', 'p50 ms', 'p99 ms'])}\n` +
+    `${row('outbox (durable)', ours, true)}\n` +
+    `${row('ceiling (POST loop)', ceiling, true)}\n` +
+    `${formatRow('ratio', [`${(rate(ours) / rate(ceiling)).toFixed(2)}x`, '', ''])}\n` +
+    `\npaced at ${PACE} events/s (${PACED_EVENTS} events)\n` +
+    `${formatRow('', ['', 'p50 ms', 'p99 ms'])}\n` +
+    `${row('outbox (durable)', [pacedOurs], false)}\n` +
+    `${row('ceiling (POST loop)', [pacedCeiling], false)}\n` +
+    `\nlatency: from the state change (the ceiling: from the POST) to the arrival at the receiver\n` +
+    `load average after: ${load()}\n`,
+);

@@ -1,0 +1,131 @@
+/**
+ * Camera and microphone permission, as both people see it: a customer whose browser blocks the
+ * camera, and one whose computer has no camera or microphone at all. Both still join the call.
+ */
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startTestService, type TestService } from '../signalling/testing.js';
+// @ts-expect-error -- a plain .mjs config file without types
+import { CHROMIUM_ARGS } from '../web-test-runner.config.mjs';
+import { launchChromium, remoteFrames, waitForState } from './browser.js';
+import { startHostPage, type HostPage } from './host-page.js';
+
+/** Audio packets the page's element received from the other person over `ms`. */
+const audioIn = (page: Page, ms = 1000) =>
+  page.evaluate(async (wait) => {
+    const el = document.querySelector('video-session')!;
+    const count = async () => {
+      let n = 0;
+      (await el.getStats())?.forEach((r: RTCStats & Record<string, unknown>) => {
+        if (r.type === 'inbound-rtp' && r['kind'] === 'audio') n += Number(r['packetsReceived']);
+      });
+      return n;
+    };
+    const before = await count();
+    await new Promise((r) => setTimeout(r, wait));
+    return (await count()) - before;
+  }, ms);
+
+const shadowText = (page: Page) =>
+  page.evaluate(() => document.querySelector('video-session')!.shadowRoot!.textContent ?? '');
+
+describe('camera and microphone permission, on both sides', () => {
+  let browser: Browser;
+  let bare: Browser;
+  let asking: Browser;
+  let service: TestService;
+  let host: HostPage;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    host = await startHostPage();
+    service = await startTestService({ allowedOrigins: [host.origin] });
+    host.use(service.url, service.signallingUrl);
+    browser = await launchChromium();
+    const without = (flag: string) =>
+      chromium.launch({
+        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+        headless: true,
+        args: (CHROMIUM_ARGS as string[]).filter((a) => !a.startsWith(flag)),
+      });
+    // A computer without any camera or microphone: no fake devices.
+    bare = await without('--use-fake-device');
+    // A browser that honours permission decisions (the fake prompt would grant everything).
+    asking = await without('--use-fake-ui');
+  });
+  afterEach(async () => {
+    for (const c of contexts.splice(0)) await c.close();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await bare?.close();
+    await asking?.close();
+    await service?.stop();
+    await host?.close();
+  });
+
+  async function open(b: Browser, token: string, block?: 'camera') {
+    const context = await b.newContext();
+    contexts.push(context);
+    const page = await context.newPage();
+    if (block) {
+      // The person allowed the microphone and blocked the camera for this site.
+      await context.grantPermissions(['microphone'], { origin: host.origin });
+      const cdp = await context.newCDPSession(page);
+      const { targetInfo } = await cdp.send('Target.getTargetInfo');
+      await cdp.send('Browser.setPermission', {
+        permission: { name: block },
+        setting: 'denied',
+        origin: host.origin,
+        browserContextId: targetInfo.browserContextId!,
+      });
+    }
+    await page.goto(host.url(token));
+    return page;
+  }
+
+  async function agentWaiting(sessionToken: string) {
+    const agent = await open(browser, sessionToken);
+    await agent.evaluate(() => document.querySelector('video-session')!.start());
+    await waitForState(agent, 'waiting');
+    return agent;
+  }
+
+  it('tells the customer how to unblock the camera, and the agent that it is blocked', async () => {
+    const session = await service.createSession({ customer: { name: 'Bea' } });
+    const agent = await agentWaiting(session.agentToken);
+    const customer = await open(asking, session.customerToken, 'camera');
+    await customer
+      .locator('video-session')
+      .getByRole('button', { name: 'Join video call' })
+      .click();
+    await Promise.all([waitForState(agent, 'connected'), waitForState(customer, 'connected')]);
+
+    await expect.poll(() => shadowText(customer)).toContain('Your camera is blocked');
+    expect(await shadowText(customer)).toContain('site settings');
+    await expect
+      .poll(() => shadowText(agent))
+      .toContain('Bea’s camera is blocked in their browser');
+    // The customer still talks (their microphone reaches the agent) and sees the agent.
+    expect(await audioIn(agent)).toBeGreaterThan(20);
+    expect((await remoteFrames(customer, 1000)).frames).toBeGreaterThan(5);
+    await customer.locator('video-session').getByRole('button', { name: 'Settings' }).click();
+    await expect.poll(() => shadowText(customer)).toContain('Camera: blocked');
+    expect(await shadowText(customer)).toContain('Microphone: allowed');
+  });
+
+  it('lets a customer with no camera or microphone join and watch', async () => {
+    const session = await service.createSession({ customer: { name: 'Cy' } });
+    const agent = await agentWaiting(session.agentToken);
+    const customer = await open(bare, session.customerToken);
+    await expect.poll(() => shadowText(customer)).toContain('No camera was found');
+    await customer
+      .locator('video-session')
+      .getByRole('button', { name: 'Join with voice only' })
+      .click();
+    await Promise.all([waitForState(agent, 'connected'), waitForState(customer, 'connected')]);
+    expect((await remoteFrames(customer, 1000)).frames).toBeGreaterThan(5);
+    await expect.poll(() => shadowText(agent)).toContain('Cy has no camera');
+    await expect.poll(() => shadowText(agent)).toContain('Cy has no microphone');
+  });
+});

@@ -1,0 +1,550 @@
+import type { PropertyDeclarations, PropertyValues } from 'lit';
+import type { MediaState } from '../src/call-messages.js';
+import {
+  NOTHING,
+  isCallMode,
+  sends,
+  type CallMode,
+  type ModeAnswer,
+  type Sends,
+} from '../src/call-modes.js';
+import { MAX_CHAT_TEXT } from '../src/chat-messages.js';
+import { VideoSessionError } from '../src/errors.js';
+import type { ReportedEvent } from '../src/events.js';
+import { FILE_CHUNK_TAG } from '../src/file-transfer.js';
+import { ModeNegotiator, type ModeOffer } from '../src/mode-negotiator.js';
+import type { StillMessage } from '../src/still-messages.js';
+import type { DrawingMessage } from '../src/tracking-messages.js';
+import { assertNever } from '../src/parse.js';
+import { CallLink, type CallMessage } from './call-link.js';
+import { ChatLog, type ChatEntry, type TranscriptLine } from './chat-log.js';
+import { MediaController } from './controllers/media-controller.js';
+import { ScreenController } from './controllers/screen-controller.js';
+import type { Still, StillController } from './controllers/still-controller.js';
+import type * as StillsModule from './stills/stills.js';
+import { TransferController, type Transfer } from './controllers/transfer-controller.js';
+import {
+  VsChatEvent,
+  VsFileProgressEvent,
+  VsModeChangeEvent,
+  VsModeOfferEvent,
+  VsScreenshotEvent,
+} from './events.js';
+import { reportEvent } from './service-api.js';
+
+/** Default `max-file-size`: 25 MiB. */
+const DEFAULT_MAX_FILE_BYTES = 25 * 1024 * 1024;
+/** A chat transcript is reported in parts of at most this much JSON (webhooks stay small). */
+const TRANSCRIPT_PART_BYTES = 12_000;
+
+const SILENT: MediaState = {
+  audio: false,
+  video: false,
+  screen: false,
+  camera: 'unknown',
+  microphone: 'unknown',
+};
+const union = (a: Sends, b: Sends): Sends => ({
+  audio: a.audio || b.audio,
+  video: a.video || b.video,
+});
+
+/**
+ * The call over the link: what each person sends. Conducts the media and screen controllers and
+ * the mode agreement (`ModeNegotiator`): the session lasts until the agent ends it (or it expires);
+ * within it the call changes mode (two-way, one-way, voice, chat) without a new invitation. The
+ * agent's widget decides the mode; the customer answers offers that need their camera or
+ * microphone. `VideoSession` puts a face on it.
+ */
+export abstract class CallElement extends CallLink {
+  static override properties: PropertyDeclarations = {
+    autoStart: { type: Boolean, attribute: 'auto-start' },
+    muted: { type: Boolean, reflect: true },
+    videoPaused: { type: Boolean, attribute: 'video-paused', reflect: true },
+    mode: { reflect: true, noAccessor: true },
+    maxFileSize: { type: Number, attribute: 'max-file-size' },
+    _remoteMedia: { state: true },
+    _offer: { state: true },
+    _notice: { state: true },
+  };
+
+  /** Start as soon as both `signalling-url` and `token` are set, without the Join button. */
+  declare autoStart: boolean;
+  /** Whether your microphone is muted for the other person. */
+  declare muted: boolean;
+  /** Whether your camera is paused for the other person. */
+  declare videoPaused: boolean;
+  /** The largest file this person sends or accepts in the chat, in bytes (default 25 MiB). */
+  declare maxFileSize: number;
+
+  /** What the other person sends, as they said last. */
+  declare protected _remoteMedia: MediaState;
+  /** An offer this person must answer. */
+  declare protected _offer: ModeOffer | null;
+  /** A short notice for the person (a declined offer...). */
+  declare protected _notice: string | null;
+
+  protected modes: ModeNegotiator | null = null;
+  /** The agent's wish before the call (the `mode` attribute), and what a retry offers again. */
+  private wanted: CallMode = 'two-way';
+  /** What flows on the current connection (the negotiator's last agreement). */
+  protected applied: CallMode = 'chat';
+  /** What to keep open before the first agreement (the join choice), so it starts at once. */
+  private warm: Sends = NOTHING;
+  private lastMediaState = '';
+
+  protected readonly media = new MediaController(this, {
+    onTrack: () => this.syncTracks(),
+    onError: (code, fatal) => this.fail(code, fatal),
+  });
+
+  protected readonly screen = new ScreenController(this, {
+    onTrack: () => this.syncTracks(),
+  });
+
+  /** The session's chat, as this widget saw it. */
+  protected readonly chat = new ChatLog();
+  private chatIds = 0;
+
+  protected readonly transfers = new TransferController(this, {
+    send: (message) => this.peer.send(message),
+    sendBinary: (frame) => this.peer.sendBinary(frame),
+    whenWritable: () => this.peer.whenWritable(),
+    bufferedAmount: () => this.peer.bufferedAmount,
+    maxBytes: () => this.maxFileSize,
+    onUpdate: (transfer) => this.handleTransfer(transfer),
+  });
+
+  /** The session's screenshots (a separate chunk, loaded when the call starts). */
+  protected stills: StillController | null = null;
+  /** The loaded feature's module (its views and styles are the face's). */
+  protected stillsModule: typeof StillsModule | null = null;
+  private stillsLoading: Promise<StillController> | null = null;
+  /** Still messages and files that arrived before the feature was loaded. */
+  private readonly earlyStills: (StillMessage | Transfer)[] = [];
+  private readonly announced = new WeakSet<Still>();
+
+  constructor() {
+    super();
+    this.autoStart = false;
+    this.muted = false;
+    this.videoPaused = false;
+    this.maxFileSize = DEFAULT_MAX_FILE_BYTES;
+    this._remoteMedia = SILENT;
+    this._offer = null;
+    this._notice = null;
+  }
+
+  /**
+   * The call mode: `two-way`, `one-way-agent`, `one-way-customer`, `voice` or `chat`. The agent's
+   * attribute is the mode offered when the call starts (default `two-way`); during the call this is
+   * the agreed mode, and setting it asks for a change (see `setMode`).
+   */
+  get mode(): CallMode {
+    return this.modes?.mode ?? this.wanted;
+  }
+
+  set mode(value: CallMode) {
+    if (!isCallMode(value)) return;
+    const old = this.mode;
+    if (this.modes) void this.setMode(value);
+    else this.wanted = value;
+    this.requestUpdate('mode', old);
+  }
+
+  /**
+   * Joins the session: opens camera and microphone and connects to the service. A customer's
+   * `video: false` means "without my camera" (they watch), `audio: false, video: false` means chat
+   * only; that choice answers the agent's first offer.
+   */
+  start({ audio = true, video = true }: { audio?: boolean; video?: boolean } = {}): Promise<void> {
+    return this.join(async () => {
+      this._notice = null;
+      this.chat.clear();
+      this.stills?.clear();
+      void this.loadStills().catch(() => undefined);
+      const role = this.myRole;
+      const consent =
+        role === 'agent' ? sends(this.wanted, 'agent') : { audio, video: video && audio };
+      this.warm = consent;
+      this.applied = 'chat';
+      this.modes = new ModeNegotiator(
+        {
+          role,
+          send: (message) => this.peer.send(message),
+          onApply: (mode, agreed) => this.applyMode(mode, agreed),
+          onChange: (mode, previous, by) => {
+            this.requestUpdate('mode', previous);
+            this.dispatchEvent(new VsModeChangeEvent(mode, previous, by));
+            this.report({ type: 'session.mode_changed', mode, previous });
+          },
+          onOffer: (offer) => {
+            this._offer = offer;
+            if (offer) this.dispatchEvent(new VsModeOfferEvent(offer.mode, offer.from));
+          },
+          onAnswered: (offered, answer) => {
+            this._notice = answer === 'decline' ? this.t.declined(this.peerName) : null;
+            if (answer === 'decline')
+              this.report({ type: 'session.offer_declined', mode: offered });
+          },
+          onAwaiting: () => this.requestUpdate(),
+        },
+        {
+          initial: this.wanted,
+          consent,
+          preset:
+            role === 'customer' ? (consent.video ? 'accept' : audio ? 'one-way' : 'decline') : null,
+        },
+      );
+      await this.media.need(this.mediaNeeded());
+    });
+  }
+
+  /**
+   * Asks for a call mode. The agent decides (asking the customer when the mode needs media they do
+   * not send now, unless they agreed to it earlier); the customer's request goes to the agent.
+   * Resolves with the mode the call ends up in.
+   */
+  async setMode(mode: CallMode): Promise<CallMode> {
+    if (!isCallMode(mode)) throw new TypeError(`not a call mode: ${String(mode)}`);
+    if (!this.modes) {
+      this.mode = mode;
+      return mode;
+    }
+    this._notice = null;
+    return this.modes.request(mode);
+  }
+
+  /** Answers the offer this person was asked (`vs-mode-offer`). */
+  answerOffer(answer: ModeAnswer): void {
+    this.modes?.answer(answer);
+  }
+
+  /** Ends the call but keeps the session: no audio or video, chat goes on; video can resume later. */
+  endCall(): Promise<CallMode> {
+    return this.setMode('chat');
+  }
+
+  /** The chat so far, both people's messages and files, oldest first. */
+  get chatHistory(): readonly ChatEntry[] {
+    return this.chat.entries;
+  }
+
+  /** Sends a chat message (at most 4000 characters). */
+  sendMessage(text: string): void {
+    const body = text.trim().slice(0, MAX_CHAT_TEXT);
+    if (!body) return;
+    const at = Date.now();
+    const id = `${at.toString(36)}-${++this.chatIds}`;
+    if (!this.peer.send({ type: 'chat', id, text: body, at })) {
+      throw new VideoSessionError('ERR_NOT_CONNECTED');
+    }
+    this.addChat(this.chat.addText(this.myRole, body, at));
+  }
+
+  /**
+   * Sends a file or photo into the chat, in chunks with progress on both sides. Resolves once the
+   * other person has it, complete and checked; rejects with `ERR_FILE_TOO_LARGE` (over this side's
+   * `max-file-size` or the other side's), `ERR_NOT_CONNECTED` or `ERR_FILE_TRANSFER_FAILED`.
+   */
+  async sendFile(file: Blob, name = (file as File).name ?? 'file'): Promise<void> {
+    if (!this.peer.connected) throw new VideoSessionError('ERR_NOT_CONNECTED');
+    await this.transfers.send(file, name, 'chat');
+  }
+
+  /**
+   * Takes a screenshot of the picture: the customer's camera (the agent's in `one-way-agent`), at
+   * the size the camera delivers, with the marks on it as shown, as a PNG. It is taken on the side
+   * whose camera it is and sent to the other, so both hold the same bytes (`vs-screenshot` on
+   * each side). Resolves once both have it; rejects with `ERR_STILL_UNAVAILABLE` (no camera
+   * picture: paused, or not sent in this mode), `ERR_NOT_CONNECTED` or a file-transfer code.
+   */
+  takeScreenshot(): Promise<Still> {
+    if (this._state !== 'connected') {
+      return Promise.reject(new VideoSessionError('ERR_NOT_CONNECTED'));
+    }
+    return this.loadStills().then((stills) => stills.take());
+  }
+
+  /** The session's screenshots on this side, oldest first. */
+  get screenshots(): readonly Still[] {
+    return this.stills?.stills ?? [];
+  }
+
+  /** Shares a screen, window or tab instead of the camera; false when the person cancelled. */
+  async shareScreen(): Promise<boolean> {
+    if (this._state !== 'connected') throw new VideoSessionError('ERR_NOT_CONNECTED');
+    return this.screen.start();
+  }
+
+  /** Stops sharing; the camera comes back if the mode sends it. */
+  stopScreenShare(): void {
+    this.screen.stop();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.chat.clear(); // releases the files' object URLs
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    if (
+      (changed.has('token') || changed.has('signallingUrl') || changed.has('autoStart')) &&
+      this.autoStart &&
+      this.token &&
+      this.signallingUrl &&
+      this._state === 'idle'
+    ) {
+      void this.start();
+    }
+    if (changed.has('muted') || changed.has('videoPaused')) {
+      this.media.setEnabled('audio', !this.muted);
+      this.media.setEnabled('video', !this.videoPaused);
+    }
+    // Tracks, mute, pause and device permissions all end up here; unchanged states are not resent.
+    this.sendMediaState();
+  }
+
+  protected override onConnected(): void {
+    this.lastMediaState = '';
+    this.modes?.connected();
+    this.sendMediaState();
+  }
+
+  protected override onDisconnected(): void {
+    this.modes?.disconnected();
+    this.transfers.abort();
+    this.stills?.abort();
+    this._remoteMedia = SILENT;
+  }
+
+  protected override onMessage(message: CallMessage): void {
+    switch (message.type) {
+      case 'media-state':
+        this._remoteMedia = message;
+        return;
+      case 'mode-offer':
+      case 'mode-answer':
+      case 'mode-request':
+      case 'mode':
+        this.modes?.handle(message);
+        return;
+      case 'annotate':
+      case 'pointer':
+      case 'pose':
+        this.onDrawing(message);
+        return;
+      case 'chat':
+        this.addChat(this.chat.addText(this.otherRole, message.text, message.at));
+        return;
+      case 'file-start':
+      case 'file-end':
+      case 'file-done':
+      case 'file-cancel':
+        this.transfers.handle(message);
+        return;
+      case 'still-request':
+      case 'still-failed':
+        if (this.stills) this.stills.handle(message);
+        else this.stillEarly(message);
+        return;
+      default:
+        assertNever(message);
+    }
+  }
+
+  protected override onBinary(frame: Uint8Array): void {
+    if (frame[0] === FILE_CHUNK_TAG) this.transfers.handleChunk(frame);
+  }
+
+  /** The agent's widget tells the ticket what the chat was. */
+  protected override sessionEnded(): void {
+    const lines = this.chat.transcript();
+    if (this.myRole !== 'agent' || lines.length === 0) return;
+    const parts: TranscriptLine[][] = [[]];
+    let bytes = 0;
+    for (const line of lines) {
+      const size = JSON.stringify(line).length;
+      if (bytes + size > TRANSCRIPT_PART_BYTES && parts.at(-1)!.length > 0) {
+        parts.push([]);
+        bytes = 0;
+      }
+      parts.at(-1)!.push(line);
+      bytes += size;
+    }
+    parts.forEach((part, i) =>
+      this.report({
+        type: 'session.chat_transcript',
+        part: i + 1,
+        parts: parts.length,
+        lines: part,
+      }),
+    );
+  }
+
+  /** A drawing or pointer message from the other person (the face draws them). */
+  protected abstract onDrawing(message: DrawingMessage): void;
+
+  /** Paints the marks, as shown, onto a still of the customer's camera (the face has them). */
+  protected abstract paintMarks(ctx: CanvasRenderingContext2D, width: number, height: number): void;
+
+  protected override released(): void {
+    // An agent who comes back (retry) offers what the call was.
+    if (this.myRole === 'agent' && this.modes && this.modes.mode !== 'chat') {
+      this.wanted = this.modes.mode;
+    }
+    this.screen.stop();
+    this.media.stop();
+    this.applied = 'chat';
+    this._offer = null;
+  }
+
+  private get otherRole() {
+    return this.myRole === 'agent' ? 'customer' : 'agent';
+  }
+
+  private addChat(entry: ChatEntry): void {
+    this.dispatchEvent(new VsChatEvent(entry));
+    this.requestUpdate();
+  }
+
+  /** Loads the screenshot feature once. */
+  private loadStills(): Promise<StillController> {
+    this.stillsLoading ??= import('./stills/stills.js').then(
+      (module) => {
+        const { CaptureController, StillController } = module;
+        const capture = new CaptureController(this);
+        const stills = new StillController(this, {
+          role: () => this.myRole,
+          source: () => this.stillSource(),
+          capture: () => {
+            const own = sends(this.applied, this.myRole).video && !this.videoPaused;
+            const track = own ? (this.screen.track ?? this.media.videoTrack) : null;
+            // The marks are drawn on the customer's picture.
+            const paint =
+              this.myRole === 'customer'
+                ? (ctx: CanvasRenderingContext2D, w: number, h: number) =>
+                    this.paintMarks(ctx, w, h)
+                : null;
+            return capture.grab(track, paint);
+          },
+          send: (message) => this.peer.send(message),
+          sendFile: (blob, name, ref) => this.transfers.send(blob, name, 'still', ref),
+          onUpdate: (still) => this.stillUpdated(still),
+        });
+        this.stills = stills;
+        this.stillsModule = module;
+        this.stillsLoaded();
+        const early = [...new Set(this.earlyStills.splice(0))];
+        for (const item of early) {
+          if ('purpose' in item) stills.handleTransfer(item);
+          else stills.handle(item);
+        }
+        return stills;
+      },
+      (err: unknown) => {
+        console.warn('[video-session] screenshots unavailable:', err);
+        this.stillsLoading = null;
+        for (const item of this.earlyStills.splice(0)) {
+          if (!('purpose' in item) && item.type === 'still-request') {
+            this.peer.send({ type: 'still-failed', id: item.id, code: 'ERR_STILL_UNAVAILABLE' });
+          }
+        }
+        throw new VideoSessionError('ERR_STILL_UNAVAILABLE');
+      },
+    );
+    return this.stillsLoading;
+  }
+
+  /** A still message or file before the feature is loaded: kept (bounded) until it is. */
+  private stillEarly(item: StillMessage | Transfer): void {
+    if (this.earlyStills.length < 100) this.earlyStills.push(item);
+    void this.loadStills().catch(() => undefined);
+  }
+
+  private stillUpdated(still: Still): void {
+    if (still.blob && (still.state === 'done' || still.state === 'failed')) {
+      if (!this.announced.has(still)) {
+        this.announced.add(still);
+        this.dispatchEvent(new VsScreenshotEvent(still));
+      }
+    }
+    this.requestUpdate();
+  }
+
+  /** The screenshot feature was loaded. */
+  protected stillsLoaded(): void {}
+
+  /** Whose camera a screenshot shows now: the customer's, or the agent's when only theirs is sent. */
+  protected stillSource(): 'agent' | 'customer' | null {
+    if (sends(this.applied, 'customer').video) return 'customer';
+    return sends(this.applied, 'agent').video ? 'agent' : null;
+  }
+
+  /** A file of the chat or a screenshot started, moved on or ended, on either side. */
+  private handleTransfer(transfer: Transfer): void {
+    if (transfer.purpose === 'still') {
+      this.dispatchEvent(new VsFileProgressEvent(transfer));
+      if (this.stills) this.stills.handleTransfer(transfer);
+      else this.stillEarly(transfer);
+      return;
+    }
+    const role = transfer.direction === 'out' ? this.myRole : this.otherRole;
+    const known = this.chat.entries.some((e) => e.kind === 'file' && e.transfer === transfer);
+    const entry = this.chat.updateFile(role, transfer);
+    this.dispatchEvent(new VsFileProgressEvent(transfer));
+    if (!known || transfer.state === 'done' || transfer.state === 'failed') this.addChat(entry);
+    else this.requestUpdate();
+  }
+
+  /** Reports an event for the ticket: the agent's widget only (it decides; one sender, no doubles). */
+  private report(event: ReportedEvent): void {
+    if (this.myRole !== 'agent' || !this.sessionId) return;
+    reportEvent(this.signallingUrl, this.sessionId, this.token, event).catch((err: unknown) =>
+      console.warn(`[video-session] could not report ${event.type}: ${String(err)}`),
+    );
+  }
+
+  /** A mode was agreed on this connection (or it waits for one): open and send what it needs. */
+  private applyMode(mode: CallMode, agreed: boolean): void {
+    if (agreed) this.warm = NOTHING;
+    this.applied = mode;
+    void this.media.need(this.mediaNeeded());
+    this.syncTracks();
+    if (agreed) this.modeAgreed(mode);
+  }
+
+  /** Both sides agreed `mode` on this connection (also when it did not change). */
+  protected modeAgreed(_mode: CallMode): void {}
+
+  /** Devices to keep open: what the agreed mode sends, the mode being re-agreed, the join choice. */
+  private mediaNeeded(): Sends {
+    const shown = this.modes ? sends(this.modes.mode, this.myRole) : NOTHING;
+    return union(union(sends(this.applied, this.myRole), shown), this.warm);
+  }
+
+  /** Hands the peer connection exactly what this side sends now. */
+  private syncTracks(): void {
+    const out = sends(this.applied, this.myRole);
+    this.peer.setTrack('audio', out.audio ? this.media.audioTrack : null);
+    this.peer.setTrack('video', this.screen.track ?? (out.video ? this.media.videoTrack : null));
+    this.sendMediaState();
+  }
+
+  private sendMediaState(): void {
+    const out = sends(this.applied, this.myRole);
+    const state: MediaState = {
+      audio: out.audio && this.media.audioTrack !== null && !this.muted,
+      video:
+        this.screen.track !== null ||
+        (out.video && this.media.videoTrack !== null && !this.videoPaused),
+      screen: this.screen.track !== null,
+      camera: this.media.status.camera,
+      microphone: this.media.status.microphone,
+    };
+    const key = JSON.stringify(state);
+    if (key === this.lastMediaState) return;
+    if (this.peer.send({ type: 'media-state', ...state })) this.lastMediaState = key;
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * The gallery: the session's screenshots, newest first, each with who took it, when, its size and
+ * where it is on its way (taking, sending or receiving with progress, or why it failed), and a
+ * link to open or download it.
+ */
+import { html, nothing } from 'lit';
+import type { Role } from '../../src/protocol.js';
+import type { Still } from '../controllers/still-controller.js';
+import type { Messages } from '../messages.js';
+
+export interface GalleryView {
+  t: Messages;
+  role: Role;
+  peerName: string;
+  stills: readonly Still[];
+  /** An object URL of the still's PNG (null until it is here). */
+  url(still: Still): string | null;
+  close(): void;
+}
+
+export function gallery(v: GalleryView) {
+  const { t } = v;
+  const time = (at: number) =>
+    new Intl.DateTimeFormat(t.locale, { hour: 'numeric', minute: '2-digit' }).format(at);
+  return html`<section class="panel gallery" part="gallery" aria-label=${t.screenshots}>
+    <div class="panel-head">
+      <h2>${t.screenshots}</h2>
+      <button class="link" @click=${() => v.close()}>${t.closeScreenshots}</button>
+    </div>
+    <ol class="stills" aria-live="polite">
+      ${v.stills.length === 0 ? html`<li class="small">${t.screenshotsEmpty}</li>` : nothing}
+      ${[...v.stills].reverse().map((still) => {
+        const url = v.url(still);
+        const by = still.takenBy === v.role ? t.you : v.peerName;
+        return html`<li class="still" data-id=${still.id}>
+          ${
+            url
+              ? html`<a href=${url} download=${still.name} title=${t.fileDownload(still.name)}>
+                  <img class="thumb" src=${url} alt=${t.screenshotAlt(by, time(still.at))} />
+                </a>`
+              : html`<div class="thumb placeholder" aria-hidden="true"></div>`
+          }
+          <span class="small"
+            >${by} ·
+            ${time(still.at)}${still.width ? ` · ${still.width} × ${still.height}` : ''}</span
+          >
+          ${status(t, still)}
+        </li>`;
+      })}
+    </ol>
+  </section>`;
+}
+
+function status(t: Messages, still: Still) {
+  const percent = still.size ? Math.floor((100 * still.loaded) / still.size) : 0;
+  switch (still.state) {
+    case 'capturing':
+      return html`<span class="small">${t.screenshotTaking}</span>`;
+    case 'sending':
+    case 'receiving':
+      return html`<progress max="100" .value=${percent}></progress>
+        <span class="small"
+          >${still.state === 'sending' ? t.fileSending(percent) : t.fileReceiving(percent)}</span
+        >`;
+    case 'done':
+      return nothing;
+    case 'failed':
+      return html`<span class="small" role="alert"
+        >${still.blob ? t.fileFailed(t.errors[still.code!]) : t.errors[still.code!]}</span
+      >`;
+  }
+}
