@@ -13,7 +13,7 @@ import { createSequence } from '../src/tracking/testing.js';
 
 export const SCENE = { width: 640, height: 480, fps: 30, frames: 240 } as const;
 /** The grey card: the frames it covers, and where. */
-export const COVERED = { from: 150, to: 190, rect: [200, 130, 240, 220] } as const;
+export const COVERED = { from: 150, to: 190, rect: [100, 50, 420, 380] } as const;
 /** Barcode: 16 blocks of 40 x 32 px along the bottom. */
 const BAR = { blocks: 16, width: 40, top: 448 } as const;
 

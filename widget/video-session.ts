@@ -15,6 +15,7 @@ import { LayoutController } from './controllers/layout-controller.js';
 import type { Preset } from './controllers/media-controller.js';
 import type { AnnotationView, OverlayController } from './controllers/overlay-controller.js';
 import type { TrackKind } from './controllers/peer-link.js';
+import { RtpTapController } from './controllers/rtp-tap-controller.js';
 import type { TrackerController } from './controllers/tracker-controller.js';
 import { VsRatedEvent, type CallState } from './events.js';
 import { rateSession, serviceBase } from './service-api.js';
@@ -107,6 +108,12 @@ export class VideoSession extends CallElement {
   private connectedAt = 0;
   private lastAgreed: CallMode | null = null;
   private clock: ReturnType<typeof setInterval> | undefined;
+
+  /** The customer's camera frames' RTP timestamps, for the tracker (set before the sender sends). */
+  private readonly rtpTap = new RtpTapController(this, {
+    onStamp: (rtp, wall) => this.tracker?.encodedFrame(rtp, wall),
+    onSender: () => this.tracker?.newSender(),
+  });
 
   private readonly layout = new LayoutController(this, {
     video: () => this.shadowRoot?.querySelector<HTMLVideoElement>('[part~="remote-video"]') ?? null,
@@ -279,6 +286,7 @@ export class VideoSession extends CallElement {
     super.released();
     this.overlay?.end();
     this.tracker?.stop();
+    this.rtpTap.stop();
     this.earlyMarks.length = 0;
     this._ownLarge = false;
     this.ownLargeShown = false;
@@ -294,7 +302,7 @@ export class VideoSession extends CallElement {
 
   /** The customer's camera frames get their RTP timestamps noted, to name them for tracking. */
   protected override senderCreated(sender: RTCRtpSender, kind: TrackKind): void {
-    if (kind === 'video' && this.myRole === 'customer') this.tracker?.adoptSender(sender);
+    if (kind === 'video' && this.myRole === 'customer') this.rtpTap.adopt(sender);
   }
 
   protected override onDrawing(message: DrawingMessage): void {

@@ -47,7 +47,7 @@ const POSE_SPAN_MS = 70;
 /** Until measured, the agent assumes its picture is this old (capture to display, ms). */
 const DEFAULT_AGE_MS = 150;
 /** How long a mark named by RTP timestamp waits for the customer to learn the names (ms). */
-const NAME_WAIT_MS = 1500;
+const NAME_WAIT_MS = 500;
 
 export class TrackerController implements ReactiveController {
   private readonly options: TrackerOptions;
@@ -98,12 +98,14 @@ export class TrackerController implements ReactiveController {
     }
   }
 
-  /**
-   * The customer's video sender of a new connection, before it sends: its frames' RTP timestamps
-   * name the camera frames.
-   */
-  adoptSender(sender: RTCRtpSender): void {
-    this.names.adopt(sender);
+  /** Customer: an encoded camera frame left the encoder (from the RTP tap on the sender). */
+  encodedFrame(rtp: number, wall: number): void {
+    this.names.encoded(rtp, wall);
+  }
+
+  /** Customer: a new video sender, whose RTP timestamps start somewhere new. */
+  newSender(): void {
+    this.names.reset();
   }
 
   /** A (new) connection is up: the agent measures how old the frames it shows are. */
@@ -163,7 +165,6 @@ export class TrackerController implements ReactiveController {
     this.tracking?.stop();
     this.tracking = null;
     this.camera = null;
-    this.names.stop();
     this.histories.clear();
     this.waiting.clear();
     clearInterval(this.statsTimer);
@@ -207,7 +208,9 @@ export class TrackerController implements ReactiveController {
       if (at === null && anchor.rtp !== undefined && performance.now() - since < NAME_WAIT_MS)
         continue;
       this.waiting.delete(id);
-      tracking.track(id, at === null ? { age: anchor.age ?? DEFAULT_AGE_MS } : { at }, region);
+      // Without a name, by age: the picture the agent drew on, plus the time the mark waited here.
+      const age = (anchor.age ?? DEFAULT_AGE_MS) + performance.now() - since;
+      tracking.track(id, at === null ? { age } : { at }, region);
     }
   }
 

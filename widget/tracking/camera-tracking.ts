@@ -8,6 +8,7 @@
  * time and is handed over, one at a time: a frame that arrives while the worker is busy is not
  * taken.
  */
+import { workerFrom } from '../controllers/rtp-tap-controller.js';
 import type { FromWorker, Region, ToWorker } from './worker-protocol.js';
 
 export interface CameraTrackingOptions {
@@ -124,13 +125,4 @@ export async function loadWorker(url: URL): Promise<Worker> {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url.href}: ${response.status}`);
   return workerFrom(await response.text());
-}
-
-export function workerFrom(code: string): Worker {
-  const blob = URL.createObjectURL(new Blob([code], { type: 'text/javascript' }));
-  try {
-    return new Worker(blob);
-  } finally {
-    URL.revokeObjectURL(blob);
-  }
 }
