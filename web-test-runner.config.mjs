@@ -95,11 +95,26 @@ function servicePlugin() {
   };
 }
 
+/**
+ * Serves a UMD file (the widget's one non-ES dependency, the recording's WebM duration fix) as an
+ * ES module with its export as default, as the production build's CommonJS plugin does.
+ */
+function umdAsModule(path) {
+  return {
+    name: 'umd-as-module',
+    transform(context) {
+      if (!context.path.endsWith(path)) return undefined;
+      return `const module = { exports: {} };\n${context.body}\nexport default module.exports;\n`;
+    },
+  };
+}
+
 export default {
   files: process.env.WTR_FILES ?? 'widget/**/*.test.ts',
   port: 8000,
   nodeResolve: { browser: true, exportConditions: ['browser', 'production'] },
   plugins: [
+    umdAsModule('/node_modules/fix-webm-duration/fix-webm-duration.js'),
     esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'es2022' }),
     servicePlugin(),
   ],

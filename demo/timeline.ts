@@ -20,6 +20,9 @@ const minutes = (ms: number) => {
   return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
 };
 
+const size = (bytes: number) =>
+  bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
 /** What happened, in words. */
 export function describeEvent(e: SessionEvent): string {
   switch (e.type) {
@@ -58,6 +61,24 @@ export function describeEvent(e: SessionEvent): string {
       const files = e.data.lines.length - texts;
       return `Chat${e.data.parts > 1 ? ` (part ${e.data.part} of ${e.data.parts})` : ''}: ${texts} message${texts === 1 ? '' : 's'}, ${files} file${files === 1 ? '' : 's'}`;
     }
+    case 'recording.requested':
+      return 'The agent asked to record the call';
+    case 'recording.consented':
+      return 'The customer agreed to the recording';
+    case 'recording.declined':
+      return 'The customer declined the recording';
+    case 'recording.started':
+      return 'Recording started';
+    case 'recording.stopped':
+      return `Recording stopped by the ${e.data.by}${e.data.reason ? ` (${e.data.reason})` : ''}`;
+    case 'recording.consent_withdrawn':
+      return `The ${e.data.by} withdrew consent: recording stopped`;
+    case 'screenshot.created':
+      return `Screenshot saved: ${e.data.name} (${size(e.data.size)})`;
+    case 'recording.available':
+      return `Recording saved: ${e.data.name} (${size(e.data.size)}${e.data.meta.durationMs === undefined ? '' : `, ${minutes(e.data.meta.durationMs)}`})`;
+    case 'file.deleted':
+      return `${e.data.kind === 'screenshot' ? 'Screenshot' : 'Recording'} ${e.data.name} deleted (${e.data.reason === 'retention' ? 'retention period over' : 'erased on request'})`;
     default:
       return assertNever(e);
   }

@@ -12,6 +12,8 @@ import { join } from 'node:path';
 export interface TurnServer {
   /** `turn:` URLs for the service's `turnUrls`. */
   urls: string[];
+  /** Its UDP and TCP port on 127.0.0.1. */
+  port: number;
   secret: string;
   /** Kills the server at once (SIGKILL: allocations vanish, nothing says goodbye). */
   kill(): Promise<void>;
@@ -90,6 +92,7 @@ export async function startTurnServer(): Promise<TurnServer> {
   await start();
   return {
     urls: [`turn:127.0.0.1:${port}?transport=udp`],
+    port,
     secret,
     kill,
     start,

@@ -8,6 +8,9 @@ import { cors } from 'hono/cors';
 import type { Logger } from 'pino';
 import type { TokenService } from './auth.js';
 import type { ServerConfig } from './config.js';
+import type { FileLinks } from './file-links.js';
+import type { Files } from './files.js';
+import { filesApi } from './files-api.js';
 import { problemResponse, type Env } from './http.js';
 import { joinPage, JOIN_SCRIPT, JOIN_STYLES } from './join-page.js';
 import type { Outbox } from './outbox.js';
@@ -24,6 +27,8 @@ export interface AppDeps {
   sessions: Sessions;
   tokens: TokenService;
   rooms: Rooms;
+  files: Files;
+  links: FileLinks;
   /** The webhook dispatcher; null when no webhook URL is configured. */
   outbox: Outbox | null;
   logger: Logger;
@@ -47,13 +52,14 @@ export function createApp(deps: AppDeps): Hono<Env> {
   app.notFound((c) => problemResponse(c, 'ERR_NOT_FOUND'));
 
   // Widgets on the host's pages call a few routes with their tokens (request, read, cancel,
-  // rate, report): the pages' origins are the ones allowed to open the WebSocket.
+  // rate, report, upload): the pages' origins are the ones allowed to open the WebSocket.
   app.use(
     '/v1/*',
     cors({
       origin: (origin) => (config.allowedOrigins.has(origin) ? origin : null),
-      allowMethods: ['GET', 'POST', 'PATCH'],
-      allowHeaders: ['authorization', 'content-type'],
+      allowMethods: ['GET', 'HEAD', 'POST', 'PATCH'],
+      allowHeaders: ['authorization', 'content-type', 'upload-offset'],
+      exposeHeaders: ['upload-offset', 'upload-length'],
       maxAge: 600,
     }),
   );
@@ -61,6 +67,10 @@ export function createApp(deps: AppDeps): Hono<Env> {
   app.get('/healthz', (c) => c.json({ ok: true, connections: rooms.size }));
   app.route('/v1/sessions', sessionsApi({ config, sessions, tokens, now }));
   app.route('/v1', requestsApi({ config, sessions, tokens, now }));
+  app.route(
+    '/v1',
+    filesApi({ config, sessions, tokens, files: deps.files, links: deps.links, now }),
+  );
   app.route(
     '/v1/webhook',
     webhooksApi({ config, tokens, store: store.outbox, outbox: deps.outbox }),

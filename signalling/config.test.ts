@@ -41,6 +41,36 @@ describe('configuration', () => {
     expect(config.turn).toEqual({ urls: ['turn:127.0.0.1:3478'], secret: 's3cret' });
   });
 
+  it('reads the file settings (and the request rate) from the environment', () => {
+    const options = optionsFromEnv({
+      VS_API_KEY: 'k'.repeat(20),
+      VS_REQUEST_RATE: '30',
+      VS_MAX_SCREENSHOT_BYTES: '1048576',
+      VS_MAX_RECORDING_BYTES: '104857600',
+      VS_UPLOAD_GRACE_HOURS: '48',
+      VS_FILE_LINK_TTL: '600',
+      VS_EVENT_LINK_TTL: '86400',
+      VS_RETENTION_DAYS: '90',
+    });
+    expect(resolveConfig({ ...options, dataDir: dir() })).toMatchObject({
+      requestRate: 30,
+      files: {
+        maxBytes: { screenshot: 1_048_576, recording: 104_857_600 },
+        uploadGraceHours: 48,
+        linkTtl: 600,
+        eventLinkTtl: 86_400,
+        retentionDays: 90,
+      },
+    });
+    expect(resolveConfig({ ...base, dataDir: dir() }).files).toEqual({
+      maxBytes: { screenshot: 20 * 1024 * 1024, recording: 2 * 1024 ** 3 },
+      uploadGraceHours: 24,
+      linkTtl: 3600,
+      eventLinkTtl: 7 * 86_400,
+      retentionDays: 30,
+    });
+  });
+
   it('reads the webhook, request and direct-call settings from the environment', () => {
     const other = `whsec_${Buffer.alloc(24, 1).toString('base64')}`;
     const options = optionsFromEnv({
@@ -104,6 +134,13 @@ describe('configuration', () => {
     [{ ...base, publicKeys: ['short'] }, /VS_PUBLIC_KEY .* 16 to 200/],
     [{ ...base, directCalls: 'sometimes' as never }, /VS_DIRECT_CALLS .* on or off/],
     [{ ...base, requestTtl: 5 }, /VS_REQUEST_TTL .* from 30/],
+    [{ ...base, retentionDays: 0 }, /VS_RETENTION_DAYS .* from 1 to 3650/],
+    [{ ...base, retentionDays: 'forever' as never }, /VS_RETENTION_DAYS/],
+    [{ ...base, maxRecordingBytes: 10 }, /VS_MAX_RECORDING_BYTES .* from 1024/],
+    [{ ...base, maxScreenshotBytes: 2 ** 31 }, /VS_MAX_SCREENSHOT_BYTES/],
+    [{ ...base, uploadGraceHours: 0 }, /VS_UPLOAD_GRACE_HOURS/],
+    [{ ...base, fileLinkTtl: 10 }, /VS_FILE_LINK_TTL .* from 60/],
+    [{ ...base, eventLinkTtl: 10 }, /VS_EVENT_LINK_TTL .* from 60/],
   ])('names the variable to fix: %o', (options, message) => {
     expect(() => resolveConfig({ dataDir: dir(), ...options })).toThrow(ConfigError);
     expect(() => resolveConfig({ dataDir: dir(), ...options })).toThrow(message);

@@ -56,6 +56,18 @@ export interface ServerOptions {
   requestTtl?: number;
   /** `VS_REQUEST_RATE`: requests for video help per minute per client address (also the burst). Default 6. */
   requestRate?: number;
+  /** `VS_MAX_SCREENSHOT_BYTES`: the largest screenshot the service stores. Default 20 MiB. */
+  maxScreenshotBytes?: number;
+  /** `VS_MAX_RECORDING_BYTES`: the largest recording the service stores. Default 2 GiB. */
+  maxRecordingBytes?: number;
+  /** `VS_UPLOAD_GRACE_HOURS`: how long after its join token expired a widget may still finish an upload (crash recovery happens later), and how long an untouched upload is kept. Default 24. */
+  uploadGraceHours?: number;
+  /** `VS_FILE_LINK_TTL`: lifetime in seconds of the download links in `GET .../files`. Default 3600. */
+  fileLinkTtl?: number;
+  /** `VS_EVENT_LINK_TTL`: lifetime in seconds of the download links in webhook events. Default 604800 (7 days). */
+  eventLinkTtl?: number;
+  /** `VS_RETENTION_DAYS`: stored files are deleted this many days after they were stored. Default 30. */
+  retentionDays?: number;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -85,6 +97,13 @@ export interface ServerConfig {
   directCalls: boolean;
   requestTtl: number;
   requestRate: number;
+  files: {
+    maxBytes: { screenshot: number; recording: number };
+    uploadGraceHours: number;
+    linkTtl: number;
+    eventLinkTtl: number;
+    retentionDays: number;
+  };
 }
 
 /** A configuration mistake, with the message that says what to set. */
@@ -117,7 +136,16 @@ const ENV: Record<keyof ServerOptions, string> = {
   directCalls: 'VS_DIRECT_CALLS',
   requestTtl: 'VS_REQUEST_TTL',
   requestRate: 'VS_REQUEST_RATE',
+  maxScreenshotBytes: 'VS_MAX_SCREENSHOT_BYTES',
+  maxRecordingBytes: 'VS_MAX_RECORDING_BYTES',
+  uploadGraceHours: 'VS_UPLOAD_GRACE_HOURS',
+  fileLinkTtl: 'VS_FILE_LINK_TTL',
+  eventLinkTtl: 'VS_EVENT_LINK_TTL',
+  retentionDays: 'VS_RETENTION_DAYS',
 };
+
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
 
 const LOG_LEVELS: readonly LogLevel[] = [
   'fatal',
@@ -148,6 +176,13 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
         'heartbeatMs',
         'webhookRetryHours',
         'requestTtl',
+        'requestRate',
+        'maxScreenshotBytes',
+        'maxRecordingBytes',
+        'uploadGraceHours',
+        'fileLinkTtl',
+        'eventLinkTtl',
+        'retentionDays',
       ].includes(key)
     ) {
       options[key] = /^\d+$/.test(raw.trim()) ? Number(raw) : raw;
@@ -322,6 +357,16 @@ export function resolveConfig(options: ServerOptions): ServerConfig {
     directCalls: options.directCalls ?? false,
     requestTtl: integer('requestTtl', options.requestTtl, 900, 30, 86_400),
     requestRate: integer('requestRate', options.requestRate, 6, 1, 100_000),
+    files: {
+      maxBytes: {
+        screenshot: integer('maxScreenshotBytes', options.maxScreenshotBytes, 20 * MiB, 1024, GiB),
+        recording: integer('maxRecordingBytes', options.maxRecordingBytes, 2 * GiB, 1024, 64 * GiB),
+      },
+      uploadGraceHours: integer('uploadGraceHours', options.uploadGraceHours, 24, 1, 30 * 24),
+      linkTtl: integer('fileLinkTtl', options.fileLinkTtl, 3600, 60, 7 * 86_400),
+      eventLinkTtl: integer('eventLinkTtl', options.eventLinkTtl, 7 * 86_400, 60, 30 * 86_400),
+      retentionDays: integer('retentionDays', options.retentionDays, 30, 1, 3650),
+    },
   };
 }
 

@@ -83,25 +83,41 @@ export function authMiddlewares(apiKey: string, tokens: TokenService) {
     await next();
   };
 
-  /** The host, or a participant with a live join token for the session in the path. */
-  const hostOrParticipant: MiddlewareHandler<Env> = async (c, next) => {
-    const key = bearer(c);
-    if (!key) return problemResponse(c, 'ERR_API_KEY_MISSING');
-    if (safeEqual(key, apiKey)) {
-      c.set('caller', { kind: 'host' });
-      return next();
-    }
-    // Not the API key: a join token if it looks like a JWT, otherwise a wrong key.
-    if (key.split('.').length !== 3) return problemResponse(c, 'ERR_API_KEY_INVALID');
-    const verified = await tokens.verify(key);
-    if (!verified.ok) return problemResponse(c, verified.code);
-    if (verified.expired) return problemResponse(c, 'ERR_TOKEN_EXPIRED');
-    if (verified.claims.sessionId !== sessionIdOf(c)) {
-      return problemResponse(c, 'ERR_TOKEN_SESSION_MISMATCH');
-    }
-    c.set('caller', { kind: 'participant', ...verified.claims });
-    await next();
-  };
+  /**
+   * The host, or a participant with a join token for the session in the path: live, or (with
+   * `grace`) expired less than `grace.ms` ago.
+   */
+  const hostOrParticipantWithin =
+    (grace: { ms: number; now: () => number } | null): MiddlewareHandler<Env> =>
+    async (c, next) => {
+      const key = bearer(c);
+      if (!key) return problemResponse(c, 'ERR_API_KEY_MISSING');
+      if (safeEqual(key, apiKey)) {
+        c.set('caller', { kind: 'host' });
+        return next();
+      }
+      // Not the API key: a join token if it looks like a JWT, otherwise a wrong key.
+      if (key.split('.').length !== 3) return problemResponse(c, 'ERR_API_KEY_INVALID');
+      const verified = await tokens.verify(key);
+      if (!verified.ok) return problemResponse(c, verified.code);
+      if (
+        verified.expired &&
+        (grace === null || grace.now() - verified.claims.expiresAt >= grace.ms)
+      ) {
+        return problemResponse(c, 'ERR_TOKEN_EXPIRED');
+      }
+      if (verified.claims.sessionId !== sessionIdOf(c)) {
+        return problemResponse(c, 'ERR_TOKEN_SESSION_MISMATCH');
+      }
+      c.set('caller', { kind: 'participant', ...verified.claims });
+      await next();
+    };
 
-  return { hostOnly, hostOrParticipant };
+  return {
+    hostOnly,
+    hostOrParticipant: hostOrParticipantWithin(null),
+    /** For uploads: a widget recovering a crashed recording comes back after its token expired. */
+    hostOrParticipantWithGrace: (ms: number, now: () => number) =>
+      hostOrParticipantWithin({ ms, now }),
+  };
 }

@@ -23,11 +23,16 @@ import { acceptSignalConnection } from './signal-connection.js';
 import { openSqliteStore } from './sqlite-store.js';
 import { iceServersFor } from './turn.js';
 import { createWebhookSender } from './webhook.js';
+import { FileDisk } from './file-disk.js';
+import { createFileLinks } from './file-links.js';
+import { Files } from './files.js';
 
 /** How often overdue requests and sessions are expired. */
 const EXPIRY_SWEEP_MS = 5_000;
 /** Delivered events are kept this long (for `GET /v1/webhook/events` and replays), then pruned. */
 const DELIVERED_RETENTION_MS = 7 * 24 * 3600_000;
+/** How often files past their retention time (and abandoned uploads) are deleted. */
+const RETENTION_SWEEP_MS = 3600_000;
 
 /** A running service. */
 export interface RunningServer {
@@ -44,6 +49,11 @@ export interface RunningServer {
 export interface StartOptions extends ServerOptions {
   /** A logger to use instead of the default pino logger on stdout. */
   logger?: Logger;
+  /**
+   * The clock of the lifecycle and of file retention (tests move it); default `Date.now`. Webhook
+   * deliveries keep the real clock (receivers check their timestamps).
+   */
+  now?: () => number;
 }
 
 /**
@@ -62,7 +72,21 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     inviteTtl: config.inviteTtl,
     requestTtl: config.requestTtl,
     recordEvents: config.webhook !== null,
+    ...(options.now ? { now: options.now } : {}),
   });
+  const links = createFileLinks(config.tokenSecret, () => config.publicUrl);
+  const disk = new FileDisk(config.dataDir);
+  const files = new Files({
+    store,
+    sessions,
+    disk,
+    links,
+    config: config.files,
+    logger,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const removed = await files.reconcile();
+  if (removed > 0) logger.warn({ removed }, 'removed file bytes no record claimed');
   const outbox = config.webhook
     ? new Outbox({
         store: store.outbox,
@@ -100,7 +124,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     tokens,
     rooms,
     outbox,
+    files,
+    links,
     logger,
+    ...(options.now ? { now: options.now } : {}),
     sdkScript: (name) =>
       assets ? readFile(new URL(name, assets), 'utf8').catch(() => null) : Promise.resolve(null),
   });
@@ -181,6 +208,15 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     }
   }, EXPIRY_SWEEP_MS);
   void sessions.expireDue();
+  const sweepFiles = () =>
+    void files
+      .sweep()
+      .then((swept) => {
+        if (swept.files + swept.uploads > 0) logger.info(swept, 'retention sweep');
+      })
+      .catch((err: unknown) => logger.error({ err }, 'retention sweep failed'));
+  const retention = setInterval(sweepFiles, RETENTION_SWEEP_MS);
+  sweepFiles();
 
   await listen(server, config.port, config.host);
   const address = server.address();
@@ -205,6 +241,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       closing ??= (async () => {
         clearInterval(heartbeat);
         clearInterval(housekeeping);
+        clearInterval(retention);
         for (const ws of wss.clients) ws.close(1001, 'service stopping');
         wss.close();
         server.closeAllConnections();

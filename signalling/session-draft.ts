@@ -12,7 +12,7 @@ import {
   type SessionEventType,
 } from '../src/events.js';
 import { checkTransition, type FinalStatus, type SessionStatus } from '../src/session-state.js';
-import type { OutboxEvent, Refusal, SessionRecord } from './store.js';
+import type { FileWrites, OutboxEvent, Refusal, SessionRecord } from './store.js';
 
 /** Older transitions are dropped past this many (a session that flaps keeps the recent ones). */
 const MAX_TRANSITIONS = 100;
@@ -20,6 +20,8 @@ const MAX_TRANSITIONS = 100;
 export class SessionDraft {
   readonly session: SessionRecord;
   readonly events: OutboxEvent[] = [];
+  /** File rows to write with this change (a stored upload, erased files). */
+  readonly files: FileWrites = { add: [], remove: [], removeUploads: [] };
   readonly at: number;
   private readonly record: boolean;
 
@@ -91,8 +93,8 @@ export class SessionDraft {
   }
 
   /** What the store writes. */
-  result(): { session: SessionRecord; events: OutboxEvent[] } {
-    return { session: this.session, events: this.events };
+  result(): { session: SessionRecord; events: OutboxEvent[]; files: FileWrites } {
+    return { session: this.session, events: this.events, files: this.files };
   }
 }
 

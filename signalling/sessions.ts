@@ -61,7 +61,7 @@ export interface NewRequest extends NewSession {
   direct: boolean;
 }
 
-type Mutation = (d: SessionDraft) => Refusal | null | void;
+export type Mutation = (d: SessionDraft) => Refusal | null | void;
 
 export class Sessions {
   private readonly opts: SessionsOptions;
@@ -337,8 +337,11 @@ export class Sessions {
     return draft.session;
   }
 
-  /** Applies `mutate` in one store transaction; a mutation that returns nothing is accepted. */
-  private async change(id: string, mutate: Mutation): Promise<Outcome<SessionRecord>> {
+  /**
+   * Applies `mutate` in one store transaction; a mutation that returns nothing is accepted. Other
+   * modules whose writes must be atomic with a session's events (files: `d.files`) use it too.
+   */
+  async change(id: string, mutate: Mutation): Promise<Outcome<SessionRecord>> {
     const at = this.now();
     const result = await this.opts.store.update(id, (current) => {
       const draft = new SessionDraft(current, at, this.opts.recordEvents);

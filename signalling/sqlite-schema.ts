@@ -5,7 +5,7 @@
 import type { Database } from 'better-sqlite3';
 import type { SessionRecord } from './store.js';
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 const TABLES = `
 CREATE TABLE sessions (
@@ -51,7 +51,29 @@ CREATE TABLE webhook_endpoints (
 );
 `;
 
-/** Brings the database to `SCHEMA_VERSION`. */
+/** 4: files and uploads in progress (issue 5). */
+const FILE_TABLES = `
+CREATE TABLE IF NOT EXISTS uploads (
+  id TEXT PRIMARY KEY,
+  session_id TEXT NOT NULL,
+  ref TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  doc TEXT NOT NULL,
+  UNIQUE (session_id, ref)
+);
+CREATE INDEX IF NOT EXISTS uploads_updated ON uploads (updated_at);
+CREATE TABLE IF NOT EXISTS files (
+  id TEXT PRIMARY KEY,
+  session_id TEXT NOT NULL,
+  ref TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  doc TEXT NOT NULL,
+  UNIQUE (session_id, ref)
+);
+CREATE INDEX IF NOT EXISTS files_created ON files (created_at);
+`;
+
+/** Brings the database to `SCHEMA_VERSION`, one step at a time. */
 export function migrate(db: Database): void {
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version === SCHEMA_VERSION) return;
@@ -60,10 +82,19 @@ export function migrate(db: Database): void {
       `the data dir was written by a newer version (schema ${version}); upgrade video-session`,
     );
   }
+  if (version < 3) toVersion3(db, version);
+  db.transaction(() => {
+    db.exec(FILE_TABLES);
+    db.pragma('user_version = 4');
+  })();
+}
+
+/** The steps up to schema 3 (as shipped). */
+function toVersion3(db: Database, version: number): void {
   if (version === 2) {
     // 3: the head-of-queue index went (the dispatcher reads past its cursor on outbox_session).
     db.exec('DROP INDEX IF EXISTS outbox_pending');
-    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    db.pragma('user_version = 3');
     return;
   }
   const hasV1 =
@@ -92,7 +123,7 @@ export function migrate(db: Database): void {
       }
       db.exec('DROP TABLE sessions_v1');
     }
-    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    db.pragma('user_version = 3');
   })();
   db.pragma('legacy_alter_table = OFF');
   db.pragma('foreign_keys = ON');

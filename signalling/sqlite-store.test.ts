@@ -78,6 +78,31 @@ describe('the SQLite store', () => {
     after.close();
   });
 
+  it('upgrades a schema 3 data dir (files and uploads), keeping its sessions', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vs-migrate3-'));
+    await openSqliteStore(dir).close();
+    const db = new Database(join(dir, 'sessions.sqlite'));
+    db.exec('DROP TABLE uploads; DROP TABLE files;');
+    db.prepare(
+      `INSERT INTO sessions (id, ticket_id, status, created_at, doc) VALUES (?, ?, ?, ?, ?)`,
+    ).run(
+      'ses_v3',
+      'T-3',
+      'ended',
+      1,
+      JSON.stringify({ id: 'ses_v3', ticketId: 'T-3', status: 'ended' }),
+    );
+    db.pragma('user_version = 3');
+    db.close();
+    const store = openSqliteStore(dir);
+    expect(await store.get('ses_v3')).toMatchObject({ ticketId: 'T-3' });
+    expect(await store.files.filesOfSession('ses_v3')).toEqual([]);
+    await store.close();
+    const after = new Database(join(dir, 'sessions.sqlite'));
+    expect(after.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    after.close();
+  });
+
   it('commits the writes of one turn together; a write that throws fails alone', async () => {
     const store = openSqliteStore(':memory:');
     const record = (id: string) =>

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { Role } from '../src/protocol.js';
 import { isFinal } from '../src/session-state.js';
 import { groupCommit } from './sqlite-commit.js';
+import { openSqliteFiles } from './sqlite-files.js';
 import { openSqliteOutbox } from './sqlite-outbox.js';
 import { migrate } from './sqlite-schema.js';
 import {
@@ -80,6 +81,7 @@ export function openSqliteStore(dataDir: string | ':memory:'): SessionStore {
     }
   };
   const commit = groupCommit(db);
+  const { files, writeFiles } = openSqliteFiles(db, commit);
   const updateNow = (id: string, change: Parameters<SessionStore['update']>[1]): UpdateResult => {
     const before = parse(select.get(id));
     if (!before) return { ok: false, code: 'ERR_SESSION_NOT_FOUND', reason: id };
@@ -87,6 +89,7 @@ export function openSqliteStore(dataDir: string | ':memory:'): SessionStore {
     if ('refuse' in result) return { ok: false, code: result.refuse, reason: result.reason };
     updateSession.run(row(result.session));
     writeEvents(result.events);
+    if (result.files) writeFiles(result.files);
     return { ok: true, before, after: result.session, events: result.events };
   };
 
@@ -119,6 +122,7 @@ export function openSqliteStore(dataDir: string | ':memory:'): SessionStore {
       setKey.run(sessionId, role, hash);
     },
     outbox: openSqliteOutbox(db, commit),
+    files,
     async close() {
       db.close();
     },

@@ -8,7 +8,15 @@
  * transactional outbox). The outbox half (`OutboxStore`) is what the dispatcher reads and marks.
  */
 import type { ErrorCode } from '../src/errors.js';
-import type { EndedBy, Metadata, Origin, Visibility } from '../src/events.js';
+import type {
+  EndedBy,
+  FileKind,
+  FileMeta,
+  Metadata,
+  Origin,
+  Uploader,
+  Visibility,
+} from '../src/events.js';
 import type { Role } from '../src/protocol.js';
 import type { SessionStatus, Transition } from '../src/session-state.js';
 
@@ -70,10 +78,50 @@ export interface OutboxRow extends OutboxEvent {
   deliveredAt: number | null;
 }
 
-/** What a change to a session writes: the new record and the events it caused. */
+/** What a file is, as announced when its upload began. */
+export interface FileDescription {
+  sessionId: string;
+  /** The uploader's own id for the file, unique per session. */
+  ref: string;
+  kind: FileKind;
+  name: string;
+  type: string;
+  size: number;
+  sha256: string;
+  meta: FileMeta;
+  by: Uploader;
+}
+
+/** An upload in progress: its bytes are under `VS_DATA_DIR/uploads/<id>`. */
+export interface UploadRecord extends FileDescription {
+  id: string;
+  /** How many bytes arrived (durably) so far. */
+  offset: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A stored file: its bytes are under `VS_DATA_DIR/files/<sessionId>/<id>`. */
+export interface FileRecord extends FileDescription {
+  id: string;
+  uploadId: string;
+  createdAt: number;
+}
+
+/** File rows written in the same transaction as a session change (and its events). */
+export interface FileWrites {
+  add: FileRecord[];
+  /** File ids. */
+  remove: string[];
+  /** Upload ids. */
+  removeUploads: string[];
+}
+
+/** What a change to a session writes: the new record, the events it caused, and file rows. */
 export interface Change {
   session: SessionRecord;
   events: OutboxEvent[];
+  files?: FileWrites;
 }
 
 /** A change refused by the state machine (or any other rule); nothing is written. */
@@ -111,7 +159,32 @@ export interface SessionStore {
   getResumeKeyHash(sessionId: string, role: Role): Promise<string | null>;
   setResumeKeyHash(sessionId: string, role: Role, hash: string): Promise<void>;
   readonly outbox: OutboxStore;
+  readonly files: FileStore;
   close(): Promise<void>;
+}
+
+/**
+ * Files and uploads. Upload rows change on their own (progress); a file row appears or goes only
+ * through `SessionStore.update` (`Change.files`), together with its webhook event.
+ */
+export interface FileStore {
+  getUpload(id: string): Promise<UploadRecord | null>;
+  uploadByRef(sessionId: string, ref: string): Promise<UploadRecord | null>;
+  /** Writes a new upload; false when the session already has one with this `ref`. */
+  insertUpload(upload: UploadRecord): Promise<boolean>;
+  /** Replaces an upload's description and progress (a `ref` announced again with other bytes). */
+  replaceUpload(upload: UploadRecord): Promise<void>;
+  setOffset(id: string, offset: number, at: number): Promise<void>;
+  deleteUpload(id: string): Promise<void>;
+  uploadsOfSession(sessionId: string): Promise<UploadRecord[]>;
+  /** Uploads nothing was written to since `before`, oldest first. */
+  staleUploads(before: number, limit: number): Promise<UploadRecord[]>;
+  getFile(id: string): Promise<FileRecord | null>;
+  fileByRef(sessionId: string, ref: string): Promise<FileRecord | null>;
+  /** A session's files, oldest first. */
+  filesOfSession(sessionId: string): Promise<FileRecord[]>;
+  /** Files stored before `before`, oldest first. */
+  filesCreatedBefore(before: number, limit: number): Promise<FileRecord[]>;
 }
 
 export interface OutboxStore {

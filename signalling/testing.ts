@@ -18,6 +18,9 @@ import {
 import type { CreatedSession } from '../src/rest.js';
 import { createApp } from './app.js';
 import { createTokenService } from './auth.js';
+import { FileDisk } from './file-disk.js';
+import { createFileLinks } from './file-links.js';
+import { Files } from './files.js';
 import { resolveConfig, type ServerOptions } from './config.js';
 import { startServer, type RunningServer, type StartOptions } from './node.js';
 import { Rooms } from './rooms.js';
@@ -58,12 +61,17 @@ export function createTestApp(options: ServerOptions & { now?: () => number } = 
     iceServers: () => [],
     now,
   });
+  const links = createFileLinks(config.tokenSecret, () => config.publicUrl);
+  const disk = new FileDisk(config.dataDir);
+  const files = new Files({ store, sessions, disk, links, config: config.files, logger, now });
   const app = createApp({
     config,
     store,
     sessions,
     tokens,
     rooms,
+    files,
+    links,
     outbox: null,
     logger,
     now,
@@ -73,7 +81,7 @@ export function createTestApp(options: ServerOptions & { now?: () => number } = 
         ? 'customElements.define("video-session", class extends HTMLElement {})'
         : null,
   });
-  return { app, config, store, sessions, tokens, rooms };
+  return { app, config, store, sessions, tokens, rooms, files, disk };
 }
 
 export interface TestService extends RunningServer {

@@ -97,6 +97,74 @@ export const errors = {
     message: 'A session can be rated once its call has taken place.',
   },
 
+  // Files on the service (uploads, downloads)
+  ERR_UPLOAD_NOT_FOUND: {
+    status: 404,
+    close: 4000,
+    fatal: false,
+    message: 'This upload does not exist (it was finished, erased or expired).',
+  },
+  ERR_UPLOAD_OFFSET: {
+    status: 409,
+    close: 4000,
+    fatal: false,
+    message: 'The upload is at another offset; continue from the one given.',
+  },
+  ERR_UPLOAD_BUSY: {
+    status: 409,
+    close: 4000,
+    fatal: false,
+    message: 'Another request is writing to this upload; try again in a moment.',
+  },
+  ERR_UPLOAD_CONFLICT: {
+    status: 409,
+    close: 4000,
+    fatal: false,
+    message: 'A different file was already stored under this reference.',
+  },
+  ERR_UPLOAD_TOO_LARGE: {
+    status: 413,
+    close: 4000,
+    fatal: false,
+    message: 'The file (or this chunk of it) is larger than allowed.',
+  },
+  ERR_UPLOAD_TYPE: {
+    status: 415,
+    close: 4000,
+    fatal: false,
+    message: 'This type of file cannot be stored.',
+  },
+  ERR_UPLOAD_CORRUPT: {
+    status: 422,
+    close: 4000,
+    fatal: false,
+    message: 'The uploaded bytes do not match the file announced; the upload starts again.',
+  },
+  ERR_FILE_NOT_FOUND: {
+    status: 404,
+    close: 4000,
+    fatal: false,
+    message: 'This file does not exist (any more).',
+  },
+  ERR_LINK_INVALID: {
+    status: 403,
+    close: 4000,
+    fatal: false,
+    message: 'This download link is not valid.',
+  },
+  ERR_LINK_EXPIRED: {
+    status: 403,
+    close: 4000,
+    fatal: false,
+    message: 'This download link has expired. Ask for a new one.',
+  },
+  ERR_RANGE_INVALID: {
+    status: 416,
+    close: 4000,
+    fatal: false,
+    message: 'The requested range is outside the file.',
+  },
+
   // Requests (the help button)
   ERR_REQUEST_KEY_INVALID: {
     status: 401,
@@ -275,6 +343,25 @@ export const errors = {
     close: 4000,
     fatal: false,
     message: 'This browser cannot share its screen.',
+  },
+  ERR_STORAGE_QUOTA: {
+    status: 507,
+    close: 4000,
+    fatal: false,
+    message:
+      'This device is out of storage space; recording stopped and what was recorded is kept.',
+  },
+  ERR_STORAGE_UNAVAILABLE: {
+    status: 503,
+    close: 4000,
+    fatal: false,
+    message: 'This browser cannot store files for the call (IndexedDB is unavailable).',
+  },
+  ERR_RECORDING_UNSUPPORTED: {
+    status: 501,
+    close: 4000,
+    fatal: false,
+    message: 'The call cannot be recorded here (no camera picture to record, or no recorder).',
   },
 } as const satisfies Record<string, ErrorInfo>;
 

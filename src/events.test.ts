@@ -4,10 +4,10 @@ import { EVENT_TYPES, encodeEvent, parseSessionEvent, type SessionEvent } from '
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
-/** The example body under each `#### \`session.x\`` heading of the README's catalogue. */
+/** The example body under each `#### \`kind.x\`` heading of the README's catalogue. */
 function examples(): Map<string, unknown> {
   const found = new Map<string, unknown>();
-  for (const m of readme.matchAll(/^#### `(session\.[a-z_]+)`\n[\s\S]*?```json\n([\s\S]*?)```/gm)) {
+  for (const m of readme.matchAll(/^#### `([a-z]+\.[a-z_]+)`\n[\s\S]*?```json\n([\s\S]*?)```/gm)) {
     found.set(m[1]!, JSON.parse(m[2]!));
   }
   return found;

@@ -4,7 +4,7 @@
  * `sequence`, the session's `visibility` and the host's `metadata`) around a typed `data` object.
  * The README documents each type with an example body (a test parses every example).
  *
- * Some events happen in the widgets (a mode change, a screenshot, recording consent): a widget
+ * Some events happen in the widgets (a mode change, recording consent): a widget
  * *reports* them to the service with its join token (`POST /v1/sessions/:id/events`), and the
  * service stamps who reported it and writes the webhook event. `REPORTABLE` lists which role may
  * report which type; the schemas of what a widget sends are `ReportedEventSchema`.
@@ -74,6 +74,19 @@ const TranscriptFields = {
   lines: v.pipe(v.array(TranscriptLineSchema), v.maxLength(500)),
 };
 
+/**
+ * A step of recording consent (the audit trail): when it happened in the widget (`at`), which
+ * recording (`recordingRef`, the upload `ref` its file will have), and a short reason code for
+ * stops and withdrawals (`quota`, `call-ended`, ...).
+ */
+const RecordingFields = {
+  at: Iso,
+  recordingRef: v.optional(v.pipe(v.string(), v.regex(/^[\w-]{1,64}$/))),
+  reason: v.optional(v.pipe(v.string(), v.regex(/^[\w.:-]{1,64}$/))),
+};
+const recordingStep = <T extends string>(type: T) =>
+  v.object({ type: v.literal(type), ...RecordingFields });
+
 /** What widgets may report, without the `by` the service adds from the token. */
 export const ReportedEventSchema = v.variant('type', [
   v.object({
@@ -83,15 +96,68 @@ export const ReportedEventSchema = v.variant('type', [
   }),
   v.object({ type: v.literal('session.offer_declined'), mode: CallModeSchema }),
   v.object({ type: v.literal('session.chat_transcript'), ...TranscriptFields }),
+  recordingStep('recording.requested'),
+  recordingStep('recording.consented'),
+  recordingStep('recording.declined'),
+  recordingStep('recording.started'),
+  recordingStep('recording.stopped'),
+  recordingStep('recording.consent_withdrawn'),
 ]);
 export type ReportedEvent = v.InferOutput<typeof ReportedEventSchema>;
 export type ReportedEventType = ReportedEvent['type'];
 
-/** Which role may report which event type. */
+/**
+ * Which role may report which event type. Recording: the agent requests (that is the agent's
+ * consent) and runs the recorder; only the customer's own widget consents or declines; either
+ * side stops or withdraws.
+ */
 export const REPORTABLE: Readonly<Record<ReportedEventType, readonly ('agent' | 'customer')[]>> = {
   'session.mode_changed': ['agent', 'customer'],
   'session.offer_declined': ['agent'],
   'session.chat_transcript': ['agent'],
+  'recording.requested': ['agent'],
+  'recording.consented': ['customer'],
+  'recording.declined': ['customer'],
+  'recording.started': ['agent'],
+  'recording.stopped': ['agent', 'customer'],
+  'recording.consent_withdrawn': ['agent', 'customer'],
+};
+
+/** What a stored file is. */
+export const FileKindSchema = v.picklist(['screenshot', 'recording']);
+export type FileKind = v.InferOutput<typeof FileKindSchema>;
+
+/** Who uploaded a file: one of the two people (their join token) or the host (the API key). */
+export const UploaderSchema = v.picklist(['agent', 'customer', 'host']);
+export type Uploader = v.InferOutput<typeof UploaderSchema>;
+
+/** What the widget tells about a file besides its bytes. */
+export const FileMetaSchema = v.strictObject({
+  width: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65_535))),
+  height: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65_535))),
+  durationMs: v.optional(Millis),
+  takenBy: v.optional(RoleSchema),
+  startedAt: v.optional(Iso),
+});
+export type FileMeta = v.InferOutput<typeof FileMetaSchema>;
+
+export const Sha256Schema = v.pipe(
+  v.string(),
+  v.regex(/^[0-9a-f]{64}$/, 'sha256 is 64 hex digits'),
+);
+
+/** A stored file in an event: what it is, and a signed link for the host (7 days by default). */
+const StoredFileFields = {
+  fileId: v.pipe(v.string(), v.regex(/^fil_[\w-]{8,64}$/)),
+  ref: v.pipe(v.string(), v.regex(/^[\w-]{1,64}$/)),
+  name: text(255),
+  type: text(255),
+  size: Millis,
+  sha256: Sha256Schema,
+  meta: FileMetaSchema,
+  by: UploaderSchema,
+  url: v.pipe(v.string(), v.url()),
+  urlExpiresAt: Iso,
 };
 
 /** The `data` of every event type. */
@@ -154,6 +220,29 @@ export const EVENT_DATA = {
   'session.offer_declined': v.object({ mode: CallModeSchema, by: RoleSchema }),
   /** The session's chat, reported when the session ends, in parts. */
   'session.chat_transcript': v.object({ ...TranscriptFields, by: RoleSchema }),
+  /** The agent asked the customer to agree to a recording (the agent's own consent). */
+  'recording.requested': v.object({ ...RecordingFields, by: RoleSchema }),
+  /** The customer agreed: both consents exist, the recording may start. */
+  'recording.consented': v.object({ ...RecordingFields, by: RoleSchema }),
+  /** The customer said no: nothing is recorded. */
+  'recording.declined': v.object({ ...RecordingFields, by: RoleSchema }),
+  /** The recorder started (after both consents). */
+  'recording.started': v.object({ ...RecordingFields, by: RoleSchema }),
+  /** The recorder stopped (`by` who stopped it; `reason` when it was not a person). */
+  'recording.stopped': v.object({ ...RecordingFields, by: RoleSchema }),
+  /** One of the two withdrew their consent: the recording stopped. */
+  'recording.consent_withdrawn': v.object({ ...RecordingFields, by: RoleSchema }),
+  /** A screenshot was uploaded complete and checked; `url` downloads it. */
+  'screenshot.created': v.object(StoredFileFields),
+  /** A recording was uploaded complete and checked; `url` downloads (and streams) it. */
+  'recording.available': v.object(StoredFileFields),
+  /** A stored file is gone: erased on request (`DELETE .../files`) or past the retention time. */
+  'file.deleted': v.object({
+    fileId: StoredFileFields.fileId,
+    kind: FileKindSchema,
+    name: text(255),
+    reason: v.picklist(['erased', 'retention']),
+  }),
 } as const;
 
 export type SessionEventType = keyof typeof EVENT_DATA;

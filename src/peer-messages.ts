@@ -22,6 +22,14 @@ import {
 } from './file-transfer.js';
 import { parseJsonFrame, type Result } from './parse.js';
 import { PoseSchema } from './tracking-messages.js';
+import {
+  RecordingConsentSchema,
+  RecordingDeclineSchema,
+  RecordingRequestSchema,
+  RecordingStartedSchema,
+  RecordingStoppedSchema,
+  RecordingWithdrawSchema,
+} from './recording-messages.js';
 import { StillFailedSchema, StillRequestSchema } from './still-messages.js';
 
 /** The largest data-channel text message either side accepts, in bytes. */
@@ -75,6 +83,12 @@ export const PeerMessageSchema = v.variant('type', [
   FileEndSchema,
   FileDoneSchema,
   FileCancelSchema,
+  RecordingRequestSchema,
+  RecordingConsentSchema,
+  RecordingDeclineSchema,
+  RecordingWithdrawSchema,
+  RecordingStartedSchema,
+  RecordingStoppedSchema,
   StillRequestSchema,
   StillFailedSchema,
 ]);

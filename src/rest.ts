@@ -5,8 +5,15 @@
  * host-minted request token.
  */
 import * as v from 'valibot';
-import { MetadataSchema, ReportedEventSchema, VisibilitySchema } from './events.js';
-import type { EndedBy, Metadata, Origin, Visibility } from './events.js';
+import {
+  FileKindSchema,
+  FileMetaSchema,
+  MetadataSchema,
+  ReportedEventSchema,
+  Sha256Schema,
+  VisibilitySchema,
+} from './events.js';
+import type { EndedBy, FileKind, FileMeta, Metadata, Origin, Visibility } from './events.js';
 import { RoleSchema } from './protocol.js';
 import type { SessionStatus } from './session-state.js';
 
@@ -157,4 +164,83 @@ export interface WebhookStatusView {
   pending: number;
   delivered: number;
   dead: number;
+}
+
+/**
+ * `POST /v1/sessions/:id/uploads` (a join token of the session, or the API key): announce a file
+ * to upload, or resume the upload with the same `ref` (the widget's own id for the file, unique
+ * per session). The type must be on the allow-list for its kind (else 415 `ERR_UPLOAD_TYPE`), the
+ * size within the kind's limit (else 413 `ERR_UPLOAD_TOO_LARGE`).
+ */
+export const CreateUploadSchema = v.strictObject({
+  kind: FileKindSchema,
+  ref: v.pipe(v.string(), v.regex(/^[\w-]{1,64}$/, 'ref is 1-64 of A-Z a-z 0-9 _ -')),
+  name: v.pipe(
+    v.string(),
+    v.trim(),
+    v.minLength(1),
+    v.maxLength(255),
+    v.regex(/^[^\u0000-\u001f\u007f/\\]+$/, 'a file name without slashes or control characters'),
+  ),
+  type: v.pipe(v.string(), v.maxLength(255)),
+  size: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(Number.MAX_SAFE_INTEGER)),
+  sha256: v.pipe(v.string(), v.toLowerCase(), Sha256Schema),
+  meta: v.optional(FileMetaSchema),
+});
+export type CreateUpload = v.InferOutput<typeof CreateUploadSchema>;
+
+/** The body type of `PATCH /v1/sessions/:id/uploads/:uploadId` (with an `Upload-Offset` header). */
+export const UPLOAD_CONTENT_TYPE = 'application/offset+octet-stream';
+
+/**
+ * The answer to `POST .../uploads`: `201` for a new upload, `200` when the `ref` was known (resume
+ * from `offset`); when the file is already complete, `offset === size` and `file` is set.
+ */
+export interface UploadCreated {
+  uploadId: string;
+  offset: number;
+  size: number;
+  /** The most bytes one `PATCH` may carry. */
+  chunkSize: number;
+  file?: FileInfo;
+}
+
+/** The answer to `PATCH` (`file` once the last byte arrived and checked out). */
+export interface UploadProgress {
+  offset: number;
+  file?: FileInfo;
+}
+
+/** The answer to `GET` (and the headers of `HEAD`) on an upload. */
+export interface UploadStatus {
+  offset: number;
+  size: number;
+  complete: boolean;
+}
+
+/** A stored file, with a signed, expiring download link for whoever asked. */
+export interface FileInfo {
+  id: string;
+  sessionId: string;
+  /** The uploader's `ref`. */
+  ref: string;
+  kind: FileKind;
+  name: string;
+  type: string;
+  size: number;
+  sha256: string;
+  createdAt: string;
+  meta: FileMeta;
+  url: string;
+  urlExpiresAt: string;
+}
+
+/** `GET /v1/sessions/:id/files`, oldest first. */
+export interface FileList {
+  files: FileInfo[];
+}
+
+/** `DELETE /v1/sessions/:id/files` (API key). */
+export interface FilesDeleted {
+  deleted: number;
 }

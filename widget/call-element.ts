@@ -11,6 +11,7 @@ import {
 import { MAX_CHAT_TEXT } from '../src/chat-messages.js';
 import { VideoSessionError } from '../src/errors.js';
 import type { ReportedEvent } from '../src/events.js';
+import type { QualityLevel, QualitySample } from '../src/network-quality.js';
 import { FILE_CHUNK_TAG } from '../src/file-transfer.js';
 import { ModeNegotiator, type ModeOffer } from '../src/mode-negotiator.js';
 import type { StillMessage } from '../src/still-messages.js';
@@ -19,17 +20,24 @@ import { assertNever } from '../src/parse.js';
 import { CallLink, type CallMessage } from './call-link.js';
 import { ChatLog, type ChatEntry, type TranscriptLine } from './chat-log.js';
 import { MediaController } from './controllers/media-controller.js';
+import { NetworkController } from './controllers/network-controller.js';
 import { ScreenController } from './controllers/screen-controller.js';
+import { RecordingController, type RecordingStatus } from './controllers/recording-controller.js';
+import type { StorageController } from './controllers/storage-controller.js';
+import { TransferController, type Transfer } from './controllers/transfer-controller.js';
+import type { UploadController } from './controllers/upload-controller.js';
 import type { Still, StillController } from './controllers/still-controller.js';
 import type * as StillsModule from './stills/stills.js';
-import { TransferController, type Transfer } from './controllers/transfer-controller.js';
 import {
   VsChatEvent,
   VsFileProgressEvent,
   VsModeChangeEvent,
   VsModeOfferEvent,
+  VsRecordingChangeEvent,
   VsScreenshotEvent,
+  VsUploadProgressEvent,
 } from './events.js';
+import type { RecorderSources } from './recording/recorder.js';
 import { reportEvent } from './service-api.js';
 
 /** Default `max-file-size`: 25 MiB. */
@@ -44,6 +52,16 @@ const SILENT: MediaState = {
   camera: 'unknown',
   microphone: 'unknown',
 };
+/** The lazily loaded local storage and uploader of a call. */
+interface Files {
+  storage: StorageController;
+  uploads: UploadController;
+  /** Finalises a stopped recording and uploads it. */
+  uploadRecording(id: string): Promise<void>;
+  /** Finishes what an earlier page left for the session (but the recording `runningId`). */
+  recover(sessionId: string, runningId: string | null): Promise<void>;
+}
+
 const union = (a: Sends, b: Sends): Sends => ({
   audio: a.audio || b.audio,
   video: a.video || b.video,
@@ -63,6 +81,9 @@ export abstract class CallElement extends CallLink {
     videoPaused: { type: Boolean, attribute: 'video-paused', reflect: true },
     mode: { reflect: true, noAccessor: true },
     maxFileSize: { type: Number, attribute: 'max-file-size' },
+    poorNetwork: { attribute: 'poor-network' },
+    _quality: { state: true },
+    _netOffer: { state: true },
     _remoteMedia: { state: true },
     _offer: { state: true },
     _notice: { state: true },
@@ -76,6 +97,18 @@ export abstract class CallElement extends CallLink {
   declare videoPaused: boolean;
   /** The largest file this person sends or accepts in the chat, in bytes (default 25 MiB). */
   declare maxFileSize: number;
+  /**
+   * On a very poor link: `offer` voice only (default), `switch` to it (the agent's widget decides;
+   * video is offered back when the link recovers), or `ignore`.
+   */
+  declare poorNetwork: 'offer' | 'switch' | 'ignore';
+
+  /** The last network reading and its level (null while no call runs). */
+  declare protected _quality: { sample: QualitySample; level: QualityLevel } | null;
+  /** What a poor (or recovered) link suggests to this person: `voice`, `video` back, or nothing. */
+  declare protected _netOffer: 'voice' | 'video' | null;
+  /** The mode before the link forced voice, to offer back when it recovers. */
+  private droppedFrom: CallMode | null = null;
 
   /** What the other person sends, as they said last. */
   declare protected _remoteMedia: MediaState;
@@ -106,6 +139,16 @@ export abstract class CallElement extends CallLink {
   protected readonly chat = new ChatLog();
   private chatIds = 0;
 
+  protected readonly network = new NetworkController(this, {
+    stats: () => this.peer.stats(),
+    expectsVideo: () =>
+      this._remoteMedia.video &&
+      !this._remoteMedia.screen &&
+      sends(this.applied, this.myRole === 'agent' ? 'customer' : 'agent').video,
+    onSample: (sample, level) => (this._quality = { sample, level }),
+    onTrend: (trend) => this.handleTrend(trend),
+  });
+
   protected readonly transfers = new TransferController(this, {
     send: (message) => this.peer.send(message),
     sendBinary: (frame) => this.peer.sendBinary(frame),
@@ -115,6 +158,23 @@ export abstract class CallElement extends CallLink {
     onUpdate: (transfer) => this.handleTransfer(transfer),
   });
 
+  private filesLoading: Promise<Files> | null = null;
+
+  /** Recording with both consents (the agent's widget records). */
+  protected readonly recording = new RecordingController(this, {
+    role: () => this.myRole,
+    sessionId: () => this.sessionId,
+    send: (message) => this.peer.send(message),
+    report: (event) => this.sendReport(event),
+    store: async () => (await this.files()).storage,
+    sources: () => this.recordingSources(),
+    onChange: (status) => {
+      this.requestUpdate();
+      this.dispatchEvent(new VsRecordingChangeEvent(status));
+    },
+    onRecorded: (id) => void this.files().then((f) => f.uploadRecording(id)),
+    onError: (code) => this.fail(code, false),
+  });
   /** The session's screenshots (a separate chunk, loaded when the call starts). */
   protected stills: StillController | null = null;
   /** The loaded feature's module (its views and styles are the face's). */
@@ -130,6 +190,9 @@ export abstract class CallElement extends CallLink {
     this.muted = false;
     this.videoPaused = false;
     this.maxFileSize = DEFAULT_MAX_FILE_BYTES;
+    this.poorNetwork = 'offer';
+    this._quality = null;
+    this._netOffer = null;
     this._remoteMedia = SILENT;
     this._offer = null;
     this._notice = null;
@@ -253,6 +316,24 @@ export abstract class CallElement extends CallLink {
   }
 
   /**
+   * Follows the suggestion a poor (or recovered) link made: voice only, or video back. `false`
+   * dismisses it.
+   */
+  async acceptNetworkOffer(accept = true): Promise<void> {
+    const offer = this._netOffer;
+    this._netOffer = null;
+    if (!accept || !offer) return;
+    if (offer === 'voice') {
+      this.droppedFrom = this.mode;
+      await this.setMode('voice');
+    } else {
+      const back = this.droppedFrom ?? 'two-way';
+      this.droppedFrom = null;
+      await this.setMode(back);
+    }
+  }
+
+  /**
    * Takes a screenshot of the picture: the customer's camera (the agent's in `one-way-agent`), at
    * the size the camera delivers, with the marks on it as shown, as a PNG. It is taken on the side
    * whose camera it is and sent to the other, so both hold the same bytes (`vs-screenshot` on
@@ -282,6 +363,35 @@ export abstract class CallElement extends CallLink {
     this.screen.stop();
   }
 
+  /**
+   * Where recording is on this side: `idle`, `requesting` (the agent waits for the answer), `asked`
+   * (the customer must answer), `consented` (it is about to start) or `recording`.
+   */
+  get recordingStatus(): RecordingStatus {
+    return this.recording.status;
+  }
+
+  /**
+   * The agent asks the customer to consent to recording the call (asking is the agent's consent).
+   * Nothing is recorded until the customer agrees.
+   */
+  requestRecording(): void {
+    this.recording.request();
+  }
+
+  /** The customer answers the recording question (`vs-recording-change` with status `asked`). */
+  answerRecording(consent: boolean): void {
+    this.recording.answer(consent);
+  }
+
+  /**
+   * Stops the recording (agent) or withdraws consent (customer); it stops within one chunk, and
+   * what was recorded until then is uploaded for the ticket.
+   */
+  stopRecording(): Promise<void> {
+    return this.recording.stop();
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.chat.clear(); // releases the files' object URLs
@@ -307,12 +417,27 @@ export abstract class CallElement extends CallLink {
   }
 
   protected override onConnected(): void {
+    this.network.start();
     this.lastMediaState = '';
     this.modes?.connected();
     this.sendMediaState();
   }
 
+  /** Finishes what an earlier page left for this session (a recording, an upload cut short). */
+  protected override welcomed(): void {
+    this.files()
+      .then((f) => f.recover(this.sessionId, this.recording.currentId))
+      .catch((err: unknown) =>
+        console.warn(`[video-session] files left from before not uploaded yet: ${String(err)}`),
+      );
+  }
+
   protected override onDisconnected(): void {
+    this.recording.disconnected();
+    this.network.stop();
+    this.network.resetTrend();
+    this._quality = null;
+    this._netOffer = null;
     this.modes?.disconnected();
     this.transfers.abort();
     this.stills?.abort();
@@ -343,6 +468,14 @@ export abstract class CallElement extends CallLink {
       case 'file-done':
       case 'file-cancel':
         this.transfers.handle(message);
+        return;
+      case 'recording-request':
+      case 'recording-consent':
+      case 'recording-decline':
+      case 'recording-withdraw':
+      case 'recording-started':
+      case 'recording-stopped':
+        this.recording.handle(message);
         return;
       case 'still-request':
       case 'still-failed':
@@ -398,6 +531,23 @@ export abstract class CallElement extends CallLink {
     this.media.stop();
     this.applied = 'chat';
     this._offer = null;
+  }
+
+  /** The link has been very poor for a while, or is fine again after that. */
+  private handleTrend(trend: 'drop' | 'recover'): void {
+    if (this.poorNetwork === 'ignore') return;
+    const mode = this.mode;
+    const video = sends(mode, 'agent').video || sends(mode, 'customer').video;
+    if (trend === 'drop' && video) {
+      // Only the agent's widget switches on its own: it decides the mode.
+      if (this.poorNetwork === 'switch' && this.myRole === 'agent') {
+        this.droppedFrom = mode;
+        void this.setMode('voice');
+        this._notice = this.t.switchedToVoice; // after setMode, which clears older notices
+      } else this._netOffer = 'voice';
+    } else if (trend === 'recover' && this.droppedFrom && mode === 'voice') {
+      this._netOffer = 'video';
+    }
   }
 
   private get otherRole() {
@@ -500,10 +650,58 @@ export abstract class CallElement extends CallLink {
 
   /** Reports an event for the ticket: the agent's widget only (it decides; one sender, no doubles). */
   private report(event: ReportedEvent): void {
-    if (this.myRole !== 'agent' || !this.sessionId) return;
+    if (this.myRole === 'agent') this.sendReport(event);
+  }
+
+  /** Reports an event this side is the witness of (a recording consent step). */
+  private sendReport(event: ReportedEvent): void {
+    if (!this.sessionId) return;
     reportEvent(this.signallingUrl, this.sessionId, this.token, event).catch((err: unknown) =>
       console.warn(`[video-session] could not report ${event.type}: ${String(err)}`),
     );
+  }
+
+  /**
+   * Local storage (screenshots, recordings until the service has them) and the resumable
+   * uploader: a lazily loaded chunk, loaded once (on joining a session, or on first use).
+   */
+  protected files(): Promise<Files> {
+    this.filesLoading ??= import('./files.js').then((files) => {
+      const storage = new files.StorageController(this);
+      const uploads = new files.UploadController(this, {
+        signallingUrl: () => this.signallingUrl,
+        token: () => this.token || null,
+        onProgress: (p) => this.dispatchEvent(new VsUploadProgressEvent(p)),
+        onDone: (file) =>
+          this.dispatchEvent(
+            new VsUploadProgressEvent(
+              { ref: file.ref, kind: file.kind, loaded: file.size, size: file.size },
+              file,
+            ),
+          ),
+        onError: (_ref, err) => this.fail(err.code, false),
+      });
+      return {
+        storage,
+        uploads,
+        uploadRecording: (id) => files.uploadRecording(storage, uploads, id),
+        recover: (sessionId, runningId) =>
+          files.recoverSession(storage, uploads, sessionId, runningId),
+      };
+    });
+    this.filesLoading.catch(() => (this.filesLoading = null));
+    return this.filesLoading;
+  }
+
+  /** What the agent's recorder records: the customer's camera as received, with both voices. */
+  private recordingSources(): RecorderSources | null {
+    const stream = this._remoteStream;
+    const video = stream?.getVideoTracks().find((t) => t.readyState === 'live');
+    if (!stream || !video || !this._remoteMedia.video) return null;
+    const audio = [...stream.getAudioTracks(), this.media.audioTrack].filter(
+      (t): t is MediaStreamTrack => t !== null && t.readyState === 'live',
+    );
+    return { video, audio, paint: (ctx, w, h) => this.paintMarks(ctx, w, h) };
   }
 
   /** A mode was agreed on this connection (or it waits for one): open and send what it needs. */

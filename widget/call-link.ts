@@ -184,7 +184,7 @@ export abstract class CallLink extends LitElement {
 
   /** The table of strings for this element's language. */
   protected get t() {
-    return messagesFor(languageOf(this));
+    return messagesFor(languageOf(this), () => this.requestUpdate());
   }
 
   protected get peerName(): string {

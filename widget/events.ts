@@ -5,8 +5,11 @@
 import type { CallMode } from '../src/call-modes.js';
 import type { ErrorCode } from '../src/errors.js';
 import type { ChatEntry } from './chat-log.js';
+import type { RecordingStatus } from './controllers/recording-controller.js';
 import type { Still } from './controllers/still-controller.js';
 import type { Transfer } from './controllers/transfer-controller.js';
+import type { FileKind } from '../src/events.js';
+import type { FileInfo } from '../src/rest.js';
 import type { Role } from '../src/protocol.js';
 import type { SessionStatus } from '../src/session-state.js';
 
@@ -159,6 +162,45 @@ export class VsFileProgressEvent extends Event {
 }
 
 /**
+ * Fired when recording moves on, on both sides: `status` is `idle`, `requesting` (the agent waits
+ * for the customer's answer), `asked` (the customer is asked), `consented` or `recording`.
+ */
+export class VsRecordingChangeEvent extends Event {
+  static readonly type = 'vs-recording-change';
+  readonly status: RecordingStatus;
+
+  constructor(status: RecordingStatus) {
+    super(VsRecordingChangeEvent.type, { bubbles: true, composed: true });
+    this.status = status;
+  }
+}
+
+/**
+ * Fired as a screenshot or recording goes up to the service: `loaded` of `size` bytes confirmed;
+ * `file` (with its link) once the service has all of it and the local copy is gone.
+ */
+export class VsUploadProgressEvent extends Event {
+  static readonly type = 'vs-upload-progress';
+  readonly ref: string;
+  readonly kind: FileKind;
+  readonly loaded: number;
+  readonly size: number;
+  readonly file: FileInfo | null;
+
+  constructor(
+    p: { ref: string; kind: FileKind; loaded: number; size: number },
+    file: FileInfo | null = null,
+  ) {
+    super(VsUploadProgressEvent.type, { bubbles: true, composed: true });
+    this.ref = p.ref;
+    this.kind = p.kind;
+    this.loaded = p.loaded;
+    this.size = p.size;
+    this.file = file;
+  }
+}
+
+/**
  * Fired on each side when a screenshot is here: taken on this side, or received complete from the
  * other (`still.blob` is the PNG, `still.width` x `still.height` the camera's size).
  */
@@ -174,6 +216,8 @@ export class VsScreenshotEvent extends Event {
 
 declare global {
   interface HTMLElementEventMap {
+    'vs-recording-change': VsRecordingChangeEvent;
+    'vs-upload-progress': VsUploadProgressEvent;
     'vs-rated': VsRatedEvent;
     'vs-help-state': VsHelpStateEvent;
     'vs-state-change': VsStateChangeEvent;

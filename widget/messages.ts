@@ -5,6 +5,7 @@
  */
 import type { CallMode } from '../src/call-modes.js';
 import type { DeviceStatus } from '../src/call-messages.js';
+import type { QualityLevel } from '../src/network-quality.js';
 import { errors, type ErrorCode } from '../src/errors.js';
 import type { CallState } from './events.js';
 
@@ -33,19 +34,18 @@ export const messages = {
     failed: 'The call could not continue',
   } satisfies Record<CallState, string | ((name: string) => string)>,
   youLeft: 'You left the session. Your link brings you back while it is open.',
-  theOtherPerson: (role: 'agent' | 'customer') =>
+  theOtherPerson: (role: 'agent' | 'customer'): string =>
     role === 'customer' ? 'the customer' : 'the agent',
   /** Mode names as the person choosing sees them. */
   modes: {
     'two-way': 'Video call',
-    'one-way-agent': (mine: boolean) => (mine ? 'Only my video' : 'Only the agent’s video'),
-    'one-way-customer': (mine: boolean) => (mine ? 'Only my video' : 'Only the customer’s video'),
+    'one-way-agent': (mine: boolean): string => (mine ? 'Only my video' : 'Only the agent’s video'),
+    'one-way-customer': (mine: boolean): string =>
+      mine ? 'Only my video' : 'Only the customer’s video',
     voice: 'Voice only',
     chat: 'Chat only',
   } satisfies Record<CallMode, string | ((mine: boolean) => string)>,
   modeGroup: 'Call mode',
-  modeChanged: (name: string, mode: string) => `${name} switched to: ${mode}`,
-  youSwitched: (mode: string) => `Switched to: ${mode}`,
   offer: {
     title: (name: string) => `${name} invites you to a video call`,
     titleVoice: (name: string) => `${name} invites you to a voice call`,
@@ -70,7 +70,6 @@ export const messages = {
   stopSharing: 'Stop sharing',
   screenUnsupported: 'This browser cannot share its screen.',
   remoteMuted: (name: string) => `${name} muted their microphone`,
-  remoteVideoPaused: (name: string) => `${name} paused their video`,
   remoteSharing: (name: string) => `${name} is sharing their screen`,
   remoteCamera: {
     granted: (name: string) => `${name}’s camera is off`,
@@ -117,6 +116,27 @@ export const messages = {
   minimize: 'Minimise',
   restore: 'Restore',
   moveWindow: 'Move the window (arrow keys)',
+  network: {
+    good: 'Good connection',
+    fair: 'Fair connection',
+    poor: 'Poor connection',
+    bad: 'Very poor connection',
+  } satisfies Record<QualityLevel, string>,
+  networkDetails: (d: {
+    rtt: string;
+    loss: string;
+    inbound: string;
+    outbound: string;
+    fps: string;
+  }) =>
+    `Round trip ${d.rtt} · loss ${d.loss} · receiving ${d.inbound} · sending ${d.outbound}${d.fps ? ` · ${d.fps} frames/s` : ''}`,
+  poorNetworkOffer: 'The connection is very poor. Switch to voice only?',
+  switchToVoice: 'Switch to voice',
+  keepVideo: 'Keep video',
+  switchedToVoice: 'Switched to voice only: the connection is very poor.',
+  videoBackOffer: 'The connection is better again. Turn video back on?',
+  videoBack: 'Turn video on',
+  notNow: 'Not now',
   chat: 'Chat',
   openChat: 'Chat',
   chatUnread: (n: number) => `Chat, ${n} unread`,
@@ -185,6 +205,25 @@ export const messages = {
   tracking: {
     lost: 'Lost sight of the marked object: point the camera at it again',
     refound: 'Found the marked object again',
+  },
+  recording: {
+    record: 'Ask to record the call',
+    stop: 'Stop recording',
+    cancel: 'Cancel the recording request',
+    withdraw: 'Stop recording (withdraw consent)',
+    indicator: 'Recording',
+    status: 'recording',
+    waiting: (name: string) => `Asking ${name} to agree to recording…`,
+    starting: 'Recording starts…',
+    declined: (name: string) => `${name} did not agree to recording.`,
+    promptTitle: (name: string) => `${name} would like to record this call`,
+    promptWhat:
+      'What is recorded: your camera picture with the drawings on it, and both your voices.',
+    promptWho: (name: string) =>
+      `Who can see it: ${name} and your support ticket. You can stop it at any time.`,
+    promptNothing: 'Nothing is recorded unless you agree.',
+    allow: 'Allow recording',
+    deny: "Don't record",
   },
   takeScreenshot: 'Take a screenshot',
   screenshots: 'Screenshots',

@@ -6,7 +6,14 @@
 import { backoffDelay } from '../src/backoff.js';
 import { isErrorCode, VideoSessionError } from '../src/errors.js';
 import type { ReportedEvent } from '../src/events.js';
-import type { RequestedSession, SessionView } from '../src/rest.js';
+import {
+  UPLOAD_CONTENT_TYPE,
+  type CreateUpload,
+  type RequestedSession,
+  type SessionView,
+  type UploadCreated,
+  type UploadProgress,
+} from '../src/rest.js';
 import type { SessionStatus } from '../src/session-state.js';
 
 /**
@@ -34,7 +41,13 @@ async function call<T>(
   base: string,
   path: string,
   token: string,
-  init: { method?: string; body?: unknown; signal?: AbortSignal } = {},
+  init: {
+    method?: string;
+    body?: unknown;
+    bytes?: Blob;
+    headers?: Record<string, string>;
+    signal?: AbortSignal;
+  } = {},
 ): Promise<T> {
   let res: Response;
   try {
@@ -43,8 +56,10 @@ async function call<T>(
       headers: {
         authorization: `Bearer ${token}`,
         ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...init.headers,
       },
       ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+      ...(init.bytes === undefined ? {} : { body: init.bytes }),
       ...(init.signal ? { signal: init.signal } : {}),
     });
   } catch (err) {
@@ -133,4 +148,41 @@ export async function reportEvent(
       );
     }
   }
+}
+
+/**
+ * Announces a file to upload, or (same `ref`) learns how much of it the service already has:
+ * `offset === size` with `file` set when it is complete.
+ */
+export function createUpload(
+  base: string,
+  sessionId: string,
+  token: string,
+  body: CreateUpload,
+  signal?: AbortSignal,
+): Promise<UploadCreated> {
+  return call(base, `/v1/sessions/${encodeURIComponent(sessionId)}/uploads`, token, {
+    method: 'POST',
+    body,
+    ...(signal ? { signal } : {}),
+  });
+}
+
+/** Sends the bytes of an upload from `offset` (at most the service's `chunkSize`). */
+export function sendUploadChunk(
+  base: string,
+  sessionId: string,
+  uploadId: string,
+  token: string,
+  offset: number,
+  bytes: Blob,
+  signal?: AbortSignal,
+): Promise<UploadProgress> {
+  const path = `/v1/sessions/${encodeURIComponent(sessionId)}/uploads/${encodeURIComponent(uploadId)}`;
+  return call(base, path, token, {
+    method: 'PATCH',
+    bytes,
+    headers: { 'content-type': UPLOAD_CONTENT_TYPE, 'upload-offset': String(offset) },
+    ...(signal ? { signal } : {}),
+  });
 }

@@ -112,7 +112,7 @@ export class SessionRating extends LitElement {
   }
 
   override render() {
-    const t = messagesFor(languageOf(this));
+    const t = messagesFor(languageOf(this), () => this.requestUpdate());
     if (this._phase === 'skipped') return nothing;
     if (this._phase === 'sent') return html`<p role="status">${t.rating.thanks}</p>`;
     const sending = this._phase === 'sending';

@@ -183,7 +183,7 @@ export class VideoHelpButton extends LitElement {
   }
 
   override render() {
-    const t = messagesFor(languageOf(this));
+    const t = messagesFor(languageOf(this), () => this.requestUpdate());
     switch (this._state) {
       case 'idle':
         return html`<button part="button" class="launch" @click=${() => void this.request()}>

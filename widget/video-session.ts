@@ -45,6 +45,9 @@ import { toolbar } from './views/toolbar.js';
  * @fires vs-error - `VsErrorEvent` with `code`, `fatal` and `message`; fatal errors end in `failed`.
  * @fires vs-session-status - `VsSessionStatusEvent` with `status` and `previous`: the session's
  *   status as the service reports it (see `sessionStatus`).
+ * @fires vs-recording-change - `VsRecordingChangeEvent` with `status` (see `recordingStatus`).
+ * @fires vs-upload-progress - `VsUploadProgressEvent` with `ref`, `kind`, `loaded`, `size`, and
+ *   `file` once the service has the whole screenshot or recording.
  * @fires vs-rated - `VsRatedEvent` with `score` and `comment`, once the customer's rating was sent.
  *
  * @csspart stage - the area holding both videos.
@@ -58,6 +61,9 @@ import { toolbar } from './views/toolbar.js';
  * @csspart mode-select - the call-mode picker.
  * @csspart settings - the settings panel (devices, resolution, permissions, layout).
  * @csspart mini-bar - the bar of the minimised window (drag handle, restore).
+ * @csspart recording-indicator - shown on both sides while the call is recorded.
+ * @csspart recording-prompt - the customer's question whether the call may be recorded.
+ * @csspart record-button - asks to record, stops it, or (customer) withdraws consent.
  * @csspart annotations - the canvas with the drawings, over the customer's camera picture.
  * @csspart annotation-tools - the drawing tools (pointer, pen, arrow, circle, rectangle,
  *   highlighter, text, colour, width, keep-on-object, undo, redo, clear).
@@ -145,6 +151,15 @@ export class VideoSession extends CallElement {
       this._ownLarge = !this._ownLarge;
     },
     endCall: () => void this.endCall(),
+    requestRecording: () => {
+      try {
+        this.requestRecording();
+      } catch {
+        // not connected: the button is disabled then
+      }
+    },
+    answerRecording: (consent) => this.answerRecording(consent),
+    stopRecording: () => void this.stopRecording(),
     hangUp: () => void this.hangUp(),
     togglePanel: (panel) => this.openPanel(this._panel === panel ? null : panel),
     sendMessage: (text) => {
@@ -159,6 +174,7 @@ export class VideoSession extends CallElement {
       for (const file of files) this.sendFile(file).catch(() => undefined);
     },
     toggleEmoji: () => (this._emoji = !this._emoji),
+    acceptNetwork: (accept) => void this.acceptNetworkOffer(accept),
     useDevice: (kind, id) => void this.useDevice(kind, id),
     setPreset: (preset) => void this.setPreset(preset),
     flipCamera: () => void this.flipCamera(),
@@ -273,6 +289,7 @@ export class VideoSession extends CallElement {
   }
 
   protected override welcomed(): void {
+    super.welcomed();
     this.overlay?.begin(this.myRole);
   }
 
@@ -504,6 +521,8 @@ export class VideoSession extends CallElement {
       videoPaused: this.videoPaused,
       hasCamera: media.hasCamera,
       sinkId: media.choice.audiooutput,
+      quality: this._quality,
+      netOffer: this._netOffer,
       panel: this._panel,
       chat: this.chat.entries,
       unread: this._unread,
@@ -528,6 +547,7 @@ export class VideoSession extends CallElement {
       drawing: this.overlay?.role
         ? { tools: this.overlay.render(this.t), active: this.overlay.tool !== null }
         : null,
+      recording: this.recordingStatus,
     };
   }
 }

@@ -6,8 +6,10 @@ import type { DeviceStatus, MediaState } from '../../src/call-messages.js';
 import type { CallMode, ModeAnswer } from '../../src/call-modes.js';
 import type { ErrorCode } from '../../src/errors.js';
 import type { ModeOffer } from '../../src/mode-negotiator.js';
+import type { QualityLevel, QualitySample } from '../../src/network-quality.js';
 import type { Role } from '../../src/protocol.js';
 import type { DeviceChoice, Preset } from '../controllers/media-controller.js';
+import type { RecordingStatus } from '../controllers/recording-controller.js';
 import type { ChatEntry } from '../chat-log.js';
 import type { CallState } from '../events.js';
 import type { Messages } from '../messages.js';
@@ -53,6 +55,10 @@ export interface CallView {
   hasCamera: boolean;
   /** The speaker chosen for the other person's audio ('' = default). */
   sinkId: string;
+  /** The last network reading, while a call runs. */
+  quality: { sample: QualitySample; level: QualityLevel } | null;
+  /** What the link suggests: voice only (poor), video back (recovered). */
+  netOffer: 'voice' | 'video' | null;
   /** The open side panel, if any. */
   panel: Panel | null;
   /** The session's chat so far. */
@@ -84,6 +90,8 @@ export interface CallView {
   stillCount: number;
   /** The drawing layer once loaded: its tool bar (and text field), and whether a tool is in hand. */
   drawing: { tools: unknown; active: boolean } | null;
+  /** Where recording is on this side. */
+  recording: RecordingStatus;
 }
 
 export interface CallActions {
@@ -98,6 +106,7 @@ export interface CallActions {
   endCall(): void;
   hangUp(): void;
   togglePanel(panel: Panel): void;
+  acceptNetwork(accept: boolean): void;
   sendMessage(text: string): void;
   sendFiles(files: File[]): void;
   toggleEmoji(): void;
@@ -111,6 +120,9 @@ export interface CallActions {
   nudge(event: KeyboardEvent): void;
   /** Swaps the two videos (the customer's own camera large, or the agent's). */
   swapVideos(): void;
+  requestRecording(): void;
+  answerRecording(consent: boolean): void;
+  stopRecording(): void;
   takeScreenshot(): void;
 }
 

@@ -55,10 +55,15 @@ export function chatPanel(v: CallView, a: CallActions) {
       <h2>${t.chat}</h2>
       <button class="link" @click=${() => a.togglePanel('chat')}>${t.closeChat}</button>
     </div>
-    <ol class="messages" role="log" aria-live="polite" aria-label=${t.chat}>
-      ${v.chat.length === 0 ? html`<li class="small">${t.chatEmpty}</li>` : nothing}
-      ${v.chat.map((entry) => line(v, entry, size, time))}
-    </ol>
+    <div class="messages" role="log" aria-live="polite" aria-label=${t.chat}>
+      ${
+        v.chat.length === 0
+          ? html`<p class="small">${t.chatEmpty}</p>`
+          : html`<ol>
+              ${v.chat.map((entry) => line(v, entry, size, time))}
+            </ol>`
+      }
+    </div>
     ${
       v.emojiOpen
         ? html`<div class="emoji" role="group" aria-label=${t.emoji}>

@@ -4,10 +4,12 @@
  */
 import { html, nothing } from 'lit';
 import { sends } from '../../src/call-modes.js';
+import type { QualityLevel, QualitySample } from '../../src/network-quality.js';
 import { phoneIcon } from '../icons.js';
 import { sinkId } from '../sink-id.js';
 import { srcObject } from '../src-object.js';
 import { modeLabel, type CallActions, type CallView } from './call-view.js';
+import { recordingIndicator, recordingPrompt } from './recording.js';
 // For the template's types (index.ts registers the elements).
 import '../session-rating.js';
 
@@ -133,13 +135,16 @@ function overlay(v: CallView, a: CallActions) {
     </div>`;
   }
   if (v.offer) return offerPrompt(v, a);
-  if (v.state !== 'connected') {
-    return html`<div class="overlay"><div class="spinner" aria-hidden="true"></div></div>`;
-  }
+  if (v.recording === 'asked' && v.state === 'connected') return recordingPrompt(v, a);
+  const spinner = html`<div class="overlay"><div class="spinner" aria-hidden="true"></div></div>`;
+  // While a running call reconnects, what it said (and asks) stays on screen.
+  if (v.state !== 'connected' && v.state !== 'reconnecting') return spinner;
   const notes = [
     v.notice,
     ...localHints(v),
     v.awaitingAnswer ? t.waitingForAnswer(v.peerName) : null,
+    v.recording === 'requesting' ? t.recording.waiting(v.peerName) : null,
+    v.recording === 'consented' ? t.recording.starting : null,
     v.remote.screen ? t.remoteSharing(v.peerName) : null,
     v.sharing ? t.youSharing : null,
     sends(v.mode, v.role === 'agent' ? 'customer' : 'agent').audio && !v.remote.audio
@@ -148,16 +153,40 @@ function overlay(v: CallView, a: CallActions) {
         : t.remoteMuted(v.peerName)
       : null,
   ].filter((n) => n !== null);
-  return notes.length || v.awaitingAnswer
-    ? html`<div class="notes">
-        ${notes.map((n) => html`<span class="note">${n}</span>`)}
-        ${
-          v.awaitingAnswer
-            ? html`<button class="note-action" @click=${() => a.cancelOffer()}>${t.cancel}</button>`
-            : nothing
-        }
-      </div>`
-    : nothing;
+  return html`${v.state === 'reconnecting' ? spinner : nothing}${
+    notes.length || v.awaitingAnswer || v.netOffer
+      ? html`<div class="notes">
+          ${notes.map((n) => html`<span class="note">${n}</span>`)}
+          ${
+            v.awaitingAnswer
+              ? html`<button class="note-action" @click=${() => a.cancelOffer()}>
+                  ${t.cancel}
+                </button>`
+              : nothing
+          }
+          ${v.netOffer ? networkOffer(v, a) : nothing}
+        </div>`
+      : nothing
+  }`;
+}
+
+/** A poor link suggests voice only; a recovered one, video back. */
+function networkOffer(v: CallView, a: CallActions) {
+  const { t } = v;
+  const voice = v.netOffer === 'voice';
+  return html`<div
+    class="note net-offer"
+    role="group"
+    aria-label=${voice ? t.poorNetworkOffer : t.videoBackOffer}
+  >
+    <span>${voice ? t.poorNetworkOffer : t.videoBackOffer}</span>
+    <button class="note-action" @click=${() => a.acceptNetwork(true)}>
+      ${voice ? t.switchToVoice : t.videoBack}
+    </button>
+    <button class="note-action" @click=${() => a.acceptNetwork(false)}>
+      ${voice ? t.keepVideo : t.notNow}
+    </button>
+  </div>`;
 }
 
 /** Why your own camera or microphone is not sent although the mode wants it, and what to do. */
@@ -214,13 +243,55 @@ function status(v: CallView) {
   const { t } = v;
   const text =
     v.state === 'waiting' ? t.state.waiting(v.peerName) : v.left ? t.state.ended : t.state[v.state];
+  const level = v.state === 'connected' ? v.quality?.level : undefined;
+  const weak = level === 'poor' || level === 'bad';
   return html`<div part="status" class="status">
-    <span class="dot ${v.state}"></span>
+    <span class="dot ${v.state} ${weak ? 'weak' : ''}"></span>
     <span role="status"
       >${text}${v.state === 'connected' ? ` · ${modeLabel(t, v.mode, v.role)}` : ''}${
+        weak ? ` · ${t.network[level!]}` : ''
+      }${v.recording === 'recording' ? ` · ${t.recording.status}` : ''}${
         v.serviceAway && v.state === 'connected' ? ` · ${t.serviceReconnecting}` : ''
       }</span
     >
+    ${recordingIndicator(v)}
     ${v.state === 'connected' ? html`<span role="timer">${v.timer}</span>` : nothing}
+    ${level && v.quality ? network(v, level, v.quality.sample) : nothing}
   </div>`;
+}
+
+/** Signal bars for the link, with the numbers behind them on hover, focus or a tap. */
+function network(v: CallView, level: QualityLevel, s: QualitySample) {
+  const { t } = v;
+  const number = (n: number, unit?: string, digits = 0) =>
+    new Intl.NumberFormat(t.locale, {
+      maximumFractionDigits: digits,
+      ...(unit ? { style: 'unit', unit } : {}),
+    }).format(n);
+  const rate = (kbps: number) =>
+    kbps >= 1000
+      ? number(kbps / 1000, 'megabit-per-second', 1)
+      : number(kbps, 'kilobit-per-second');
+  const details = t.networkDetails({
+    rtt: s.rttMs === null ? '–' : number(s.rttMs, 'millisecond'),
+    loss: new Intl.NumberFormat(t.locale, { style: 'percent', maximumFractionDigits: 1 }).format(
+      s.lossPercent / 100,
+    ),
+    inbound: rate(s.inKbps),
+    outbound: rate(s.outKbps),
+    fps: s.fps === null ? '' : number(s.fps),
+  });
+  const bars = { good: 4, fair: 3, poor: 2, bad: 1 }[level];
+  return html`<span class="net ${level}">
+    <button
+      type="button"
+      part="network"
+      aria-label=${t.network[level]}
+      aria-describedby="network-details"
+      @click=${(e: Event) => (e.currentTarget as HTMLElement).focus()}
+    >
+      ${[1, 2, 3, 4].map((b) => html`<i class=${b <= bars ? 'on' : ''}></i>`)}
+    </button>
+    <span id="network-details" role="tooltip">${details}</span>
+  </span>`;
 }

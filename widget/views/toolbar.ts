@@ -18,6 +18,7 @@ import {
   snapIcon,
 } from '../icons.js';
 import { modeLabel, type CallActions, type CallView } from './call-view.js';
+import { recordButton } from './recording.js';
 
 export function toolbar(v: CallView, a: CallActions) {
   const { t } = v;
@@ -85,6 +86,7 @@ export function toolbar(v: CallView, a: CallActions) {
     >
       ${chatIcon}${v.unread ? html`<span class="badge" aria-hidden="true">${v.unread}</span>` : ''}
     </button>
+    ${recordButton(v, a)}
     <button
       class="control"
       part="settings-button"

@@ -1,0 +1,159 @@
+/**
+ * Where files live on disk: uploads in progress under `VS_DATA_DIR/uploads/<uploadId>`, stored
+ * files under `VS_DATA_DIR/files/<sessionId>/<fileId>`. Bytes are streamed to and from disk, never
+ * held whole in memory, and made durable (fdatasync) before their progress is acknowledged.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, mkdirSync } from 'node:fs';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { MAGIC_BYTES, hasMagic } from './file-types.js';
+
+/** Ids become path parts: only ours (`ses_`, `upl_`, `fil_` + base64url) ever get here. */
+const SAFE = /^[A-Za-z0-9_-]{1,128}$/;
+const part = (id: string) => {
+  if (!SAFE.test(id)) throw new Error(`unsafe id for a path: ${JSON.stringify(id)}`);
+  return id;
+};
+
+export type WriteResult =
+  { ok: true; written: number } | { ok: false; reason: 'too-large' | 'aborted' | 'gone' };
+
+export class FileDisk {
+  readonly uploadsDir: string;
+  readonly filesDir: string;
+
+  constructor(dataDir: string) {
+    this.uploadsDir = join(dataDir, 'uploads');
+    this.filesDir = join(dataDir, 'files');
+    mkdirSync(this.uploadsDir, { recursive: true });
+    mkdirSync(this.filesDir, { recursive: true });
+  }
+
+  uploadPath(uploadId: string): string {
+    return join(this.uploadsDir, part(uploadId));
+  }
+
+  filePath(sessionId: string, fileId: string): string {
+    return join(this.filesDir, part(sessionId), part(fileId));
+  }
+
+  /** Creates (or empties) the file an upload writes into. */
+  async createUpload(uploadId: string): Promise<void> {
+    const fh = await open(this.uploadPath(uploadId), 'w', 0o600);
+    await fh.close();
+  }
+
+  /**
+   * Writes `body` into the upload at `position`, refusing (and stopping to read) past `max`
+   * bytes. Durable when it resolves ok. Bytes written before a refusal or an abort lie past the
+   * acknowledged offset and are overwritten by the next write.
+   */
+  async writeAt(
+    uploadId: string,
+    position: number,
+    body: ReadableStream<Uint8Array> | null,
+    max: number,
+  ): Promise<WriteResult> {
+    let fh;
+    try {
+      fh = await open(this.uploadPath(uploadId), 'r+');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { ok: false, reason: 'gone' };
+      throw err;
+    }
+    try {
+      let written = 0;
+      if (body) {
+        const reader = body.getReader();
+        for (;;) {
+          let chunk: ReadableStreamReadResult<Uint8Array>;
+          try {
+            chunk = await reader.read();
+          } catch {
+            return { ok: false, reason: 'aborted' };
+          }
+          if (chunk.done) break;
+          if (written + chunk.value.byteLength > max) {
+            await reader.cancel().catch(() => undefined);
+            return { ok: false, reason: 'too-large' };
+          }
+          await fh.write(chunk.value, 0, chunk.value.byteLength, position + written);
+          written += chunk.value.byteLength;
+        }
+      }
+      await fh.datasync();
+      return { ok: true, written };
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /** Cuts an upload's file to `length` bytes. */
+  async truncateUpload(uploadId: string, length: number): Promise<void> {
+    const fh = await open(this.uploadPath(uploadId), 'r+');
+    try {
+      await fh.truncate(length);
+      await fh.datasync();
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /** Whether the file at `path` starts like a `base` file and hashes to `sha256`. */
+  async check(path: string, base: string, sha256: string): Promise<boolean> {
+    const fh = await open(path, 'r');
+    try {
+      const head = new Uint8Array(MAGIC_BYTES);
+      await fh.read(head, 0, MAGIC_BYTES, 0);
+      if (!hasMagic(base, head)) return false;
+    } finally {
+      await fh.close();
+    }
+    const hash = createHash('sha256');
+    await pipeline(createReadStream(path), hash);
+    return hash.digest('hex') === sha256;
+  }
+
+  async exists(path: string): Promise<boolean> {
+    return stat(path).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  /** Moves a complete upload to its place among the session's files. */
+  async place(uploadId: string, sessionId: string, fileId: string): Promise<void> {
+    await mkdir(join(this.filesDir, part(sessionId)), { recursive: true });
+    await rename(this.uploadPath(uploadId), this.filePath(sessionId, fileId));
+  }
+
+  async removeUpload(uploadId: string): Promise<void> {
+    await rm(this.uploadPath(uploadId), { force: true });
+  }
+
+  async removeFile(sessionId: string, fileId: string): Promise<void> {
+    await rm(this.filePath(sessionId, fileId), { force: true });
+  }
+
+  /** Removes a session's folder of files, whatever is in it. */
+  async removeSession(sessionId: string): Promise<void> {
+    await rm(join(this.filesDir, part(sessionId)), { recursive: true, force: true });
+  }
+
+  /** The upload ids on disk. */
+  async uploadIds(): Promise<string[]> {
+    return (await readdir(this.uploadsDir)).filter((n) => SAFE.test(n));
+  }
+
+  /** `[sessionId, fileId]` of every stored file on disk. */
+  async fileIds(): Promise<Array<[string, string]>> {
+    const found: Array<[string, string]> = [];
+    for (const sessionId of (await readdir(this.filesDir)).filter((n) => SAFE.test(n))) {
+      const names = await readdir(join(this.filesDir, sessionId)).catch(() => []);
+      for (const fileId of names) found.push([sessionId, fileId]);
+    }
+    return found;
+  }
+}
