@@ -10,6 +10,7 @@
  * - `dist/server.js`, `dist/bin.js`, `dist/demo.js`, `dist/protocol.js`: the Node side.
  */
 import commonjs from '@rollup/plugin-commonjs';
+import MagicString from 'magic-string';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -35,6 +36,20 @@ const cleanChunks = (): Plugin => ({
     for (const f of readdirSync('dist', { withFileTypes: true })) {
       if (f.isFile() && /^video-session-.+\.js(\.map)?$/.test(f.name)) rmSync(`dist/${f.name}`);
     }
+  },
+});
+
+/**
+ * Drops the indentation of template literals' lines (Lit's `html` and `css` templates) after
+ * minifying: in minified code a raw newline only occurs inside a template literal, and leading
+ * spaces there are layout of the source (HTML and CSS collapse them; nothing of ours is `pre`).
+ */
+const trimTemplates = (): Plugin => ({
+  name: 'trim-templates',
+  renderChunk(code) {
+    const out = new MagicString(code);
+    for (const m of code.matchAll(/\n[ \t]+/g)) out.overwrite(m.index, m.index + m[0].length, '\n');
+    return { code: out.toString(), map: out.generateMap({ hires: true }) };
   },
 });
 
@@ -65,6 +80,7 @@ const config: RollupOptions[] = [
       commonjs(),
       esbuild({ target, define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis' } }),
       terser({ module: true, ecma: 2020, compress: { passes: 2 }, format: { comments: false } }),
+      trimTemplates(),
     ],
   },
   {

@@ -6,9 +6,9 @@
  * that with where the object under the arrow really is in that frame.
  *
  * Which frame is shown is what the browser reports to `requestVideoFrameCallback` (the customer's
- * capture time, the agent's RTP timestamp), as the widget uses it: the test reads the barcode of
- * every fifth frame only to tie those clocks to frame numbers (reading pixels on every frame would
- * load the page it measures).
+ * capture time, the agent's RTP timestamp), as the widget uses it; the test reads each shown
+ * frame's barcode (16 pixels) to tie those clocks to frame numbers, and measures a frame's place
+ * only where its barcode and its clock agree.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -40,7 +40,7 @@ export const NOTE_RELEASE = `(() => {
 interface Sample {
   /** The browser's name of the shown frame: capture time (ms) or RTP timestamp. */
   key: number;
-  /** Its barcode, as drawn from the video in the same callback, on every other frame (else -1). */
+  /** Its barcode, as drawn from the video in the same callback (-1: none). */
   barcode: number;
   state: string;
   placed: number[];
@@ -67,7 +67,7 @@ function sample(page: Page, selector: string, ms: number): Promise<Sample[]> {
           const mark = (el as unknown as Marks).annotations[0];
           const key = sel === 'video.local' ? meta.captureTime : meta.rtpTimestamp;
           if (mark && key !== undefined) {
-            const barcode = out.length % 2 === 0 ? read(video) : -1;
+            const barcode = read(video);
             out.push({ key, barcode, state: mark.state, placed: mark.placed });
           }
           if (performance.now() < end) video.requestVideoFrameCallback(next);

@@ -8,15 +8,14 @@ import {
 } from 'lit';
 import { sends, type CallMode } from '../src/call-modes.js';
 import { VideoSessionError } from '../src/errors.js';
-import { assertNever } from '../src/parse.js';
 import type { DrawingMessage } from '../src/tracking-messages.js';
 import { CallElement } from './call-element.js';
 import { LayoutController } from './controllers/layout-controller.js';
 import type { Preset } from './controllers/media-controller.js';
 import type { AnnotationView, OverlayController } from './controllers/overlay-controller.js';
 import type { TrackKind } from './controllers/peer-link.js';
-import { RtpTapController } from './controllers/rtp-tap-controller.js';
 import type { TrackerController } from './controllers/tracker-controller.js';
+import type { Drawing } from './annotations/drawing.js';
 import { VsRatedEvent, type CallState } from './events.js';
 import { rateSession, serviceBase } from './service-api.js';
 import { dragIcon, restoreIcon } from './icons.js';
@@ -103,6 +102,7 @@ export class VideoSession extends CallElement {
   /** The drawing feature: a separate chunk, loaded when the call starts. */
   private overlay: OverlayController | null = null;
   private tracker: TrackerController | null = null;
+  private drawing: Drawing | null = null;
   /** Styles of the features loaded later (drawing, screenshots). */
   private readonly extraStyles: CSSResult[] = [];
   private overlayLoading: Promise<void> | null = null;
@@ -114,12 +114,6 @@ export class VideoSession extends CallElement {
   private connectedAt = 0;
   private lastAgreed: CallMode | null = null;
   private clock: ReturnType<typeof setInterval> | undefined;
-
-  /** The customer's camera frames' RTP timestamps, for the tracker (set before the sender sends). */
-  private readonly rtpTap = new RtpTapController(this, {
-    onStamp: (rtp, wall) => this.tracker?.encodedFrame(rtp, wall),
-    onSender: () => this.tracker?.newSender(),
-  });
 
   private readonly layout = new LayoutController(this, {
     video: () => this.shadowRoot?.querySelector<HTMLVideoElement>('[part~="remote-video"]') ?? null,
@@ -207,6 +201,15 @@ export class VideoSession extends CallElement {
   override start(media?: { audio?: boolean; video?: boolean }): Promise<void> {
     void this.loadOverlay();
     return super.start(media);
+  }
+
+  /**
+   * The customer joins once the drawing feature is there (or after 3 s without it): its tracker
+   * must see the video sender of the first connection before that sends.
+   */
+  protected override beforeJoin(): Promise<unknown> {
+    if (this.myRole !== 'customer') return Promise.resolve();
+    return Promise.race([this.loadOverlay(), new Promise((done) => setTimeout(done, 3000))]);
   }
 
   /** The drawings on the customer's camera picture, both people's, where they are drawn now. */
@@ -303,7 +306,6 @@ export class VideoSession extends CallElement {
     super.released();
     this.overlay?.end();
     this.tracker?.stop();
-    this.rtpTap.stop();
     this.earlyMarks.length = 0;
     this._ownLarge = false;
     this.ownLargeShown = false;
@@ -319,31 +321,16 @@ export class VideoSession extends CallElement {
 
   /** The customer's camera frames get their RTP timestamps noted, to name them for tracking. */
   protected override senderCreated(sender: RTCRtpSender, kind: TrackKind): void {
-    if (kind === 'video' && this.myRole === 'customer') this.rtpTap.adopt(sender);
+    if (kind === 'video' && this.myRole === 'customer') this.tracker?.adoptSender(sender);
   }
 
   protected override onDrawing(message: DrawingMessage): void {
-    const overlay = this.overlay,
-      tracker = this.tracker;
-    const from = this.myRole === 'agent' ? 'customer' : 'agent';
-    if (!overlay || !tracker) {
+    if (!this.drawing) {
       if (this.earlyMarks.length < 1000 && message.type !== 'pose') this.earlyMarks.push(message);
       return;
     }
-    switch (message.type) {
-      case 'annotate':
-        overlay.handleAnnotate(message, from);
-        return;
-      case 'pointer':
-        overlay.handlePointer(message, from);
-        if (this.myRole === 'customer' && message.at) this.showOwnLarge();
-        return;
-      case 'pose':
-        tracker.handlePose(message);
-        return;
-      default:
-        assertNever(message);
-    }
+    this.drawing.handle(message, this.myRole === 'agent' ? 'customer' : 'agent');
+    if (this.myRole === 'customer' && message.type === 'pointer' && message.at) this.showOwnLarge();
   }
 
   private openPanel(panel: Panel | null): void {
@@ -355,14 +342,14 @@ export class VideoSession extends CallElement {
   /** Loads the drawing feature once; the call works without it if it cannot be loaded. */
   private loadOverlay(): Promise<void> {
     this.overlayLoading ??= import('./annotations/drawing.js').then(
-      ({ OverlayController, TrackerController, annotationStyles }) => {
+      ({ createDrawing, annotationStyles }) => {
         this.adopt(annotationStyles);
-        this.overlay = new OverlayController(this, {
-          onSend: (message) => this.peer.send(message),
-          onPointer: (message) => this.peer.sendUnreliable(message),
-          frameRef: () => this.tracker?.frameRef() ?? null,
+        this.drawing = createDrawing(this, {
+          role: () => this.myRole,
+          send: (message) => this.peer.send(message),
+          sendUnreliable: (message) => this.peer.sendUnreliable(message),
+          stats: () => this.peer.stats(),
           onMarksChanged: (marks) => {
-            this.tracker?.syncMarks(marks);
             // The customer sees what the agent draws on their own camera: show it large, once.
             if (this.myRole === 'customer' && marks.some((m) => m.author === 'agent')) {
               this.showOwnLarge();
@@ -370,15 +357,7 @@ export class VideoSession extends CallElement {
           },
           onError: (code, fatal) => this.fail(code, fatal),
         });
-        this.tracker = new TrackerController(this, {
-          role: () => this.myRole,
-          onPose: (message) => this.peer.sendUnreliable(message),
-          stats: () => this.peer.stats(),
-          onFrame: (placements) => {
-            for (const [id, p] of placements) this.overlay?.setPlacement('agent', id, p.h, p.state);
-            this.overlay?.draw();
-          },
-        });
+        ({ overlay: this.overlay, tracker: this.tracker } = this.drawing);
         this.overlay.begin(this.myRole);
         if (this.peer.connected) this.tracker.connected();
         for (const message of this.earlyMarks.splice(0)) this.onDrawing(message);

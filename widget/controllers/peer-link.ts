@@ -26,8 +26,9 @@ export interface PeerLinkOptions {
   onMessage(data: string | ArrayBuffer): void;
   onTrack(track: MediaStreamTrack): void;
   /**
-   * Called once for each sender before it first sends: the place to set an encoded transform
-   * (browsers apply one set later only to a renegotiated sender, if at all).
+   * Called for each sender before it first sends (and again at each offer the answerer takes):
+   * the place to set an encoded transform (browsers apply one set later only to a renegotiated
+   * sender, if at all).
    */
   onSender?(sender: RTCRtpSender, kind: TrackKind): void;
 }
@@ -45,7 +46,6 @@ export class PeerLink {
   /** Signals are handled one after another: an offer's candidates wait for the offer. */
   private queue: Promise<void> = Promise.resolve();
   private closed = false;
-  private readonly hooked = new WeakSet<RTCRtpSender>();
 
   constructor(options: PeerLinkOptions) {
     this.o = options;
@@ -141,8 +141,6 @@ export class PeerLink {
   }
 
   private hook(sender: RTCRtpSender, kind: TrackKind): void {
-    if (this.hooked.has(sender)) return;
-    this.hooked.add(sender);
     this.o.onSender?.(sender, kind);
   }
 

@@ -22,6 +22,7 @@ import type { Region } from '../tracking/worker-protocol.js';
 import { CameraTracking } from '../tracking/camera-tracking.js';
 import { PoseHistory, type Placement } from '../tracking/pose-history.js';
 import { RtpNames } from '../tracking/rtp-names.js';
+import { RtpTap } from '../tracking/rtp-tap.js';
 
 /** The frame a mark was drawn on, as the agent names it (`Mark['anchor']`). */
 export interface FrameRef {
@@ -56,6 +57,10 @@ export class TrackerController implements ReactiveController {
   private camera: MediaStreamTrack | null = null;
   private tracking: CameraTracking | null = null;
   private readonly names = new RtpNames();
+  private readonly tap = new RtpTap({
+    onStamp: (rtp, wall) => this.names.encoded(rtp, wall),
+    onSender: () => this.names.reset(),
+  });
   private shownFrames = new ShownFrames();
   /** Customer: anchored marks waiting for the RTP names of the camera frames. */
   private readonly waiting = new Map<string, { anchor: FrameRef; region: Region; since: number }>();
@@ -98,14 +103,12 @@ export class TrackerController implements ReactiveController {
     }
   }
 
-  /** Customer: an encoded camera frame left the encoder (from the RTP tap on the sender). */
-  encodedFrame(rtp: number, wall: number): void {
-    this.names.encoded(rtp, wall);
-  }
-
-  /** Customer: a new video sender, whose RTP timestamps start somewhere new. */
-  newSender(): void {
-    this.names.reset();
+  /**
+   * Customer: the video sender of a new connection, before it first sends: the RTP timestamps of
+   * its frames name the camera frames.
+   */
+  adoptSender(sender: RTCRtpSender): void {
+    this.tap.adopt(sender);
   }
 
   /** A (new) connection is up: the agent measures how old the frames it shows are. */
@@ -158,8 +161,12 @@ export class TrackerController implements ReactiveController {
     history.add(message.rtp === null ? null : this.rtpTime(message.rtp), message.h);
   }
 
-  /** Stops the frame loop, the worker, the timers: the one place tracking ends. */
+  /**
+   * Stops the frame loop, the workers, the timers: the one place tracking ends (call it once the
+   * connection is closed: a sender whose transform goes away stops sending).
+   */
   stop(): void {
+    this.tap.stop();
     this.video?.cancelVideoFrameCallback(this.callback);
     this.video = null;
     this.tracking?.stop();

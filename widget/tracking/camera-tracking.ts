@@ -8,7 +8,7 @@
  * time and is handed over, one at a time: a frame that arrives while the worker is busy is not
  * taken.
  */
-import { workerFrom } from '../controllers/rtp-tap-controller.js';
+import { workerFrom } from './rtp-tap.js';
 import type { FromWorker, Region, ToWorker } from './worker-protocol.js';
 
 export interface CameraTrackingOptions {

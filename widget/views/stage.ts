@@ -27,7 +27,6 @@ export function stage(v: CallView, a: CallActions) {
       ${srcObject(v.remoteStream)}
       ${sinkId(v.sinkId)}
       ?hidden=${!remoteVideo}
-      title=${ownLarge ? v.t.swapVideos : ''}
       @click=${() => ownLarge && a.swapVideos()}
     ></video>
     ${v.live && !remoteVideo && !ownLarge && v.state === 'connected' ? card(v) : nothing}
@@ -41,7 +40,6 @@ export function stage(v: CallView, a: CallActions) {
             playsinline
             muted
             ${srcObject(v.preview)}
-            title=${!ownLarge && v.role === 'customer' ? v.t.swapVideos : ''}
             @click=${() => !ownLarge && v.role === 'customer' && a.swapVideos()}
           ></video>`
         : nothing

@@ -5,12 +5,10 @@
  * An encoded transform on the video sender, in a tiny worker of its own (so tracking work never
  * delays the video), reports each encoded frame's RTP timestamp and when it left the encoder.
  * Browsers apply an encoded transform only to a sender that has it before it first sends, and a
- * sender whose transform goes away stops sending: so it is set when the sender is created (this is
- * in the first script, as the drawing feature may load later), and its worker lives until the call
- * ends. Methods in, `on*` callbacks out; `stop` (or the host leaving the page) releases it.
+ * sender whose transform goes away stops sending: so it is set when the sender is created (the
+ * customer's widget loads the drawing feature before it joins, so it is there by then), and its
+ * worker lives until the call ends.
  */
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
-
 export interface RtpTapOptions {
   /** An encoded frame: its RTP timestamp, and when (wall-clock ms) it left the encoder. */
   onStamp(rtp: number, wall: number): void;
@@ -18,31 +16,18 @@ export interface RtpTapOptions {
   onSender(): void;
 }
 
-const TRANSFORM = `onrtctransform = ({ transformer: t }) => {
-  t.readable.pipeThrough(new TransformStream({ transform(frame, out) {
-    const rtp = frame.getMetadata().rtpTimestamp;
-    if (rtp !== undefined) postMessage({ rtp, wall: performance.timeOrigin + performance.now() });
-    out.enqueue(frame);
-  } })).pipeTo(t.writable);
-};`;
+const TRANSFORM = `onrtctransform=({transformer:t})=>t.readable.pipeThrough(new TransformStream({transform(f,o){
+const rtp=f.getMetadata().rtpTimestamp;rtp===undefined||postMessage({rtp,wall:performance.timeOrigin+performance.now()});o.enqueue(f)}})).pipeTo(t.writable)`;
 
-export class RtpTapController implements ReactiveController {
+export class RtpTap {
   private worker: Worker | null = null;
 
-  constructor(
-    host: ReactiveControllerHost,
-    private readonly options: RtpTapOptions,
-  ) {
-    host.addController(this);
-  }
-
-  hostDisconnected(): void {
-    this.stop();
-  }
+  constructor(private readonly options: RtpTapOptions) {}
 
   /** Notes the RTP timestamps `sender` gives its frames; false where browsers cannot. */
   adopt(sender: RTCRtpSender): boolean {
     if (typeof RTCRtpScriptTransform === 'undefined') return false;
+    if (sender.transform) return true; // the same sender again (a renegotiation)
     try {
       this.worker ??= workerFrom(TRANSFORM);
       this.worker.onmessage = (e: MessageEvent<{ rtp: number; wall: number }>) =>
