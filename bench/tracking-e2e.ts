@@ -29,11 +29,15 @@ const NOTE_RELEASE = `document.addEventListener('pointerup', () => {
 /** Customer: for each mark id, the first shown frame with it, and the first with it tracking. */
 const NOTE_SHOWN = `(() => {
   const seen = (window.__seen = {});
-  const watch = () => {
+  let watched = null;
+  // The preview element changes when the view swaps to the customer's own camera: follow it.
+  setInterval(() => {
     const el = document.querySelector('video-session');
     const v = el?.shadowRoot?.querySelector('video.local');
-    if (!v) return setTimeout(watch, 20);
+    if (!v || v === watched) return;
+    watched = v;
     const next = (now) => {
+      if (watched !== v) return;
       const at = performance.timeOrigin + now;
       for (const m of el.annotations) {
         const s = (seen[m.id] ??= {});
@@ -43,8 +47,7 @@ const NOTE_SHOWN = `(() => {
       v.requestVideoFrameCallback(next);
     };
     v.requestVideoFrameCallback(next);
-  };
-  addEventListener('DOMContentLoaded', watch);
+  }, 20);
 })();`;
 
 type Seen = Record<string, { shown?: number; tracking?: number }>;
@@ -52,7 +55,7 @@ type Seen = Record<string, { shown?: number; tracking?: number }>;
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'vs-bench-scene-'));
   const file = join(dir, 'scene.y4m');
-  await writeMovingScene(file);
+  await writeMovingScene(file, { card: false }); // the object always in view
   const host = await startHostPage();
   const service = await startTestService({ allowedOrigins: [host.origin] });
   host.use(service.url, service.signallingUrl);
@@ -104,11 +107,19 @@ async function main(): Promise<void> {
         };
       });
       const key = wantAnchored ? 'tracking' : 'shown';
-      const done = await customer.waitForFunction(
-        ([markId, k]) => (window as unknown as { __seen: Seen }).__seen[markId!]?.[k as 'shown'],
-        [id, key] as const,
-        { timeout: 10_000 },
-      );
+      const done = await customer
+        .waitForFunction(
+          ([markId, k]) => (window as unknown as { __seen: Seen }).__seen[markId!]?.[k as 'shown'],
+          [id, key] as const,
+          { timeout: 10_000 },
+        )
+        .catch(async (err: unknown) => {
+          const state = await customer.evaluate(() => ({
+            seen: (window as unknown as { __seen: Seen }).__seen,
+            marks: document.querySelector('video-session')!.annotations.map((m) => [m.id, m.state]),
+          }));
+          throw new Error(`trial ${i}, mark ${id}: ${JSON.stringify(state)}`, { cause: err });
+        });
       const ms = ((await done.jsonValue()) as number) - release;
       if (i >= 2) (wantAnchored ? anchored : plain).push(ms); // the first pair warms up
       await agent.evaluate(() => document.querySelector('video-session')!.clearAnnotations('all'));

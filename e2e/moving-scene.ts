@@ -46,8 +46,8 @@ export function movePoint(x: number, y: number, from: number, to: number): [numb
   return [out[0]!, out[1]!];
 }
 
-/** Writes the Y4M file (4:2:0, grey chroma) to `path`. */
-export async function writeMovingScene(path: string): Promise<void> {
+/** Writes the Y4M file (4:2:0, grey chroma) to `path`; `card: false` leaves the grey card out. */
+export async function writeMovingScene(path: string, { card = true } = {}): Promise<void> {
   const { width: W, height: H, frames } = SCENE;
   const seq = createSequence({
     width: W,
@@ -56,7 +56,7 @@ export async function writeMovingScene(path: string): Promise<void> {
     seed: 11,
     noise: 2,
     camera: cameraAt,
-    occluder: { ...COVERED },
+    ...(card ? { occluder: { ...COVERED } } : {}),
   });
   const file = createWriteStream(path);
   const write = async (chunk: string | Uint8Array) => {
