@@ -6,6 +6,10 @@ import type { TrackingState } from '../annotations/types.js';
 
 /** How long poses are kept: the agent's picture lags the camera by about this much at most. */
 const KEEP_MS = 2000;
+/** Poses this close (ms) are of the same frame. */
+const SAME_MS = 1.5;
+/** The time over which the motion is measured for extrapolating (ms). */
+const VELOCITY_BASE_MS = 90;
 /** How long "found again" is shown. */
 const REFOUND_MS = 1500;
 
@@ -50,8 +54,7 @@ export class PoseHistory {
     let i = list.length; // the first pose after `at`
     while (i > 0 && list[i - 1]!.at > at) i--;
     const before = list[i - 1],
-      after = list[i],
-      prior = list[i - 2];
+      after = list[i];
     if (!before) return null;
     if (!before.h) {
       // Lost: hold the last pose before this frame (drawn faded).
@@ -60,11 +63,14 @@ export class PoseHistory {
       return this.state('lost', h, now);
     }
     let h = before.h;
-    if (at - before.at > 0.5) {
+    if (after?.h && after.at - at <= SAME_MS) {
+      h = after.h; // the same frame (RTP timestamps are rounded to 1/90 ms)
+    } else if (at - before.at > SAME_MS) {
       if (after?.h && after.at - before.at <= 2 * span) {
         h = blend(before.h, after.h, (at - before.at) / (after.at - before.at));
-      } else if (prior?.h && at - before.at <= span) {
-        h = blend(prior.h, before.h, (at - prior.at) / (before.at - prior.at));
+      } else if (at - before.at <= span && velocityBase(list, i - 1)?.h) {
+        const base = velocityBase(list, i - 1)!;
+        h = blend(base.h!, before.h, (at - base.at) / (before.at - base.at));
       } else {
         // The tracker is behind the picture (catching up): hold the last pose, and say so.
         return { h, state: 'starting' };
@@ -78,6 +84,18 @@ export class PoseHistory {
     this.lastState = state;
     return { h, state: state === 'tracking' && now < this.refoundUntil ? 'refound' : state };
   }
+}
+
+/**
+ * The pose to take the motion from, for extrapolating past `list[last]`: one about 3 frames
+ * earlier, so that jitter in the camera's timestamps (a frame stamped 16 ms after the one before,
+ * the next 50 ms) does not double or halve the speed.
+ */
+function velocityBase(list: readonly { at: number; h: number[] | null }[], last: number) {
+  const end = list[last]!.at;
+  let k = last - 1;
+  while (k > 0 && list[k - 1]!.h && end - list[k]!.at < VELOCITY_BASE_MS) k--;
+  return k >= 0 ? list[k] : undefined;
 }
 
 /** `a + (b - a) t`, entry by entry (poses a frame or two apart differ little). */
