@@ -4,7 +4,7 @@
  * the agent console and the invite; receive the service's webhooks and show each ticket's timeline.
  */
 import { Hono } from 'hono';
-import type { AcceptedSession, CreatedSession } from '../src/rest.js';
+import type { AcceptedSession, CreatedSession, FileList } from '../src/rest.js';
 import { customerPage } from './customer-page.js';
 import { agentConsolePage, errorPage, ticketListPage } from './pages.js';
 import { ticketPage } from './ticket-page.js';
@@ -35,8 +35,11 @@ export function createHelpdesk(opts: HelpdeskOptions): Hono {
   const api = async <T>(path: string, body: unknown, method = 'POST'): Promise<T> => {
     const res = await fetch(new URL(path, opts.serviceUrl), {
       method,
-      headers: { authorization: `Bearer ${opts.apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
+      headers: {
+        authorization: `Bearer ${opts.apiKey}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
     return (await res.json()) as T;
@@ -58,14 +61,24 @@ export function createHelpdesk(opts: HelpdeskOptions): Hono {
     return c.redirect(`/tickets/${ticket.id}`, 303);
   });
 
-  app.get('/tickets/:id', (c) => {
+  app.get('/tickets/:id', async (c) => {
     const ticket = tickets.getTicket(c.req.param('id'));
     if (!ticket) return c.html(errorPage(404, 'No such ticket.'), 404);
+    const sessions = tickets.sessionsOf(ticket.id);
+    // Each session's screenshots and recordings, with links fresh for this page view.
+    const files = await Promise.all(
+      sessions.map((s) =>
+        api<FileList>(`/v1/sessions/${s.id}/files`, undefined, 'GET')
+          .then((l) => l.files)
+          .catch(() => []),
+      ),
+    );
     return c.html(
       ticketPage({
         ticket,
-        sessions: tickets.sessionsOf(ticket.id),
+        sessions,
         events: tickets.timeline(ticket.id),
+        files: files.flat().sort((x, y) => x.createdAt.localeCompare(y.createdAt)),
         webhooks: webhooks.stats,
       }),
     );

@@ -23,6 +23,9 @@ video-session{height:520px}.invite{word-break:break-all;font-family:ui-monospace
 .timeline time{color:#64748b;font-variant-numeric:tabular-nums;min-width:6em}.timeline .tag{font-size:12px;padding:1px 8px;border-radius:999px;background:#fef3c7;color:#92400e}
 .timeline form{display:inline-flex;gap:6px}.sessions li{display:flex;gap:12px;align-items:center;flex-wrap:wrap;padding:4px 0}
 video-help-button{margin-top:8px}
+.media{list-style:none;padding:0;margin:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(240px,1fr));gap:16px}
+.media figure{margin:0}.media img,.media video{width:100%;border-radius:8px;background:#0f172a;display:block}
+.media figcaption{font-size:13px;margin-top:4px;word-break:break-all}
 @media (max-width:800px){.console{grid-template-columns:1fr}}
 </style>`);
 

@@ -5,6 +5,8 @@
  */
 import { html, raw } from 'hono/html';
 import type { SessionEvent } from '../src/events.js';
+import type { FileInfo } from '../src/rest.js';
+import { MEDIA_SCRIPT, mediaOfFile, mediaSection } from './media.js';
 import { layout, type Html } from './pages.js';
 import { timelineEntry, type TimelineEntry } from './timeline.js';
 import type { Ticket, TicketSession } from './ticket-store.js';
@@ -14,6 +16,8 @@ export interface TicketPageView {
   ticket: Ticket;
   sessions: TicketSession[];
   events: SessionEvent[];
+  /** The files of the ticket's sessions, from the service (with fresh links). */
+  files: FileInfo[];
   webhooks: WebhookStats;
 }
 
@@ -88,6 +92,7 @@ export function ticketPage(v: TicketPageView): Html {
               </ul>`
         }
       </section>
+      ${mediaSection(v.files.map(mediaOfFile))}
       <section class="card">
         <h2>Timeline</h2>
         <ol class="timeline" data-timeline data-ticket="${ticket.id}">
@@ -102,8 +107,11 @@ export function ticketPage(v: TicketPageView): Html {
   );
 }
 
-/** Appends lines as the service's webhooks arrive; offers Accept/Decline on open requests. */
-const LIVE_SCRIPT = `<script type="module">
+/**
+ * Appends lines as the service's webhooks arrive; offers Accept/Decline on open requests; shows
+ * new screenshots and recordings and takes deleted ones away.
+ */
+const LIVE_SCRIPT = `<script type="module">${MEDIA_SCRIPT}
 const list = document.querySelector('[data-timeline]');
 const ticket = list.dataset.ticket;
 const source = new EventSource('/tickets/' + encodeURIComponent(ticket) + '/timeline/stream');
@@ -120,6 +128,7 @@ const button = (text, action, secondary) => {
 };
 source.addEventListener('timeline', (message) => {
   const entry = JSON.parse(message.data);
+  if (entry.media) applyMedia(entry.media);
   if (entry.type === 'session.created' || entry.type === 'session.ended') {
     for (const form of list.querySelectorAll('li[data-session="' + CSS.escape(entry.sessionId) + '"] form')) form.remove();
   }

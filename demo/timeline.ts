@@ -4,6 +4,7 @@
  */
 import type { SessionEvent } from '../src/events.js';
 import { assertNever } from '../src/parse.js';
+import { mediaChange, sizeText, type MediaItem } from './media.js';
 
 /** One line of the timeline, as the page renders it. */
 export interface TimelineEntry {
@@ -13,15 +14,14 @@ export interface TimelineEntry {
   at: string;
   text: string;
   internal: boolean;
+  /** For file events: the screenshot or recording to show, or the one to take away. */
+  media?: { add: MediaItem } | { remove: string };
 }
 
 const minutes = (ms: number) => {
   const s = Math.round(ms / 1000);
   return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
 };
-
-const size = (bytes: number) =>
-  bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 /** What happened, in words. */
 export function describeEvent(e: SessionEvent): string {
@@ -74,9 +74,9 @@ export function describeEvent(e: SessionEvent): string {
     case 'recording.consent_withdrawn':
       return `The ${e.data.by} withdrew consent: recording stopped`;
     case 'screenshot.created':
-      return `Screenshot saved: ${e.data.name} (${size(e.data.size)})`;
+      return `Screenshot saved: ${e.data.name} (${sizeText(e.data.size)})`;
     case 'recording.available':
-      return `Recording saved: ${e.data.name} (${size(e.data.size)}${e.data.meta.durationMs === undefined ? '' : `, ${minutes(e.data.meta.durationMs)}`})`;
+      return `Recording saved: ${e.data.name} (${sizeText(e.data.size)}${e.data.meta.durationMs === undefined ? '' : `, ${minutes(e.data.meta.durationMs)}`})`;
     case 'file.deleted':
       return `${e.data.kind === 'screenshot' ? 'Screenshot' : 'Recording'} ${e.data.name} deleted (${e.data.reason === 'retention' ? 'retention period over' : 'erased on request'})`;
     default:
@@ -85,6 +85,7 @@ export function describeEvent(e: SessionEvent): string {
 }
 
 export function timelineEntry(e: SessionEvent): TimelineEntry {
+  const media = mediaChange(e);
   return {
     id: e.id,
     sessionId: e.sessionId,
@@ -92,6 +93,7 @@ export function timelineEntry(e: SessionEvent): TimelineEntry {
     at: e.occurredAt,
     text: describeEvent(e),
     internal: e.visibility === 'internal',
+    ...(media ? { media } : {}),
   };
 }
 

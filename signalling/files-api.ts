@@ -152,7 +152,7 @@ export function filesApi(deps: FilesApiDeps): Hono<Env> {
   api.delete('/sessions/:id/files', hostOnly, async (c) => {
     const hidden = await visible(c);
     if (hidden) return hidden;
-    const done = await files.erase(sessionIdOf(c));
+    const done = await files.cleanup.erase(sessionIdOf(c));
     if (!done.ok) return refusal(c, done);
     const answer: FilesDeleted = { deleted: done.value };
     return c.json(answer);

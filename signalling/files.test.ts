@@ -1,134 +1,36 @@
 /**
- * Files on the service over real HTTP, real files on disk and a real webhook receiver: chunked
- * and resumed uploads, the checks at the last byte, signed links that fail closed, erasure and the
- * retention sweep.
+ * Uploads over real HTTP onto a real disk, with a real webhook receiver: chunked and resumed
+ * uploads, the checks at the last byte, the grace for expired tokens, signed links that fail
+ * closed, and the recording consent events.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { SessionEventOf } from '../src/events.js';
-import type { CreatedSession, FileInfo, FileList, UploadCreated } from '../src/rest.js';
+import type { FileInfo, FileList, UploadCreated } from '../src/rest.js';
 import { createTokenService } from './auth.js';
-import { TEST_API_KEY, startTestService, type TestService } from './testing.js';
-import { startWebhookReceiver, type WebhookReceiver } from './testing-receiver.js';
+import { TEST_API_KEY } from './testing.js';
+import {
+  EBML,
+  MiB,
+  PNG,
+  SECRET,
+  announce,
+  bytesOf,
+  call,
+  download,
+  onDisk,
+  patch,
+  runCleanup,
+  sendFrom,
+  setup,
+  sha256,
+  store,
+} from './testing-files.js';
 
-const MiB = 1024 * 1024;
-const SECRET = 's'.repeat(40);
-const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-const EBML = [0x1a, 0x45, 0xdf, 0xa3];
-
-/** Bytes that start like a file of that type, then random. */
-const bytesOf = (magic: number[], size: number) =>
-  Buffer.concat([Buffer.from(magic), randomBytes(size - magic.length)]);
-const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-
-let cleanup: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const fn of cleanup.reverse()) await fn();
-  cleanup = [];
-});
-
-interface Setup {
-  service: TestService;
-  receiver: WebhookReceiver;
-  session: CreatedSession;
-  clock: { now: number };
-}
-
-async function setup(options: Parameters<typeof startTestService>[0] = {}): Promise<Setup> {
-  const receiver = await startWebhookReceiver();
-  const clock = { now: Date.now() };
-  const service = await startTestService({
-    webhookUrl: receiver.url,
-    webhookSecrets: [receiver.secret],
-    tokenSecret: SECRET,
-    now: () => clock.now,
-    ...options,
-  });
-  cleanup.push(
-    () => receiver.close(),
-    () => service.stop(),
-  );
-  const session = await service.createSession();
-  return { service, receiver, session, clock };
-}
-
-async function call(
-  s: Setup,
-  method: string,
-  path: string,
-  auth: string | null,
-  body?: unknown,
-  headers: Record<string, string> = {},
-) {
-  const res = await fetch(`${s.service.url}${path}`, {
-    method,
-    headers: {
-      ...(auth ? { authorization: `Bearer ${auth}` } : {}),
-      ...(body === undefined || body instanceof Uint8Array
-        ? {}
-        : { 'content-type': 'application/json' }),
-      ...headers,
-    },
-    ...(body === undefined
-      ? {}
-      : {
-          body:
-            body instanceof Uint8Array
-              ? new Blob([body as Uint8Array<ArrayBuffer>])
-              : JSON.stringify(body),
-        }),
-  });
-  const text = method === 'HEAD' ? '' : await res.text();
-  return {
-    status: res.status,
-    headers: res.headers,
-    body: (text && res.headers.get('content-type')?.includes('json')
-      ? JSON.parse(text)
-      : {}) as Record<string, unknown> & { code?: string; offset?: number },
-  };
-}
-
-const announce = (s: Setup, token: string, bytes: Buffer, extra: Record<string, unknown> = {}) =>
-  call(s, 'POST', `/v1/sessions/${s.session.id}/uploads`, token, {
-    kind: 'recording',
-    ref: 'rec-1',
-    name: 'call recording.webm',
-    type: 'video/webm;codecs=vp8,opus',
-    size: bytes.length,
-    sha256: sha256(bytes),
-    meta: { durationMs: 5000, takenBy: 'agent', startedAt: '2026-11-22T08:00:00.000Z' },
-    ...extra,
-  });
-
-const patch = (s: Setup, token: string, uploadId: string, offset: number, chunk: Buffer) =>
-  call(
-    s,
-    'PATCH',
-    `/v1/sessions/${s.session.id}/uploads/${uploadId}`,
-    token,
-    new Uint8Array(chunk),
-    {
-      'content-type': 'application/offset+octet-stream',
-      'upload-offset': String(offset),
-    },
-  );
-
-/** Sends `bytes` from `offset` in chunks of `chunkSize`; the last answer. */
-async function sendFrom(s: Setup, token: string, up: UploadCreated, bytes: Buffer, offset: number) {
-  let last = { status: 0, body: {} as Record<string, unknown> };
-  for (let at = offset; at < bytes.length; at += up.chunkSize) {
-    last = await patch(s, token, up.uploadId, at, bytes.subarray(at, at + up.chunkSize));
-    expect(last.status, JSON.stringify(last.body)).toBe(200);
-  }
-  return last;
-}
-
-const onDisk = (s: Setup, f: FileInfo) =>
-  readFileSync(join(s.service.dataDir, 'files', f.sessionId, f.id));
+afterEach(runCleanup);
 
 describe('uploads', () => {
   it('stores a recording sent in chunks, byte for byte, and tells the helpdesk', async () => {
@@ -322,22 +224,6 @@ describe('uploads', () => {
   });
 });
 
-/** Uploads `bytes` whole with `token`; the stored file. */
-async function store(s: Setup, token: string, bytes: Buffer, extra: Record<string, unknown> = {}) {
-  const up = (await announce(s, token, bytes, extra)).body as unknown as UploadCreated;
-  const last = await sendFrom(s, token, up, bytes, 0);
-  return (last.body as { file: FileInfo }).file;
-}
-
-const download = async (s: Setup, url: string) => {
-  const u = new URL(url);
-  const res = await fetch(`${s.service.url}${u.pathname}${u.search}`);
-  return {
-    status: res.status,
-    body: res.ok ? Buffer.from(await res.arrayBuffer()) : await res.json(),
-  };
-};
-
 describe('access to files', () => {
   it('gives a customer the files only while the session is public, links included', async () => {
     const s = await setup();
@@ -414,106 +300,6 @@ describe('access to files', () => {
       status: 403,
       code: 'ERR_LINK_EXPIRED',
     });
-  });
-});
-
-describe('erasure and retention', () => {
-  it('DELETE removes every file and pending upload from disk and store, with file.deleted', async () => {
-    const s = await setup();
-    const a = await store(s, s.session.agentToken, bytesOf(EBML, 4000));
-    const b = await store(s, s.session.customerToken, bytesOf(PNG, 3000), {
-      kind: 'screenshot',
-      ref: 'p1',
-      type: 'image/png',
-      name: 'p.png',
-    });
-    const pendingBytes = bytesOf(EBML, 2 * MiB);
-    const pending = (await announce(s, s.session.agentToken, pendingBytes, { ref: 'rec-2' }))
-      .body as unknown as UploadCreated;
-    await patch(s, s.session.agentToken, pending.uploadId, 0, pendingBytes.subarray(0, MiB));
-    expect(readdirSync(join(s.service.dataDir, 'uploads'))).toHaveLength(1);
-    const path = `/v1/sessions/${s.session.id}/files`;
-
-    expect((await call(s, 'DELETE', path, s.session.agentToken)).status).toBe(401);
-    const erased = await call(s, 'DELETE', path, TEST_API_KEY);
-    expect(erased).toMatchObject({ status: 200, body: { deleted: 2 } });
-
-    expect(existsSync(join(s.service.dataDir, 'files', s.session.id))).toBe(false);
-    expect(readdirSync(join(s.service.dataDir, 'uploads'))).toEqual([]);
-    expect(((await call(s, 'GET', path, TEST_API_KEY)).body as unknown as FileList).files).toEqual(
-      [],
-    );
-    expect(
-      (
-        await call(
-          s,
-          'GET',
-          `/v1/sessions/${s.session.id}/uploads/${pending.uploadId}`,
-          TEST_API_KEY,
-        )
-      ).body.code,
-    ).toBe('ERR_UPLOAD_NOT_FOUND');
-    expect((await download(s, a.url)).body).toMatchObject({
-      status: 404,
-      code: 'ERR_FILE_NOT_FOUND',
-    });
-
-    await s.receiver.until(
-      (r) => r.distinct().filter((d) => d.event.type === 'file.deleted').length === 2,
-    );
-    const deleted = s.receiver
-      .distinct()
-      .filter((d) => d.event.type === 'file.deleted')
-      .map((d) => (d.event as SessionEventOf<'file.deleted'>).data)
-      .sort((x, y) => (x.kind < y.kind ? -1 : 1));
-    expect(deleted).toEqual([
-      { fileId: a.id, kind: 'recording', name: a.name, reason: 'erased' },
-      { fileId: b.id, kind: 'screenshot', name: 'p.png', reason: 'erased' },
-    ]);
-    // The ref is free again: the same recording can be stored anew.
-    expect((await announce(s, s.session.agentToken, bytesOf(EBML, 10))).status).toBe(201);
-  });
-
-  it('the sweep at start deletes files past VS_RETENTION_DAYS and abandoned uploads', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'vs-retention-'));
-    cleanup.push(async () => rmSync(dataDir, { recursive: true, force: true }));
-    // Begin 31 days ago (webhook deliveries are signed with the real time, so the clock only goes
-    // back, never ahead of it).
-    const s = await setup({ dataDir, retentionDays: 30 });
-    s.clock.now = Date.now() - 31 * 86_400_000;
-    const old = await store(s, s.session.agentToken, bytesOf(EBML, 1000));
-    const stale = (await announce(s, s.session.agentToken, bytesOf(EBML, 10), { ref: 'stale' }))
-      .body as unknown as UploadCreated;
-    s.clock.now += 29 * 86_400_000;
-    const young = await store(s, s.session.agentToken, bytesOf(EBML, 1000), { ref: 'young' });
-    await s.service.stop();
-
-    // Today, 31 days after the first file: the service starts and sweeps.
-    s.clock.now = Date.now();
-    const again = await startTestService({
-      dataDir,
-      webhookUrl: s.receiver.url,
-      webhookSecrets: [s.receiver.secret],
-      tokenSecret: SECRET,
-      retentionDays: 30,
-      now: () => s.clock.now,
-    });
-    cleanup.push(() => again.stop());
-    await s.receiver.until((r) => r.deliveries.some((d) => d.event.type === 'file.deleted'));
-    const gone = s.receiver.distinct().filter((d) => d.event.type === 'file.deleted');
-    expect(gone.map((d) => (d.event as SessionEventOf<'file.deleted'>).data)).toEqual([
-      { fileId: old.id, kind: 'recording', name: old.name, reason: 'retention' },
-    ]);
-    // The event is written with the rows; the bytes go right after.
-    await vi.waitFor(() => {
-      expect(existsSync(join(dataDir, 'files', s.session.id, old.id))).toBe(false);
-      expect(existsSync(join(dataDir, 'uploads', stale.uploadId))).toBe(false);
-    });
-    expect(existsSync(join(dataDir, 'files', s.session.id, young.id))).toBe(true);
-    const list = await fetch(`${again.url}/v1/sessions/${s.session.id}/files`, {
-      headers: { authorization: `Bearer ${TEST_API_KEY}` },
-    });
-    expect(((await list.json()) as FileList).files.map((f) => f.id)).toEqual([young.id]);
   });
 });
 

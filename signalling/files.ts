@@ -1,8 +1,8 @@
 /**
  * Files on the service (screenshots, recordings): resumable uploads by the widgets' own `ref`,
  * checked (size, type, magic bytes, SHA-256) when the last byte arrives, then stored with their
- * session. A stored file's row and its webhook event are written in one transaction; erasing a
- * session's files and the retention sweep write `file.deleted` the same way. Knows nothing of HTTP.
+ * session. A stored file's row and its webhook event are written in one transaction. Files leave
+ * through `cleanup` (`file-cleanup.ts`). Knows nothing of HTTP.
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -13,9 +13,11 @@ import type { ServerConfig } from './config.js';
 import type { FileDisk } from './file-disk.js';
 import type { FileLinks, LinkAudience } from './file-links.js';
 import { allowedType, allowedTypes } from './file-types.js';
+import { FileCleanup } from './file-cleanup.js';
 import { iso } from './session-draft.js';
 import type { Sessions } from './sessions.js';
 import type { FileDescription, FileRecord, SessionStore, UploadRecord } from './store.js';
+import { UploadLocks } from './upload-locks.js';
 
 /** The most bytes one `PATCH` may carry. */
 export const CHUNK_SIZE = 1024 * 1024;
@@ -43,12 +45,14 @@ export interface FilesOptions {
 export class Files {
   private readonly opts: FilesOptions;
   private readonly now: () => number;
-  /** Uploads a request is writing to (one at a time each), and what it resolves when done. */
-  private readonly busy = new Map<string, Promise<void>>();
+  private readonly locks = new UploadLocks();
+  /** Erasure, the retention sweep, and the start-up check. */
+  readonly cleanup: FileCleanup;
 
   constructor(opts: FilesOptions) {
     this.opts = opts;
     this.now = opts.now ?? Date.now;
+    this.cleanup = new FileCleanup({ ...opts, locks: this.locks, now: this.now });
   }
 
   /**
@@ -97,7 +101,7 @@ export class Files {
           return { ok: true, value: { created: false, upload: known, file: null } };
         }
         // The same ref with other bytes before it was complete: start it again as described.
-        const replaced = await this.locked(known.id, async () => {
+        const replaced = await this.locks.run(known.id, async () => {
           await this.opts.disk.createUpload(known.id);
           const next = { ...known, ...described, offset: 0, updatedAt: at };
           await store.files.replaceUpload(next);
@@ -139,7 +143,7 @@ export class Files {
     offset: number,
     body: ReadableStream<Uint8Array> | null,
   ): Promise<Done<{ offset: number; file: FileRecord | null }>> {
-    const result = await this.locked(
+    const result = await this.locks.run(
       uploadId,
       async (): Promise<Done<{ offset: number; file: FileRecord | null }>> => {
         const found = await this.find(sessionId, uploadId);
@@ -202,88 +206,6 @@ export class Files {
     };
   }
 
-  /**
-   * Deletes every file and pending upload of a session, now (`file.deleted`, reason `erased`,
-   * one per file); how many files. Waits for uploads being written to.
-   */
-  async erase(sessionId: string): Promise<Done<number>> {
-    const { store, disk } = this.opts;
-    const uploads = await store.files.uploadsOfSession(sessionId);
-    await Promise.all(uploads.map((u) => this.busy.get(u.id)));
-    const files = await store.files.filesOfSession(sessionId);
-    const done = await this.removeRows(
-      sessionId,
-      files,
-      uploads.map((u) => u.id),
-      'erased',
-    );
-    if (!done.ok) return done;
-    await disk.removeSession(sessionId);
-    for (const u of uploads) await disk.removeUpload(u.id);
-    return { ok: true, value: files.length };
-  }
-
-  /**
-   * The retention sweep: files stored more than `VS_RETENTION_DAYS` ago (`file.deleted`, reason
-   * `retention`), and uploads untouched for longer than the grace period. What it removed.
-   */
-  async sweep(): Promise<{ files: number; uploads: number }> {
-    const { store, disk, config } = this.opts;
-    const now = this.now();
-    let removedFiles = 0;
-    for (;;) {
-      const old = await store.files.filesCreatedBefore(
-        now - config.retentionDays * 86_400_000,
-        200,
-      );
-      if (old.length === 0) break;
-      const bySession = new Map<string, FileRecord[]>();
-      for (const f of old) bySession.set(f.sessionId, [...(bySession.get(f.sessionId) ?? []), f]);
-      for (const [sessionId, files] of bySession) {
-        const done = await this.removeRows(sessionId, files, [], 'retention');
-        if (!done.ok) throw new Error(`retention sweep: ${done.code} ${done.reason}`);
-        for (const f of files) await disk.removeFile(sessionId, f.id);
-        removedFiles += files.length;
-      }
-    }
-    let removedUploads = 0;
-    for (const u of await store.files.staleUploads(
-      now - config.uploadGraceHours * 3600_000,
-      1000,
-    )) {
-      if (this.busy.has(u.id)) continue;
-      await store.files.deleteUpload(u.id);
-      await disk.removeUpload(u.id);
-      removedUploads++;
-    }
-    return { files: removedFiles, uploads: removedUploads };
-  }
-
-  /**
-   * At start: removes bytes on disk that no row claims (left by a crash between a store write and
-   * the disk), keeping a stored upload whose row is not written yet.
-   */
-  async reconcile(): Promise<number> {
-    const { store, disk } = this.opts;
-    let removed = 0;
-    for (const id of await disk.uploadIds()) {
-      if (!(await store.files.getUpload(id))) {
-        await disk.removeUpload(id);
-        removed++;
-      }
-    }
-    for (const [sessionId, fileId] of await disk.fileIds()) {
-      const claimed =
-        (await store.files.getFile(fileId)) ??
-        (await store.files.getUpload(`upl_${fileId.slice(4)}`));
-      if (!claimed) {
-        await disk.removeFile(sessionId, fileId);
-        removed++;
-      }
-    }
-    return removed;
-  }
-
   /** Checks a complete upload and stores it with its event, in one transaction. */
   private async finish(
     upload: UploadRecord,
@@ -341,7 +263,7 @@ export class Files {
   private async resumeFinish(
     upload: UploadRecord,
   ): Promise<Done<{ created: boolean; upload: UploadRecord; file: FileRecord | null }>> {
-    const done = await this.locked(upload.id, () => this.finish(upload));
+    const done = await this.locks.run(upload.id, () => this.finish(upload));
     if (!done) return refuse('ERR_UPLOAD_BUSY', 'the upload is being stored');
     if (!done.ok) return done;
     return {
@@ -352,37 +274,6 @@ export class Files {
         file: done.value.file,
       },
     };
-  }
-
-  /** Removes file rows and upload rows with one `file.deleted` per file, in one transaction. */
-  private async removeRows(
-    sessionId: string,
-    files: FileRecord[],
-    uploadIds: string[],
-    reason: 'erased' | 'retention',
-  ): Promise<Done<null>> {
-    if (files.length === 0 && uploadIds.length === 0) return { ok: true, value: null };
-    const done = await this.opts.sessions.change(sessionId, (d) => {
-      for (const f of files) {
-        d.files.remove.push(f.id);
-        d.emit('file.deleted', { fileId: f.id, kind: f.kind, name: f.name, reason });
-      }
-      d.files.removeUploads.push(...uploadIds);
-    });
-    return done.ok ? { ok: true, value: null } : done;
-  }
-
-  /** Runs `work` holding the upload's lock; null when another request holds it. */
-  private async locked<T>(uploadId: string, work: () => Promise<T>): Promise<T | null> {
-    if (this.busy.has(uploadId)) return null;
-    let release!: () => void;
-    this.busy.set(uploadId, new Promise<void>((r) => (release = r)));
-    try {
-      return await work();
-    } finally {
-      this.busy.delete(uploadId);
-      release();
-    }
   }
 }
 

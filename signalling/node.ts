@@ -85,8 +85,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     logger,
     ...(options.now ? { now: options.now } : {}),
   });
-  const removed = await files.reconcile();
-  if (removed > 0) logger.warn({ removed }, 'removed file bytes no record claimed');
+  await files.cleanup.reconcile();
   const outbox = config.webhook
     ? new Outbox({
         store: store.outbox,
@@ -209,7 +208,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   }, EXPIRY_SWEEP_MS);
   void sessions.expireDue();
   const sweepFiles = () =>
-    void files
+    void files.cleanup
       .sweep()
       .then((swept) => {
         if (swept.files + swept.uploads > 0) logger.info(swept, 'retention sweep');
