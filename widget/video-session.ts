@@ -146,11 +146,8 @@ export class VideoSession extends CallElement {
     },
     endCall: () => void this.endCall(),
     requestRecording: () => {
-      try {
-        this.requestRecording();
-      } catch {
-        // not connected: the button is disabled then
-      }
+      // Not connected: the button is disabled then.
+      this.requestRecording().catch(() => undefined);
     },
     answerRecording: (consent) => this.answerRecording(consent),
     stopRecording: () => void this.stopRecording(),
@@ -527,6 +524,7 @@ export class VideoSession extends CallElement {
         ? { tools: this.overlay.render(this.t), active: this.overlay.tool !== null }
         : null,
       recording: this.recordingStatus,
+      recordingViews: this.recordingViews,
     };
   }
 }
