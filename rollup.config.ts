@@ -5,9 +5,12 @@
  *   and next to it the `video-session-*.js` chunks it imports later (the drawing tools), which
  *   the service serves from the same `/sdk/` path;
  * - `dist/esm/widget/index.js`: the same entry for bundlers, dependencies left as imports;
+ * - `dist/video-session-tracking-worker.js`: the tracking worker (and a copy beside the ESM build's
+ *   tracker controller, which loads it relative to itself);
  * - `dist/server.js`, `dist/bin.js`, `dist/demo.js`, `dist/protocol.js`: the Node side.
  */
 import commonjs from '@rollup/plugin-commonjs';
+import MagicString from 'magic-string';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -33,6 +36,20 @@ const cleanChunks = (): Plugin => ({
     for (const f of readdirSync('dist', { withFileTypes: true })) {
       if (f.isFile() && /^video-session-.+\.js(\.map)?$/.test(f.name)) rmSync(`dist/${f.name}`);
     }
+  },
+});
+
+/**
+ * Drops the indentation of template literals' lines (Lit's `html` and `css` templates) after
+ * minifying: in minified code a raw newline only occurs inside a template literal, and leading
+ * spaces there are layout of the source (HTML and CSS collapse them; nothing of ours is `pre`).
+ */
+const trimTemplates = (): Plugin => ({
+  name: 'trim-templates',
+  renderChunk(code) {
+    const out = new MagicString(code);
+    for (const m of code.matchAll(/\n[ \t]+/g)) out.overwrite(m.index, m.index + m[0].length, '\n');
+    return { code: out.toString(), map: out.generateMap({ hires: true }) };
   },
 });
 
@@ -63,6 +80,7 @@ const config: RollupOptions[] = [
       commonjs(),
       esbuild({ target, define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis' } }),
       terser({ module: true, ecma: 2020, compress: { passes: 2 }, format: { comments: false } }),
+      trimTemplates(),
     ],
   },
   {
@@ -70,6 +88,19 @@ const config: RollupOptions[] = [
     output: { dir: 'dist/esm', format: 'es', preserveModules: true, preserveModulesRoot: '.' },
     external: (id) => dependencies.some((d) => id === d || id.startsWith(`${d}/`)),
     plugins: [esbuild({ target })],
+  },
+  {
+    // The tracking worker: one self-contained classic script (the page loads it as a blob, since the
+    // SDK's origin is usually not the page's), next to the chunk that loads it in both builds.
+    input: 'widget/tracking/worker.ts',
+    output: [
+      { file: 'dist/video-session-tracking-worker.js', format: 'iife' },
+      { file: 'dist/esm/widget/controllers/video-session-tracking-worker.js', format: 'iife' },
+    ],
+    plugins: [
+      esbuild({ target }),
+      terser({ ecma: 2020, compress: { passes: 2 }, format: { comments: false } }),
+    ],
   },
   {
     input: {

@@ -3,7 +3,7 @@
 // 127.0.0.1:0. `npm test` runs this inside a loopback-only network namespace.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -109,6 +109,20 @@ function umdAsModule(path) {
   };
 }
 
+/**
+ * Serves the built tracking worker where the tracker (run from source here) looks for it: next to
+ * its own module, as in the ESM build.
+ */
+function trackingWorker() {
+  return {
+    name: 'tracking-worker',
+    serve(context) {
+      if (!context.path.endsWith('/widget/controllers/video-session-tracking-worker.js')) return;
+      return { body: readFileSync('dist/video-session-tracking-worker.js', 'utf8'), type: 'js' };
+    },
+  };
+}
+
 export default {
   files: process.env.WTR_FILES ?? 'widget/**/*.test.ts',
   port: 8000,
@@ -117,6 +131,7 @@ export default {
     umdAsModule('/node_modules/fix-webm-duration/fix-webm-duration.js'),
     esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json', target: 'es2022' }),
     servicePlugin(),
+    trackingWorker(),
   ],
   concurrency: 1,
   testFramework: { config: { timeout: 30000 } },

@@ -3,7 +3,8 @@
 // one is over its budget. Run after every build; `npm test` runs it with --check.
 // - dist/video-session.js: the script a page loads first;
 // - dist/video-session-drawing-*.js: the drawing tools, loaded when a call starts;
-// - dist/video-session-files-*.js: local storage and the uploader, loaded on joining a session;
+// - dist/video-session-tracking-worker.js: the tracker, in its worker, loaded for anchored marks.
+// - dist/video-session-files-*.js: local storage, the uploader, recording consent, loaded on joining;
 // - dist/video-session-recorder-*.js: the recorder, loaded when both have consented;
 // - dist/video-session-finalise-*.js: the WebM duration fix, loaded to upload a recording.
 // - dist/video-session-de-*.js: the German strings, loaded when a page asks for German;
@@ -14,7 +15,8 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 const BUDGETS = [
   { pattern: /^video-session\.js$/, gzip: 45 * 1024 },
   { pattern: /^video-session-drawing-[\w-]+\.js$/, gzip: 12 * 1024 },
-  { pattern: /^video-session-files-[\w-]+\.js$/, gzip: 5 * 1024 },
+  { pattern: /^video-session-tracking-worker\.js$/, gzip: 10 * 1024 },
+  { pattern: /^video-session-files-[\w-]+\.js$/, gzip: 7 * 1024 },
   { pattern: /^video-session-recorder-[\w-]+\.js$/, gzip: 3 * 1024 },
   { pattern: /^video-session-finalise-[\w-]+\.js$/, gzip: 6 * 1024 },
   { pattern: /^video-session-de-[\w-]+\.js$/, gzip: 5 * 1024 },

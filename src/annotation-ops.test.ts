@@ -11,11 +11,12 @@ const arrow = {
 };
 const wire = (o: unknown) => JSON.stringify(o);
 
-describe('annotation messages', () => {
+describe('annotation and tracking messages', () => {
   it('accept the documented operations', () => {
     for (const message of [
       { type: 'annotate', op: 'add', mark: arrow },
-      { type: 'annotate', op: 'add', mark: { ...arrow, anchor: { capture: 1234.5 } } },
+      { type: 'annotate', op: 'add', mark: { ...arrow, anchor: { rtp: 4294967295, age: 120 } } },
+      { type: 'annotate', op: 'add', mark: { ...arrow, anchor: { age: 80.5 } } },
       {
         type: 'annotate',
         op: 'add',
@@ -30,6 +31,8 @@ describe('annotation messages', () => {
       { type: 'annotate', op: 'clear', scope: 'all' },
       { type: 'pointer', at: [0.25, 0.75] },
       { type: 'pointer', at: null },
+      { type: 'pose', id: 'm1', rtp: 123456, h: [1, 0, 0, 0, 1, 0, 0, 0] },
+      { type: 'pose', id: 'm1', rtp: null, h: null },
     ]) {
       expect(parsePeerMessage(wire(message)), JSON.stringify(message)).toEqual({
         ok: true,
@@ -70,6 +73,14 @@ describe('annotation messages', () => {
     ['an id with markup', { type: 'annotate', op: 'remove', id: '<img src=x>' }],
     ['a clear with another scope', { type: 'annotate', op: 'clear', scope: 'theirs' }],
     ['a pointer with one coordinate', { type: 'pointer', at: [0.5] }],
+    ['an anchor naming no frame', { type: 'annotate', op: 'add', mark: { ...arrow, anchor: {} } }],
+    [
+      'an anchor beyond 32 bits',
+      { type: 'annotate', op: 'add', mark: { ...arrow, anchor: { rtp: 2 ** 32 } } },
+    ],
+    ['a pose with 9 entries', { type: 'pose', id: 'm1', rtp: 1, h: [1, 0, 0, 0, 1, 0, 0, 0, 1] }],
+    ['a pose with a huge entry', { type: 'pose', id: 'm1', rtp: 1, h: [1e7, 0, 0, 0, 1, 0, 0, 0] }],
+    ['a pose with a fractional rtp', { type: 'pose', id: 'm1', rtp: 1.5, h: null }],
   ])('drop %s with ERR_PEER_MESSAGE_INVALID', (_name, message) => {
     expect(parsePeerMessage(wire(message))).toMatchObject({
       ok: false,

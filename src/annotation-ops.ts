@@ -25,10 +25,17 @@ const MarkId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,32}$/));
 const Colour = v.pipe(v.string(), v.regex(/^#[0-9a-f]{6}$/));
 
 /**
- * The frame a mark was drawn on, named by the customer's camera clock: capture time in
- * milliseconds of the customer's `performance.now()`.
+ * The frame a mark was drawn on, as the agent saw it: its RTP timestamp (the customer's widget
+ * knows the RTP timestamp of each of its camera frames), and how old that frame was when the mark
+ * was made (ms, the measured video delay), for when the RTP timestamp cannot be used.
  */
-const FrameRef = v.object({ capture: v.pipe(v.number(), v.finite(), v.minValue(0)) });
+const FrameRef = v.pipe(
+  v.object({
+    rtp: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(2 ** 32 - 1))),
+    age: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(10_000))),
+  }),
+  v.check((f) => f.rtp !== undefined || f.age !== undefined, 'an rtp timestamp or an age'),
+);
 
 /** One mark: a tool, its style, and its points (interleaved `x, y`). */
 export const MarkSchema = v.pipe(

@@ -21,6 +21,7 @@ import {
   FileStartSchema,
 } from './file-transfer.js';
 import { parseJsonFrame, type Result } from './parse.js';
+import { PoseSchema } from './tracking-messages.js';
 import {
   RecordingConsentSchema,
   RecordingDeclineSchema,
@@ -76,6 +77,7 @@ export const PeerMessageSchema = v.variant('type', [
   ByeSchema,
   AnnotateSchema,
   PointerSchema,
+  PoseSchema,
   ChatSchema,
   FileStartSchema,
   FileEndSchema,

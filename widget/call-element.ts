@@ -1,5 +1,4 @@
 import type { PropertyDeclarations, PropertyValues } from 'lit';
-import type { AnnotateMessage, PointerMessage } from '../src/annotation-ops.js';
 import type { MediaState } from '../src/call-messages.js';
 import {
   NOTHING,
@@ -16,16 +15,19 @@ import type { QualityLevel, QualitySample } from '../src/network-quality.js';
 import { FILE_CHUNK_TAG } from '../src/file-transfer.js';
 import { ModeNegotiator, type ModeOffer } from '../src/mode-negotiator.js';
 import type { StillMessage } from '../src/still-messages.js';
+import type { DrawingMessage } from '../src/tracking-messages.js';
 import { assertNever } from '../src/parse.js';
 import { CallLink, type CallMessage } from './call-link.js';
 import { ChatLog, type ChatEntry, type TranscriptLine } from './chat-log.js';
 import { MediaController } from './controllers/media-controller.js';
 import { NetworkController } from './controllers/network-controller.js';
 import { ScreenController } from './controllers/screen-controller.js';
-import { RecordingController, type RecordingStatus } from './controllers/recording-controller.js';
+import type { RecordingController, RecordingStatus } from './controllers/recording-controller.js';
+import type { RecordingMessage } from '../src/recording-messages.js';
 import type { StorageController } from './controllers/storage-controller.js';
 import { TransferController, type Transfer } from './controllers/transfer-controller.js';
 import type { UploadController } from './controllers/upload-controller.js';
+import type { RecordingViews } from './views/call-view.js';
 import type { Still, StillController } from './controllers/still-controller.js';
 import type * as StillsModule from './stills/stills.js';
 import {
@@ -56,6 +58,7 @@ const SILENT: MediaState = {
 interface Files {
   storage: StorageController;
   uploads: UploadController;
+  recording: RecordingController;
   /** Finalises a stopped recording and uploads it. */
   uploadRecording(id: string): Promise<void>;
   /** Finishes what an earlier page left for the session (but the recording `runningId`). */
@@ -160,21 +163,12 @@ export abstract class CallElement extends CallLink {
 
   private filesLoading: Promise<Files> | null = null;
 
-  /** Recording with both consents (the agent's widget records). */
-  protected readonly recording = new RecordingController(this, {
-    role: () => this.myRole,
-    sessionId: () => this.sessionId,
-    send: (message) => this.peer.send(message),
-    report: (event) => this.sendReport(event),
-    store: async () => (await this.files()).storage,
-    sources: () => this.recordingSources(),
-    onChange: (status) => {
-      this.requestUpdate();
-      this.dispatchEvent(new VsRecordingChangeEvent(status));
-    },
-    onRecorded: (id) => void this.files().then((f) => f.uploadRecording(id)),
-    onError: (code) => this.fail(code, false),
-  });
+  /** Recording with both consents (in the files chunk; the agent's widget records). */
+  protected recording: RecordingController | null = null;
+  /** The recording views (prompt, indicator, record button), from the files chunk. */
+  protected recordingViews: RecordingViews | null = null;
+  /** Recording messages that arrived before the files chunk was loaded. */
+  private readonly earlyRecording: RecordingMessage[] = [];
   /** The session's screenshots (a separate chunk, loaded when the call starts). */
   protected stills: StillController | null = null;
   /** The loaded feature's module (its views and styles are the face's). */
@@ -368,28 +362,28 @@ export abstract class CallElement extends CallLink {
    * (the customer must answer), `consented` (it is about to start) or `recording`.
    */
   get recordingStatus(): RecordingStatus {
-    return this.recording.status;
+    return this.recording?.status ?? 'idle';
   }
 
   /**
    * The agent asks the customer to consent to recording the call (asking is the agent's consent).
    * Nothing is recorded until the customer agrees.
    */
-  requestRecording(): void {
-    this.recording.request();
+  async requestRecording(): Promise<void> {
+    (await this.files()).recording.request();
   }
 
   /** The customer answers the recording question (`vs-recording-change` with status `asked`). */
   answerRecording(consent: boolean): void {
-    this.recording.answer(consent);
+    this.recording?.answer(consent);
   }
 
   /**
    * Stops the recording (agent) or withdraws consent (customer); it stops within one chunk, and
    * what was recorded until then is uploaded for the ticket.
    */
-  stopRecording(): Promise<void> {
-    return this.recording.stop();
+  async stopRecording(): Promise<void> {
+    await this.recording?.stop();
   }
 
   override disconnectedCallback(): void {
@@ -426,14 +420,14 @@ export abstract class CallElement extends CallLink {
   /** Finishes what an earlier page left for this session (a recording, an upload cut short). */
   protected override welcomed(): void {
     this.files()
-      .then((f) => f.recover(this.sessionId, this.recording.currentId))
+      .then((f) => f.recover(this.sessionId, f.recording.currentId))
       .catch((err: unknown) =>
         console.warn(`[video-session] files left from before not uploaded yet: ${String(err)}`),
       );
   }
 
   protected override onDisconnected(): void {
-    this.recording.disconnected();
+    this.recording?.disconnected();
     this.network.stop();
     this.network.resetTrend();
     this._quality = null;
@@ -457,6 +451,7 @@ export abstract class CallElement extends CallLink {
         return;
       case 'annotate':
       case 'pointer':
+      case 'pose':
         this.onDrawing(message);
         return;
       case 'chat':
@@ -474,7 +469,8 @@ export abstract class CallElement extends CallLink {
       case 'recording-withdraw':
       case 'recording-started':
       case 'recording-stopped':
-        this.recording.handle(message);
+        if (this.recording) this.recording.handle(message);
+        else if (this.earlyRecording.push(message) <= 20) void this.files().catch(() => undefined);
         return;
       case 'still-request':
       case 'still-failed':
@@ -516,7 +512,7 @@ export abstract class CallElement extends CallLink {
   }
 
   /** A drawing or pointer message from the other person (the face draws them). */
-  protected abstract onDrawing(message: AnnotateMessage | PointerMessage): void;
+  protected abstract onDrawing(message: DrawingMessage): void;
 
   /** Paints the marks, as shown, onto a still of the customer's camera (the face has them). */
   protected abstract paintMarks(ctx: CanvasRenderingContext2D, width: number, height: number): void;
@@ -667,7 +663,7 @@ export abstract class CallElement extends CallLink {
   protected files(): Promise<Files> {
     this.filesLoading ??= import('./files.js').then((files) => {
       const storage = new files.StorageController(this);
-      const uploads = new files.UploadController(this, {
+      const uploads: UploadController = new files.UploadController(this, {
         signallingUrl: () => this.signallingUrl,
         token: () => this.token || null,
         onProgress: (p) => this.dispatchEvent(new VsUploadProgressEvent(p)),
@@ -680,9 +676,29 @@ export abstract class CallElement extends CallLink {
           ),
         onError: (_ref, err) => this.fail(err.code, false),
       });
+      const recording = new files.RecordingController(this, {
+        role: () => this.myRole,
+        sessionId: () => this.sessionId,
+        send: (message) => this.peer.send(message),
+        report: (event) => this.sendReport(event),
+        store: () => Promise.resolve(storage),
+        sources: () => this.recordingSources(),
+        onChange: (status) => {
+          this.requestUpdate();
+          this.dispatchEvent(new VsRecordingChangeEvent(status));
+        },
+        onDeclined: () => (this._notice = this.t.recording.declined(this.peerName)),
+        onRecorded: (id) => void files.uploadRecording(storage, uploads, id),
+        onError: (code) => this.fail(code, false),
+      });
+      this.recording = recording;
+      this.recordingViews = files.recordingViews;
+      for (const message of this.earlyRecording.splice(0)) recording.handle(message);
+      this.requestUpdate();
       return {
         storage,
         uploads,
+        recording,
         uploadRecording: (id) => files.uploadRecording(storage, uploads, id),
         recover: (sessionId, runningId) =>
           files.recoverSession(storage, uploads, sessionId, runningId),

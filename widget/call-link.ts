@@ -11,6 +11,7 @@ import type {
 } from '../src/protocol.js';
 import type { SessionStatus } from '../src/session-state.js';
 import { PeerController } from './controllers/peer-controller.js';
+import type { TrackKind } from './controllers/peer-link.js';
 import {
   SignallingController,
   type SignallingStatus,
@@ -205,7 +206,7 @@ export abstract class CallLink extends LitElement {
     if (!this.signallingUrl) return this.fail('ERR_SIGNALLING_UNREACHABLE', true);
     this.myRole = readJoinToken(this.token)?.role ?? 'customer';
     this.setState('connecting');
-    await prepare();
+    await Promise.all([prepare(), this.beforeJoin()]);
     if (this.state !== 'connecting') return; // hung up or failed while the prompt was open
     this.signalling.connect(this.signallingUrl, this.token);
   }
@@ -224,6 +225,12 @@ export abstract class CallLink extends LitElement {
   protected stateChanged(_next: CallState, _previous: CallState): void {}
   /** The service admitted this person (`myRole` and `sessionId` are set). */
   protected welcomed(): void {}
+  /** What the layer above needs loaded before joining (run beside `prepare`). */
+  protected beforeJoin(): Promise<unknown> {
+    return Promise.resolve();
+  }
+  /** A sender of a new peer connection, before it first sends. */
+  protected senderCreated(_sender: RTCRtpSender, _kind: TrackKind): void {}
   /** The session is over (not just this person's part in it): a last word for the ticket. */
   protected sessionEnded(): void {}
 
@@ -256,6 +263,7 @@ export abstract class CallLink extends LitElement {
           iceServers: this.iceServers,
           iceTransportPolicy: this.iceTransportPolicy,
           tracks: { audio: null, video: null },
+          onSender: (sender, kind) => this.senderCreated(sender, kind),
         });
         return;
       case 'peer-left':

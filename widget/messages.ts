@@ -202,6 +202,10 @@ export const messages = {
   textPlaceholder: 'Type, then Enter',
   textInput: 'Text to place on the picture',
   swapVideos: 'Swap the two videos',
+  tracking: {
+    lost: 'Lost sight of the marked object: point the camera at it again',
+    refound: 'Found the marked object again',
+  },
   recording: {
     record: 'Ask to record the call',
     stop: 'Stop recording',

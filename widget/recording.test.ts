@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { VsRecordingChangeEvent } from './events.js';
 import { openWidgetDb } from './storage/widget-db.js';
-import { button, call, frames, part, reach, until } from './testing.js';
+import { button, call, frames, part, reach, text, until } from './testing.js';
 import type { VideoSession } from './video-session.js';
 
 afterEach(() => {
@@ -43,7 +43,7 @@ describe('recording with both consents', () => {
     const before = await stored(sessionId);
     expect(before.recordings).to.have.length(0);
 
-    agent.requestRecording();
+    await agent.requestRecording();
     await until(() => customer.recordingStatus === 'asked', 5000, 'customer not asked');
     await customer.updateComplete;
     const prompt = part(customer, 'recording-prompt')!;
@@ -106,11 +106,13 @@ describe('recording with both consents', () => {
   it('records nothing when the customer declines', async () => {
     const { agent, customer, sessionId } = await connected();
     const before = await stored(sessionId);
-    agent.requestRecording();
+    await agent.requestRecording();
     await until(() => customer.recordingStatus === 'asked', 5000);
     await customer.updateComplete;
     button(customer, "Don't record").click();
     await until(() => agent.recordingStatus === 'idle', 5000, 'agent still waiting');
+    await agent.updateComplete;
+    expect(text(agent)).to.contain('Bob did not agree to recording.');
     await sleep(1500);
     const after = await stored(sessionId);
     expect(after.recordings).to.have.length(0);

@@ -6,13 +6,16 @@ import {
   type PropertyDeclarations,
   type PropertyValues,
 } from 'lit';
-import type { AnnotateMessage, PointerMessage } from '../src/annotation-ops.js';
 import { sends, type CallMode } from '../src/call-modes.js';
 import { VideoSessionError } from '../src/errors.js';
+import type { DrawingMessage } from '../src/tracking-messages.js';
 import { CallElement } from './call-element.js';
 import { LayoutController } from './controllers/layout-controller.js';
 import type { Preset } from './controllers/media-controller.js';
 import type { AnnotationView, OverlayController } from './controllers/overlay-controller.js';
+import type { TrackKind } from './controllers/peer-link.js';
+import type { TrackerController } from './controllers/tracker-controller.js';
+import type { Drawing } from './annotations/drawing.js';
 import { VsRatedEvent, type CallState } from './events.js';
 import { rateSession, serviceBase } from './service-api.js';
 import { dragIcon, restoreIcon } from './icons.js';
@@ -98,11 +101,13 @@ export class VideoSession extends CallElement {
 
   /** The drawing feature: a separate chunk, loaded when the call starts. */
   private overlay: OverlayController | null = null;
+  private tracker: TrackerController | null = null;
+  private drawing: Drawing | null = null;
   /** Styles of the features loaded later (drawing, screenshots). */
   private readonly extraStyles: CSSResult[] = [];
   private overlayLoading: Promise<void> | null = null;
   /** Drawing messages that arrived before the drawing feature was loaded. */
-  private readonly earlyMarks: (AnnotateMessage | PointerMessage)[] = [];
+  private readonly earlyMarks: DrawingMessage[] = [];
   /** The customer's view was switched to their own camera once this call (by them or by a mark). */
   private ownLargeShown = false;
 
@@ -141,11 +146,8 @@ export class VideoSession extends CallElement {
     },
     endCall: () => void this.endCall(),
     requestRecording: () => {
-      try {
-        this.requestRecording();
-      } catch {
-        // not connected: the button is disabled then
-      }
+      // Not connected: the button is disabled then.
+      this.requestRecording().catch(() => undefined);
     },
     answerRecording: (consent) => this.answerRecording(consent),
     stopRecording: () => void this.stopRecording(),
@@ -196,6 +198,15 @@ export class VideoSession extends CallElement {
   override start(media?: { audio?: boolean; video?: boolean }): Promise<void> {
     void this.loadOverlay();
     return super.start(media);
+  }
+
+  /**
+   * The customer joins once the drawing feature is there (or after 3 s without it): its tracker
+   * must see the video sender of the first connection before that sends.
+   */
+  protected override beforeJoin(): Promise<unknown> {
+    if (this.myRole !== 'customer') return Promise.resolve();
+    return Promise.race([this.loadOverlay(), new Promise((done) => setTimeout(done, 3000))]);
   }
 
   /** The drawings on the customer's camera picture, both people's, where they are drawn now. */
@@ -257,12 +268,13 @@ export class VideoSession extends CallElement {
     if (changed.has('minimized') && this.minimized) this.layout.place();
     // The drawings go over the customer's camera: the agent's remote video, the customer's own.
     const root = this.renderRoot;
-    this.overlay?.attach(
-      root.querySelector<HTMLVideoElement>(
-        this.myRole === 'agent' ? 'video.remote' : 'video.local',
-      ),
-      root.querySelector<HTMLCanvasElement>('canvas.annotations'),
+    const surface = root.querySelector<HTMLVideoElement>(
+      this.myRole === 'agent' ? 'video.remote' : 'video.local',
     );
+    this.overlay?.attach(surface, root.querySelector<HTMLCanvasElement>('canvas.annotations'));
+    // Anchored marks follow the customer's camera (not a shared screen).
+    const camera = this.myRole === 'customer' && !this.screen.track ? this.media.videoTrack : null;
+    this.tracker?.attach(surface, camera);
   }
 
   protected override stateChanged(next: CallState): void {
@@ -284,11 +296,13 @@ export class VideoSession extends CallElement {
   protected override onConnected(): void {
     super.onConnected();
     this.overlay?.resync();
+    this.tracker?.connected();
   }
 
   protected override released(): void {
     super.released();
     this.overlay?.end();
+    this.tracker?.stop();
     this.earlyMarks.length = 0;
     this._ownLarge = false;
     this.ownLargeShown = false;
@@ -302,17 +316,18 @@ export class VideoSession extends CallElement {
     this.overlay?.paintOnto(ctx, width, height);
   }
 
-  protected override onDrawing(message: AnnotateMessage | PointerMessage): void {
-    const overlay = this.overlay;
-    const from = this.myRole === 'agent' ? 'customer' : 'agent';
-    if (!overlay) {
-      if (this.earlyMarks.length < 1000) this.earlyMarks.push(message);
-    } else if (message.type === 'annotate') {
-      overlay.handleAnnotate(message, from);
-    } else {
-      overlay.handlePointer(message, from);
-      if (this.myRole === 'customer' && message.at) this.showOwnLarge();
+  /** The customer's camera frames get their RTP timestamps noted, to name them for tracking. */
+  protected override senderCreated(sender: RTCRtpSender, kind: TrackKind): void {
+    if (kind === 'video' && this.myRole === 'customer') this.tracker?.adoptSender(sender);
+  }
+
+  protected override onDrawing(message: DrawingMessage): void {
+    if (!this.drawing) {
+      if (this.earlyMarks.length < 1000 && message.type !== 'pose') this.earlyMarks.push(message);
+      return;
     }
+    this.drawing.handle(message, this.myRole === 'agent' ? 'customer' : 'agent');
+    if (this.myRole === 'customer' && message.type === 'pointer' && message.at) this.showOwnLarge();
   }
 
   private openPanel(panel: Panel | null): void {
@@ -324,12 +339,13 @@ export class VideoSession extends CallElement {
   /** Loads the drawing feature once; the call works without it if it cannot be loaded. */
   private loadOverlay(): Promise<void> {
     this.overlayLoading ??= import('./annotations/drawing.js').then(
-      ({ OverlayController, annotationStyles }) => {
+      ({ createDrawing, annotationStyles }) => {
         this.adopt(annotationStyles);
-        this.overlay = new OverlayController(this, {
-          onSend: (message) => this.peer.send(message),
-          onPointer: (message) => this.peer.sendUnreliable(message),
-          frameRef: () => null,
+        this.drawing = createDrawing(this, {
+          role: () => this.myRole,
+          send: (message) => this.peer.send(message),
+          sendUnreliable: (message) => this.peer.sendUnreliable(message),
+          stats: () => this.peer.stats(),
           onMarksChanged: (marks) => {
             // The customer sees what the agent draws on their own camera: show it large, once.
             if (this.myRole === 'customer' && marks.some((m) => m.author === 'agent')) {
@@ -338,7 +354,9 @@ export class VideoSession extends CallElement {
           },
           onError: (code, fatal) => this.fail(code, fatal),
         });
+        ({ overlay: this.overlay, tracker: this.tracker } = this.drawing);
         this.overlay.begin(this.myRole);
+        if (this.peer.connected) this.tracker.connected();
         for (const message of this.earlyMarks.splice(0)) this.onDrawing(message);
         this.requestUpdate();
       },
@@ -506,6 +524,7 @@ export class VideoSession extends CallElement {
         ? { tools: this.overlay.render(this.t), active: this.overlay.tool !== null }
         : null,
       recording: this.recordingStatus,
+      recordingViews: this.recordingViews,
     };
   }
 }

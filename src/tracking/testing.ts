@@ -32,6 +32,8 @@ export interface SceneOptions {
   noise?: number;
   /** A flat grey rectangle `[x, y, w, h]` (frame pixels) over frames `[from, to)`. */
   occluder?: { from: number; to: number; rect: readonly [number, number, number, number] };
+  /** A camera path of one's own instead of the random one: frame-0 pixels -> frame t pixels. */
+  camera?: (t: number) => Mat3;
 }
 
 export interface Sequence {
@@ -50,7 +52,9 @@ export function createSequence(o: SceneOptions): Sequence {
   const { width: W, height: H, frames } = o;
   const seed = o.seed ?? 0;
   const scene = createScene(W, H, seed);
-  const cameras = trajectory(o, seed);
+  const cameras = o.camera
+    ? Array.from({ length: frames }, (_, t) => o.camera!(t))
+    : trajectory(o, seed);
   const noise = gaussianTable(seed + 7);
   const sigma = o.noise ?? 3;
   const gain = o.gain ?? 0;

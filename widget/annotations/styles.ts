@@ -89,6 +89,12 @@ export const annotationStyles = css`
     border-radius: 6px;
   }
   .tracking-note {
+    position: absolute;
+    left: 50%;
+    bottom: 12px;
+    z-index: 3;
+    translate: -50% 0;
+    max-width: calc(100% - 24px);
     margin: 0;
     padding: 4px 10px;
     background: var(--_toolbar-bg);

@@ -4,7 +4,11 @@ import type { Tool } from '../../src/annotation-ops.js';
 
 /** The tool in hand: a drawing tool, the agent's pointer, or none. */
 export type ToolChoice = Tool | 'pointer' | null;
-export type TrackingState = 'tracking' | 'lost' | 'refound';
+/**
+ * An anchored mark on the frame shown: `starting` (no pose for it yet: just drawn, or the tracker
+ * is catching up), `tracking`, `lost` (faded at its last place), `refound` for a moment after a loss.
+ */
+export type TrackingState = 'starting' | 'tracking' | 'lost' | 'refound';
 
 export const COLORS = ['#ff3b30', '#ffcc00', '#34c759', '#0a84ff', '#ffffff', '#111111'] as const;
 /** Stroke widths as fractions of the frame's height: thin, medium, thick. */
@@ -18,10 +22,12 @@ export interface AnnotationView {
   color: string;
   text?: string;
   anchored: boolean;
-  /** `tracking`, `lost` or `refound` for anchored marks, `static` otherwise. */
+  /** `static` (not anchored), or the anchored mark's `TrackingState`. */
   state: TrackingState | 'static';
-  /** Points in normalised frame coordinates, after the anchored mark's pose. */
+  /** Points in normalised coordinates of the frame it was drawn on. */
   points: number[];
-  /** The same points in CSS pixels of the element's stage (what is drawn). */
+  /** Where they are on the picture now (an anchored mark moves with the object). */
+  placed: number[];
+  /** The same, in CSS pixels of the element's stage: what is drawn. */
   drawn: number[];
 }

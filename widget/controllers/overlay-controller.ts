@@ -8,7 +8,7 @@
  * through `onSend` (reliable), `onPointer` (unreliable) and `onMarksChanged`. Everything it
  * listens to is released in `detach`.
  */
-import { html, type ReactiveController, type ReactiveControllerHost } from 'lit';
+import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import { AnnotationBoard, type Author, type BoardMark } from '../../src/annotation-board.js';
 import { onFrame, toFrame } from '../../src/annotation-geometry.js';
 import type { AnnotateMessage, Mark, PointerMessage, Tool } from '../../src/annotation-ops.js';
@@ -33,7 +33,7 @@ export interface OverlayOptions {
   onSend(message: AnnotateMessage): void;
   onPointer(message: PointerMessage): void;
   /** The frame the agent is looking at, for anchored marks (null when it cannot be named). */
-  frameRef(): { capture: number } | null;
+  frameRef(): NonNullable<Mark['anchor']> | null;
   /** The set of marks changed (added, removed, cleared), on either side. */
   onMarksChanged(marks: BoardMark[]): void;
   onError(code: ErrorCode, fatal: boolean): void;
@@ -154,7 +154,14 @@ export class OverlayController implements ReactiveController {
 
   /** The tool bar and, while a text mark waits for its text, the text field (strings from `t`). */
   render(t: Messages) {
-    return html`${renderAnnotationTools(this, t)}${renderTextEntry(this, t)}`;
+    const states = this.trackingStates();
+    const note = states.includes('lost')
+      ? t.tracking.lost
+      : states.includes('refound')
+        ? t.tracking.refound
+        : null;
+    return html`${renderAnnotationTools(this, t)}${renderTextEntry(this, t)}
+    ${note ? html`<p class="tracking-note" role="status">${note}</p>` : nothing}`;
   }
 
   // ---- Tools ------------------------------------------------------------------------------------
@@ -259,7 +266,7 @@ export class OverlayController implements ReactiveController {
   }
 
   /** The tracking states of the anchored marks. */
-  trackingStates(): TrackingState[] {
+  private trackingStates(): TrackingState[] {
     return [...this.placements.values()].map((p) => p.state);
   }
 
@@ -277,8 +284,9 @@ export class OverlayController implements ReactiveController {
         color: m.color,
         ...(m.text !== undefined ? { text: m.text } : {}),
         anchored: m.anchor !== undefined,
-        state: m.anchor ? (placement?.state ?? 'tracking') : 'static',
-        points: placePoints(m.points, unit, h),
+        state: m.anchor ? (placement?.state ?? 'starting') : 'static',
+        points: [...m.points],
+        placed: placePoints(m.points, unit, h),
         drawn: surface ? placePoints(m.points, surface, h) : [],
       };
     });

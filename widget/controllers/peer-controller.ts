@@ -43,6 +43,8 @@ export interface PeerStart {
   iceTransportPolicy?: IceTransportPolicy;
   /** What to send from the start (null: nothing of that kind). */
   tracks: Record<TrackKind, MediaStreamTrack | null>;
+  /** Each sender, once, before it first sends (e.g. to set an encoded transform). */
+  onSender?(sender: RTCRtpSender, kind: TrackKind): void;
 }
 
 /**
@@ -113,7 +115,7 @@ export class PeerController implements ReactiveController {
   }
 
   /** Builds a fresh connection (closing any earlier one). The initiator makes the offer. */
-  start({ initiator, iceServers, iceTransportPolicy, tracks }: PeerStart): void {
+  start({ initiator, iceServers, iceTransportPolicy, tracks, onSender }: PeerStart): void {
     this.stop();
     if (typeof RTCPeerConnection !== 'function') {
       this.options.onError('ERR_WEBRTC_UNSUPPORTED', true);
@@ -129,6 +131,7 @@ export class PeerController implements ReactiveController {
         ...(iceTransportPolicy ? { iceTransportPolicy } : {}),
       },
       tracks,
+      ...(onSender ? { onSender } : {}),
       onSignal: (data) => current() && this.options.onSignal(data),
       onOpen: () => {
         if (!current()) return;

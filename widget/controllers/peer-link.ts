@@ -25,6 +25,12 @@ export interface PeerLinkOptions {
   onClose(): void;
   onMessage(data: string | ArrayBuffer): void;
   onTrack(track: MediaStreamTrack): void;
+  /**
+   * Called for each sender before it first sends (and again at each offer the answerer takes):
+   * the place to set an encoded transform (browsers apply one set later only to a renegotiated
+   * sender, if at all).
+   */
+  onSender?(sender: RTCRtpSender, kind: TrackKind): void;
 }
 
 /** The data channel's label; both sides see the same one. */
@@ -59,7 +65,10 @@ export class PeerLink {
     if (options.initiator) {
       this.attach(pc.createDataChannel(CHANNEL, { ordered: true }));
       for (const kind of ['audio', 'video'] as const) {
-        pc.addTransceiver(this.tracks[kind] ?? kind, { direction: 'sendrecv' });
+        this.hook(
+          pc.addTransceiver(this.tracks[kind] ?? kind, { direction: 'sendrecv' }).sender,
+          kind,
+        );
       }
       this.run(() => this.offer(false));
     } else {
@@ -131,6 +140,10 @@ export class PeerLink {
     });
   }
 
+  private hook(sender: RTCRtpSender, kind: TrackKind): void {
+    this.o.onSender?.(sender, kind);
+  }
+
   private run(step: () => Promise<void>): void {
     this.queue = this.queue.then(step).catch((err: unknown) => {
       if (!this.closed) console.warn(`[video-session] signalling step failed: ${String(err)}`);
@@ -159,7 +172,9 @@ export class PeerLink {
         await pc.setRemoteDescription({ type: 'offer', sdp: data.sdp });
         for (const t of pc.getTransceivers()) {
           if (t.direction !== 'sendrecv') t.direction = 'sendrecv';
-          const track = this.tracks[t.receiver.track.kind as TrackKind];
+          const kind = t.receiver.track.kind as TrackKind;
+          this.hook(t.sender, kind);
+          const track = this.tracks[kind];
           if (t.sender.track !== track) await t.sender.replaceTrack(track);
         }
         await this.flushCandidates();

@@ -44,6 +44,8 @@ export interface RecordingOptions {
   /** What to record (the agent's side): the customer's picture, the drawings, both voices. */
   sources(): RecorderSources | null;
   onChange(status: RecordingStatus): void;
+  /** The customer said no (the agent's side). */
+  onDeclined(): void;
   /** A recording ended and all its chunks are stored: finalise and upload it. */
   onRecorded(id: string): void;
   onError(code: ErrorCode): void;
@@ -142,7 +144,10 @@ export class RecordingController implements ReactiveController {
         if (agent && this._status === 'requesting' && message.id === this.id) void this.begin();
         return;
       case 'recording-decline':
-        if (agent && this._status === 'requesting' && message.id === this.id) this.reset();
+        if (agent && this._status === 'requesting' && message.id === this.id) {
+          this.reset();
+          this.options.onDeclined();
+        }
         return;
       case 'recording-withdraw':
         if (message.id !== this.id) return;

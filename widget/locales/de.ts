@@ -259,6 +259,10 @@ export const de: Messages = {
   textPlaceholder: 'Tippen, dann Eingabe',
   textInput: 'Text, der auf das Bild kommt',
   swapVideos: 'Die beiden Videos tauschen',
+  tracking: {
+    lost: 'Das markierte Objekt ist nicht mehr zu sehen: Richten Sie die Kamera wieder darauf',
+    refound: 'Das markierte Objekt ist wieder gefunden',
+  },
   takeScreenshot: 'Screenshot aufnehmen',
   screenshots: 'Screenshots',
   screenshotsCount: (n) => `Screenshots (${n})`,

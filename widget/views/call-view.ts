@@ -10,6 +10,7 @@ import type { QualityLevel, QualitySample } from '../../src/network-quality.js';
 import type { Role } from '../../src/protocol.js';
 import type { DeviceChoice, Preset } from '../controllers/media-controller.js';
 import type { RecordingStatus } from '../controllers/recording-controller.js';
+import type * as RecordingViewsModule from './recording.js';
 import type { ChatEntry } from '../chat-log.js';
 import type { CallState } from '../events.js';
 import type { Messages } from '../messages.js';
@@ -92,7 +93,11 @@ export interface CallView {
   drawing: { tools: unknown; active: boolean } | null;
   /** Where recording is on this side. */
   recording: RecordingStatus;
+  /** The recording views, once their chunk is loaded. */
+  recordingViews: RecordingViews | null;
 }
+
+export type RecordingViews = typeof RecordingViewsModule;
 
 export interface CallActions {
   join(media: { audio: boolean; video: boolean }): void;

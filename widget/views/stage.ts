@@ -9,7 +9,6 @@ import { phoneIcon } from '../icons.js';
 import { sinkId } from '../sink-id.js';
 import { srcObject } from '../src-object.js';
 import { modeLabel, type CallActions, type CallView } from './call-view.js';
-import { recordingIndicator, recordingPrompt } from './recording.js';
 // For the template's types (index.ts registers the elements).
 import '../session-rating.js';
 
@@ -133,7 +132,9 @@ function overlay(v: CallView, a: CallActions) {
     </div>`;
   }
   if (v.offer) return offerPrompt(v, a);
-  if (v.recording === 'asked' && v.state === 'connected') return recordingPrompt(v, a);
+  if (v.recording === 'asked' && v.state === 'connected' && v.recordingViews) {
+    return v.recordingViews.recordingPrompt(v, a);
+  }
   const spinner = html`<div class="overlay"><div class="spinner" aria-hidden="true"></div></div>`;
   // While a running call reconnects, what it said (and asks) stays on screen.
   if (v.state !== 'connected' && v.state !== 'reconnecting') return spinner;
@@ -252,7 +253,7 @@ function status(v: CallView) {
         v.serviceAway && v.state === 'connected' ? ` · ${t.serviceReconnecting}` : ''
       }</span
     >
-    ${recordingIndicator(v)}
+    ${v.recordingViews?.recordingIndicator(v) ?? nothing}
     ${v.state === 'connected' ? html`<span role="timer">${v.timer}</span>` : nothing}
     ${level && v.quality ? network(v, level, v.quality.sample) : nothing}
   </div>`;

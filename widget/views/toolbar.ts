@@ -2,7 +2,7 @@
  * The call controls: microphone, camera, screen, the call mode, and ending (the call first, then
  * the session or your part in it).
  */
-import { html } from 'lit';
+import { html, nothing } from 'lit';
 import { CALL_MODES, type CallMode } from '../../src/call-modes.js';
 import {
   cameraIcon,
@@ -18,7 +18,6 @@ import {
   snapIcon,
 } from '../icons.js';
 import { modeLabel, type CallActions, type CallView } from './call-view.js';
-import { recordButton } from './recording.js';
 
 export function toolbar(v: CallView, a: CallActions) {
   const { t } = v;
@@ -86,7 +85,7 @@ export function toolbar(v: CallView, a: CallActions) {
     >
       ${chatIcon}${v.unread ? html`<span class="badge" aria-hidden="true">${v.unread}</span>` : ''}
     </button>
-    ${recordButton(v, a)}
+    ${v.recordingViews?.recordButton(v, a) ?? nothing}
     <button
       class="control"
       part="settings-button"
