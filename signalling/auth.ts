@@ -57,10 +57,15 @@ export interface RequestClaims {
   expiresAt: number;
 }
 
-export function createTokenService(secret: Uint8Array): TokenService {
+/**
+ * The token service for `secret`. `now` is the service's clock (Unix ms): tokens are minted and
+ * checked against the same clock as the sessions they belong to.
+ */
+export function createTokenService(secret: Uint8Array, now: () => number = Date.now): TokenService {
+  const seconds = () => Math.floor(now() / 1000);
   return {
     async mint(sessionId, role, expiresAtMs) {
-      const now = Math.floor(Date.now() / 1000);
+      const issuedAt = seconds();
       const exp = Math.floor(expiresAtMs / 1000);
       const token = await new SignJWT({ sid: sessionId, role })
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -68,8 +73,8 @@ export function createTokenService(secret: Uint8Array): TokenService {
         .setAudience(AUDIENCE)
         .setSubject(`${sessionId}:${role}`)
         .setJti(randomBytes(12).toString('base64url'))
-        .setIssuedAt(now)
-        .setNotBefore(now - 1)
+        .setIssuedAt(issuedAt)
+        .setNotBefore(issuedAt - 1)
         .setExpirationTime(exp)
         .sign(secret);
       return { token, expiresAt: new Date(exp * 1000) };
@@ -84,6 +89,7 @@ export function createTokenService(secret: Uint8Array): TokenService {
           audience: AUDIENCE,
           requiredClaims: ['exp', 'iat', 'jti', 'sid', 'role'],
           clockTolerance: CLOCK_TOLERANCE,
+          currentDate: new Date(now()),
         });
         const claims = toClaims(payload);
         return claims
@@ -101,7 +107,7 @@ export function createTokenService(secret: Uint8Array): TokenService {
     },
 
     async mintRequest({ ticketId, customerName, metadata }, expiresAtMs) {
-      const now = Math.floor(Date.now() / 1000);
+      const issuedAt = seconds();
       const exp = Math.floor(expiresAtMs / 1000);
       const token = await new SignJWT({
         tid: ticketId,
@@ -112,8 +118,8 @@ export function createTokenService(secret: Uint8Array): TokenService {
         .setIssuer(ISSUER)
         .setAudience(REQUEST_AUDIENCE)
         .setJti(randomBytes(12).toString('base64url'))
-        .setIssuedAt(now)
-        .setNotBefore(now - 1)
+        .setIssuedAt(issuedAt)
+        .setNotBefore(issuedAt - 1)
         .setExpirationTime(exp)
         .sign(secret);
       return { token, expiresAt: new Date(exp * 1000) };
@@ -128,6 +134,7 @@ export function createTokenService(secret: Uint8Array): TokenService {
           audience: REQUEST_AUDIENCE,
           requiredClaims: ['exp', 'iat', 'jti', 'tid'],
           clockTolerance: CLOCK_TOLERANCE,
+          currentDate: new Date(now()),
         });
         const { tid, cname, md, jti, exp } = payload;
         const metadata =

@@ -88,14 +88,16 @@ describe('erasure and retention', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'vs-retention-'));
     cleanup.push(async () => rmSync(dataDir, { recursive: true, force: true }));
     // Begin 31 days ago (webhook deliveries are signed with the real time, so the clock only goes
-    // back, never ahead of it).
-    const s = await setup({ dataDir, retentionDays: 30 });
-    s.clock.now = Date.now() - 31 * 86_400_000;
+    // back, never ahead of it): a session then, and another 29 days later, each with its tokens.
+    const s = await setup({ dataDir, retentionDays: 30 }, Date.now() - 31 * 86_400_000);
     const old = await store(s, s.session.agentToken, bytesOf(EBML, 1000));
     const stale = (await announce(s, s.session.agentToken, bytesOf(EBML, 10), { ref: 'stale' }))
       .body as unknown as UploadCreated;
     s.clock.now += 29 * 86_400_000;
-    const young = await store(s, s.session.agentToken, bytesOf(EBML, 1000), { ref: 'young' });
+    const later = { ...s, session: await s.service.createSession() };
+    const young = await store(later, later.session.agentToken, bytesOf(EBML, 1000), {
+      ref: 'young',
+    });
     await s.service.stop();
 
     // Today, 31 days after the first file: the service starts and sweeps.
@@ -119,11 +121,13 @@ describe('erasure and retention', () => {
       expect(existsSync(join(dataDir, 'files', s.session.id, old.id))).toBe(false);
       expect(existsSync(join(dataDir, 'uploads', stale.uploadId))).toBe(false);
     });
-    expect(existsSync(join(dataDir, 'files', s.session.id, young.id))).toBe(true);
-    const list = await fetch(`${again.url}/v1/sessions/${s.session.id}/files`, {
-      headers: { authorization: `Bearer ${TEST_API_KEY}` },
-    });
-    expect(((await list.json()) as FileList).files.map((f) => f.id)).toEqual([young.id]);
+    expect(existsSync(join(dataDir, 'files', later.session.id, young.id))).toBe(true);
+    const list = (id: string) =>
+      fetch(`${again.url}/v1/sessions/${id}/files`, {
+        headers: { authorization: `Bearer ${TEST_API_KEY}` },
+      }).then(async (res) => ((await res.json()) as FileList).files.map((f) => f.id));
+    expect(await list(s.session.id)).toEqual([]);
+    expect(await list(later.session.id)).toEqual([young.id]);
   });
 });
 
@@ -162,9 +166,8 @@ describe('the hourly retention sweep', () => {
 
   it('runs every hour, not only at start', async () => {
     vi.useFakeTimers({ toFake: ['setInterval'] });
-    const s = await setup({ retentionDays: 1 });
     // Stored two days ago (the clock goes back; webhook deliveries are signed with the real time).
-    s.clock.now = Date.now() - 2 * 86_400_000;
+    const s = await setup({ retentionDays: 1 }, Date.now() - 2 * 86_400_000);
     const old = await store(s, s.session.agentToken, bytesOf(EBML, 1000));
     s.clock.now = Date.now();
     const path = join(s.service.dataDir, 'files', s.session.id, old.id);

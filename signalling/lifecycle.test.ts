@@ -406,7 +406,7 @@ describe('request keys, request tokens, rate limits and direct calls', () => {
     const t = setup();
     const expired = await t.tokens.mintRequest(
       { ticketId: 'T-1', customerName: null, metadata: null },
-      Date.now() - 60_000,
+      t.now() - 60_000,
     );
     expect((await t.call('POST', '/v1/requests', expired.token, {})).body.code).toBe(
       'ERR_REQUEST_TOKEN_EXPIRED',

@@ -65,7 +65,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const config = resolveConfig(options);
   const logger = options.logger ?? pino({ level: config.logLevel, base: { svc: 'video-session' } });
   const store = openSqliteStore(config.dataDir);
-  const tokens = createTokenService(config.tokenSecret);
+  const tokens = createTokenService(config.tokenSecret, options.now);
   const sessions = new Sessions({
     store,
     logger,

@@ -34,9 +34,16 @@ export interface Setup {
   clock: { now: number };
 }
 
-export async function setup(options: Parameters<typeof startTestService>[0] = {}): Promise<Setup> {
+/**
+ * A service with a receiver and one session, on a clock that starts at `startAt` (Unix ms; the
+ * session and its tokens are made then). Move `clock.now` to let time pass.
+ */
+export async function setup(
+  options: Parameters<typeof startTestService>[0] = {},
+  startAt = Date.now(),
+): Promise<Setup> {
   const receiver = await startWebhookReceiver();
-  const clock = { now: Date.now() };
+  const clock = { now: startAt };
   const service = await startTestService({
     webhookUrl: receiver.url,
     webhookSecrets: [receiver.secret],

@@ -44,7 +44,7 @@ export function createTestApp(options: ServerOptions & { now?: () => number } = 
   });
   const store = openSqliteStore(':memory:');
   const logger = pino({ level: process.env.VS_TEST_LOG ?? 'silent' });
-  const tokens = createTokenService(config.tokenSecret);
+  const tokens = createTokenService(config.tokenSecret, now);
   const sessions = new Sessions({
     store,
     logger,
