@@ -89,8 +89,10 @@ describe('chat and files over the data channel', () => {
 
     for (const side of ['agent', 'customer'] as const) {
       const seen = progress[side];
+      // Progress is told at most every 100 ms, and 5 MB cross loopback in a few hundred: how many
+      // reports fall in between depends on the machine, but some do.
       const middle = seen.filter((e) => e.loaded > 0 && e.loaded < e.size);
-      expect(middle.length, `${side} progress events`).to.be.greaterThan(2);
+      expect(middle.length, `${side} progress events`).to.be.greaterThan(0);
       const loaded = seen.map((e) => e.loaded);
       expect(loaded, `${side} never goes back`).to.deep.equal([...loaded].sort((a, b) => a - b));
       expect(seen.at(-1)!.state, side).to.equal('done');
