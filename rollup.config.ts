@@ -7,7 +7,8 @@
  * - `dist/esm/widget/index.js`: the same entry for bundlers, dependencies left as imports;
  * - `dist/video-session-tracking-worker.js`: the tracking worker (and a copy beside the ESM build's
  *   tracker controller, which loads it relative to itself);
- * - `dist/server.js`, `dist/bin.js`, `dist/demo.js`, `dist/protocol.js`: the Node side.
+ * - `dist/server.js`, `dist/bin.js`, `dist/demo.js`, `dist/protocol.js`: the Node side, with
+ *   `dist/sqlite-writer.js`, the store's writer thread.
  */
 import commonjs from '@rollup/plugin-commonjs';
 import MagicString from 'magic-string';
@@ -50,6 +51,25 @@ const trimTemplates = (): Plugin => ({
     const out = new MagicString(code);
     for (const m of code.matchAll(/\n[ \t]+/g)) out.overwrite(m.index, m.index + m[0].length, '\n');
     return { code: out.toString(), map: out.generateMap({ hires: true }) };
+  },
+});
+
+/**
+ * The store's writer runs as a worker thread, loaded as `new URL('./sqlite-writer.mjs',
+ * import.meta.url)`: emit it as its own file and point the URL at it.
+ */
+const sqliteWriter = (): Plugin => ({
+  name: 'sqlite-writer',
+  transform(code, id) {
+    if (!id.endsWith('signalling/sqlite-commit.ts')) return null;
+    const url = "new URL('./sqlite-writer.mjs', import.meta.url)";
+    if (!code.includes(url)) this.error(`sqlite-commit.ts no longer loads its worker as ${url}`);
+    const ref = this.emitFile({
+      type: 'chunk',
+      id: 'signalling/sqlite-writer.mjs',
+      fileName: 'sqlite-writer.js',
+    });
+    return code.replace(url, `new URL(import.meta.ROLLUP_FILE_URL_${ref})`);
   },
 });
 
@@ -116,7 +136,7 @@ const config: RollupOptions[] = [
     },
     output: { dir: 'dist', format: 'es', chunkFileNames: 'chunks/[name]-[hash].js' },
     external: nodeExternal,
-    plugins: [esbuild({ target: 'node20' })],
+    plugins: [sqliteWriter(), esbuild({ target: 'node20' })],
   },
 ];
 

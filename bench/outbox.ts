@@ -101,9 +101,7 @@ async function outboxSetup(receiver: Receiver, secret: string) {
     logger,
     concurrency: CONCURRENCY,
   });
-  sessions.subscribe(({ after, events }) => {
-    if (events.length > 0) outbox.wake(after.id);
-  });
+  sessions.subscribe(({ events }) => outbox.enqueue(events));
   await outbox.start();
   const created = receiver.expect(SESSIONS);
   const ids: string[] = [];

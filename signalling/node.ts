@@ -101,9 +101,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       })
     : null;
   if (outbox) {
-    sessions.subscribe(({ after, events }) => {
-      if (events.length > 0) outbox.wake(after.id);
-    });
+    sessions.subscribe(({ events }) => outbox.enqueue(events));
     await outbox.start();
   }
   const rooms = new Rooms({

@@ -115,9 +115,7 @@ async function harness(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
-  sessions.subscribe(({ after, events }) => {
-    if (events.length > 0) h.outbox.wake(after.id);
-  });
+  sessions.subscribe(({ events }) => h.outbox.enqueue(events));
   await h.outbox.start();
   harnesses.push(h);
   return h;
@@ -149,6 +147,20 @@ describe('the outbox dispatcher, against a real receiver that verifies every del
         .every((d) => d.event.metadata?.n === 3),
     ).toBe(true);
     expect(await h.store.outbox.counts()).toEqual({ pending: 0, delivered: 36, dead: 0 });
+  });
+
+  it('sends an acknowledged event once, even when the session changes again right after', async () => {
+    const h = await harness();
+    const [id] = await h.emit(1, 0);
+    for (let n = 1; n <= 5; n++) {
+      // The next change comes while the last acknowledgement is not yet written down.
+      await h.receiver.until((r) => acked(r) === n);
+      await sleep(2);
+      await h.sessions.setVisibility(id!, n % 2 === 1 ? 'internal' : 'public');
+    }
+    await h.receiver.until((r) => acked(r) === 6);
+    await sleep(100);
+    expect(attemptsBySession(h.receiver.deliveries).get(id!)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
   it('survives a receiver that fails (5xx), then refuses connections, then recovers', async () => {

@@ -11,12 +11,16 @@
  * - `410 Gone` disables the endpoint (persisted, logged) until it is re-enabled.
  * - A retry posts the stored bytes again with the same `webhook-id` and a fresh timestamp. What
  *   was in flight when the process died is simply sent again after the restart.
+ * - Each session's queue is held in memory (the events arrive through `enqueue` once stored), so a
+ *   delivery reads nothing. The store stays the truth: after a start or a replay, and whenever more
+ *   than `MAX_HELD` events wait, a queue is read from the store until it meets the events in
+ *   memory, skipping those acknowledged whose record is not yet written.
  *
  * One dispatcher per store: the embedded SQLite store is one process's.
  */
 import type { Logger } from 'pino';
 import { backoffDelay } from '../src/backoff.js';
-import type { OutboxRow, OutboxStore } from './store.js';
+import type { OutboxEvent, OutboxRow, OutboxStore } from './store.js';
 import type { AttemptResult, WebhookSender } from './webhook.js';
 
 export interface RetryPolicy {
@@ -39,6 +43,9 @@ export const DEFAULT_RETRY: RetryPolicy = {
  * sent again (at least once), and one write per batch leaves the disk to the state changes.
  */
 const ACK_FLUSH_MS = 20;
+
+/** Events held in memory at most (all sessions); past it, queues are read from the store. */
+const MAX_HELD = 10_000;
 
 /** A `Retry-After` longer than this is read as this (a day). */
 const MAX_RETRY_AFTER_MS = 24 * 60 * 60_000;
@@ -64,15 +71,26 @@ export interface OutboxOptions {
   random?: () => number;
 }
 
+/** An event waiting in a session's queue, with its delivery state so far. */
+type Waiting = Pick<
+  OutboxRow,
+  'id' | 'sessionId' | 'body' | 'attempts' | 'firstAttemptAt' | 'nextAttemptAt'
+> & {
+  /** Known when the event was read from the store. */
+  seq: number | null;
+};
+
 interface Queue {
-  /** The `seq` of the last event handled in memory (acks are written in batches). */
+  /** Events in memory, oldest first (when `fromStore`, older ones may be in the store only). */
+  events: Waiting[];
+  /** Older pending events may be in the store only: read it (past `cursor`) before `events`. */
+  fromStore: boolean;
+  /** The `seq` of the last event read from the store. */
   cursor: number;
+  /** Bumped when the queue is read again from the start (a replay). */
+  generation: number;
   busy: boolean;
   notBefore: number;
-  /** An event was added while the queue was busy: look again before forgetting it. */
-  woken: boolean;
-  /** Events were replayed: start again from the oldest pending one. */
-  rewind: boolean;
 }
 
 export class Outbox {
@@ -87,6 +105,10 @@ export class Outbox {
   private timerAt = Infinity;
   private pumpQueued = false;
   private acks: Array<{ id: string; status: number }> = [];
+  /** Ids acknowledged whose record is not written yet: a read of the store skips them. */
+  private readonly unrecorded = new Set<string>();
+  /** Events held in all queues' `events`. */
+  private held = 0;
   private ackTimer: ReturnType<typeof setTimeout> | undefined;
   private flushing: Promise<void> | null = null;
   private disabled = false;
@@ -114,27 +136,29 @@ export class Outbox {
         `webhook endpoint disabled (${state.reason}); POST /v1/webhook/enable to resume`,
       );
     }
-    for (const id of await this.opts.store.pendingSessions()) this.wake(id);
+    for (const id of await this.opts.store.pendingSessions()) this.readFromStore(this.queue(id));
+    this.schedule(0);
   }
 
-  /** A session has new (or replayed) events; `replayed` re-reads it from its oldest pending one. */
-  wake(sessionId: string, replayed = false): void {
+  /** Queues events that were just stored (in the order they were written). */
+  enqueue(events: readonly OutboxEvent[]): void {
     if (this.closed) return;
-    const queue = this.queues.get(sessionId);
-    if (!queue) {
-      this.queues.set(sessionId, {
-        cursor: 0,
-        busy: false,
-        notBefore: 0,
-        woken: false,
-        rewind: false,
-      });
-    } else {
-      queue.woken = true;
-      if (replayed) {
-        queue.rewind = true;
-        queue.notBefore = 0;
+    for (const e of events) {
+      const queue = this.queue(e.sessionId);
+      if (this.held >= MAX_HELD) {
+        this.readFromStore(queue);
+        continue;
       }
+      queue.events.push({
+        id: e.id,
+        sessionId: e.sessionId,
+        body: e.body,
+        attempts: 0,
+        firstAttemptAt: null,
+        nextAttemptAt: e.createdAt,
+        seq: null,
+      });
+      this.held++;
     }
     this.schedule(0);
   }
@@ -155,7 +179,14 @@ export class Outbox {
   async replay(selector: { id: string } | { status: 'dead' }): Promise<number> {
     await this.flush();
     const { count, sessionIds } = await this.opts.store.replay(selector, this.now());
-    for (const id of sessionIds) this.wake(id, true);
+    for (const id of sessionIds) {
+      const queue = this.queue(id);
+      this.readFromStore(queue);
+      queue.cursor = 0;
+      queue.generation++;
+      queue.notBefore = 0;
+    }
+    this.schedule(0);
     return count;
   }
 
@@ -171,7 +202,10 @@ export class Outbox {
         // Not written: those events are sent again later, which at-least-once allows.
         this.opts.logger.error({ err }, 'could not record webhook deliveries');
       })
-      .finally(() => (this.flushing = null));
+      .finally(() => {
+        this.flushing = null;
+        for (const { id } of batch) this.unrecorded.delete(id);
+      });
     return this.flushing;
   }
 
@@ -238,59 +272,115 @@ export class Outbox {
     if (next < Infinity) this.schedule(next - now);
   }
 
+  /** The session's queue, made when it has none. */
+  private queue(sessionId: string): Queue {
+    let queue = this.queues.get(sessionId);
+    if (!queue) {
+      queue = { events: [], fromStore: false, cursor: 0, generation: 0, busy: false, notBefore: 0 };
+      this.queues.set(sessionId, queue);
+    }
+    return queue;
+  }
+
+  /** Forgets the queue's events in memory: they (and any older ones) are read from the store. */
+  private readFromStore(queue: Queue): void {
+    this.held -= queue.events.length;
+    queue.events = [];
+    queue.fromStore = true;
+  }
+
+  /**
+   * The session's oldest pending event: from the store while older ones may be there only, until
+   * the store has nothing older than the events in memory.
+   */
+  private async nextOf(sessionId: string, queue: Queue): Promise<Waiting | null> {
+    while (queue.fromStore) {
+      const generation = queue.generation;
+      const row = await this.opts.store.head(sessionId, queue.cursor);
+      if (generation !== queue.generation) continue;
+      if (row && this.unrecorded.has(row.id)) {
+        queue.cursor = row.seq;
+        continue;
+      }
+      const inMemory = row ? queue.events.findIndex((e) => e.id === row.id) : -1;
+      if (!row || inMemory >= 0) {
+        queue.fromStore = false;
+        break;
+      }
+      return { ...row, seq: row.seq };
+    }
+    return queue.events[0] ?? null;
+  }
+
   /** Sends the session's oldest pending event once and records the outcome. */
   private async deliverNext(sessionId: string, queue: Queue): Promise<void> {
-    queue.woken = false;
-    if (queue.rewind) {
-      queue.rewind = false;
-      queue.cursor = 0;
-    }
-    const row = await this.opts.store.head(sessionId, queue.cursor);
+    const event = await this.nextOf(sessionId, queue);
     if (this.closed) return;
-    if (!row) {
-      if (!queue.woken) this.queues.delete(sessionId);
+    if (!event) {
+      if (!queue.fromStore && queue.events.length === 0) this.queues.delete(sessionId);
       return;
     }
     // Round robin: this session goes to the back of the line.
     this.queues.delete(sessionId);
     this.queues.set(sessionId, queue);
     const now = this.now();
-    if (row.nextAttemptAt > now) {
-      queue.notBefore = row.nextAttemptAt; // a backoff from before a restart
+    if (event.nextAttemptAt > now) {
+      queue.notBefore = event.nextAttemptAt; // a backoff (maybe from before a restart)
       return;
     }
-    const result = await this.opts.sender.send(row.id, row.body, now);
+    const generation = queue.generation;
+    const result = await this.opts.sender.send(event.id, event.body, now);
     if (this.closed) return;
     if (result.kind === 'response' && result.status >= 200 && result.status < 300) {
-      advance(queue, row.seq);
-      this.acks.push({ id: row.id, status: result.status });
+      this.handled(queue, event, generation);
+      this.acks.push({ id: event.id, status: result.status });
+      this.unrecorded.add(event.id);
       this.ackTimer ??= setTimeout(() => {
         this.ackTimer = undefined;
         void this.flush();
       }, ACK_FLUSH_MS);
       return;
     }
-    await this.failed(row, queue, result);
+    await this.failed(event, queue, generation, result);
   }
 
-  private async failed(row: OutboxRow, queue: Queue, result: AttemptResult): Promise<void> {
+  /** Moves the queue past `event` (unless a replay started it over meanwhile). */
+  private handled(queue: Queue, event: Waiting, generation: number): void {
+    if (generation !== queue.generation) return;
+    if (event.seq !== null) queue.cursor = event.seq;
+    if (queue.events[0] === event) {
+      queue.events.shift();
+      this.held--;
+    }
+  }
+
+  private async failed(
+    event: Waiting,
+    queue: Queue,
+    generation: number,
+    result: AttemptResult,
+  ): Promise<void> {
     const now = this.now();
     const attempt = {
-      attempts: row.attempts + 1,
-      firstAttemptAt: row.firstAttemptAt ?? now,
+      attempts: event.attempts + 1,
+      firstAttemptAt: event.firstAttemptAt ?? now,
       lastStatus: result.kind === 'response' ? result.status : null,
       lastError: result.kind === 'error' ? result.error : `HTTP ${result.status}`,
     };
     const log = {
-      id: row.id,
-      sessionId: row.sessionId,
+      id: event.id,
+      sessionId: event.sessionId,
       attempt: attempt.attempts,
       error: attempt.lastError,
     };
+    // The next attempt starts from what this one left (a replay meanwhile starts afresh).
+    event.attempts = attempt.attempts;
+    event.firstAttemptAt = attempt.firstAttemptAt;
 
     if (result.kind === 'response' && result.status === 410) {
       this.disabled = true;
-      await this.opts.store.markRetry(row.id, { ...attempt, nextAttemptAt: now });
+      event.nextAttemptAt = now;
+      await this.opts.store.markRetry(event.id, { ...attempt, nextAttemptAt: now });
       await this.opts.store.setEndpointState(this.opts.sender.url, {
         at: now,
         reason: 'HTTP 410 Gone',
@@ -302,8 +392,8 @@ export class Outbox {
       return;
     }
     if (now - attempt.firstAttemptAt >= this.retry.giveUpAfterMs) {
-      await this.opts.store.markDead(row.id, attempt);
-      advance(queue, row.seq);
+      await this.opts.store.markDead(event.id, attempt);
+      this.handled(queue, event, generation);
       this.opts.logger.warn(
         log,
         'webhook event dead-lettered; replay it with POST /v1/webhook/events/:id/replay',
@@ -313,13 +403,9 @@ export class Outbox {
     const backoff = retryDelay(attempt.attempts, this.retry, this.opts.random);
     const asked = result.kind === 'response' ? (result.retryAfterMs ?? 0) : 0;
     const wait = Math.max(backoff, Math.min(asked, MAX_RETRY_AFTER_MS));
-    await this.opts.store.markRetry(row.id, { ...attempt, nextAttemptAt: now + wait });
+    event.nextAttemptAt = now + wait;
+    await this.opts.store.markRetry(event.id, { ...attempt, nextAttemptAt: now + wait });
     queue.notBefore = now + wait;
     this.opts.logger.info({ ...log, retryInMs: wait }, 'webhook attempt failed; will retry');
   }
-}
-
-/** Moves past `seq`, unless a replay asked to start over meanwhile. */
-function advance(queue: Queue, seq: number): void {
-  if (!queue.rewind) queue.cursor = seq;
 }

@@ -4,29 +4,48 @@
  * same transaction as the webhook events about them.
  */
 import type { Database } from 'better-sqlite3';
-import type { Commit } from './sqlite-commit.js';
+import type { Commit, Writer } from './sqlite-commit.js';
 import type { FileRecord, FileStore, FileWrites, UploadRecord } from './store.js';
 
 interface DocRow {
   doc: string;
 }
 
+/** The statements that write uploads and files. */
+export const FILE_WRITES = {
+  insertUpload: {
+    sql: `INSERT INTO uploads (id, session_id, ref, updated_at, doc)
+      VALUES (@id, @sessionId, @ref, @updatedAt, @doc) ON CONFLICT (session_id, ref) DO NOTHING`,
+    returning: false,
+  },
+  replaceUpload: {
+    sql: 'UPDATE uploads SET updated_at = @updatedAt, doc = @doc WHERE id = @id',
+    returning: false,
+  },
+  setOffset: {
+    sql: `UPDATE uploads SET updated_at = @at,
+      doc = json_set(doc, '$.offset', @offset, '$.updatedAt', @at) WHERE id = @id`,
+    returning: false,
+  },
+  deleteUpload: { sql: 'DELETE FROM uploads WHERE id = ?', returning: false },
+  insertFile: {
+    sql: `INSERT INTO files (id, session_id, ref, created_at, doc)
+      VALUES (@id, @sessionId, @ref, @createdAt, @doc)`,
+    returning: false,
+  },
+  deleteFile: { sql: 'DELETE FROM files WHERE id = ?', returning: false },
+} as const;
+
+type FileWriteName = keyof typeof FILE_WRITES;
+
 export function openSqliteFiles(
   db: Database,
-  commit: Commit,
-): { files: FileStore; writeFiles(writes: FileWrites): void } {
+  commit: Commit<FileWriteName>,
+): { files: FileStore; writeFiles(w: Writer<FileWriteName>, writes: FileWrites): void } {
   const upload = db.prepare<[string], DocRow>('SELECT doc FROM uploads WHERE id = ?');
   const uploadByRef = db.prepare<[string, string], DocRow>(
     'SELECT doc FROM uploads WHERE session_id = ? AND ref = ?',
   );
-  const insertUpload = db.prepare(`INSERT INTO uploads (id, session_id, ref, updated_at, doc)
-    VALUES (@id, @sessionId, @ref, @updatedAt, @doc) ON CONFLICT (session_id, ref) DO NOTHING`);
-  const replaceUpload = db.prepare(
-    'UPDATE uploads SET updated_at = @updatedAt, doc = @doc WHERE id = @id',
-  );
-  const setOffset = db.prepare(`UPDATE uploads
-    SET updated_at = @at, doc = json_set(doc, '$.offset', @offset, '$.updatedAt', @at) WHERE id = @id`);
-  const deleteUpload = db.prepare('DELETE FROM uploads WHERE id = ?');
   const uploadsOfSession = db.prepare<[string], DocRow>(
     'SELECT doc FROM uploads WHERE session_id = ? ORDER BY updated_at',
   );
@@ -43,9 +62,6 @@ export function openSqliteFiles(
   const filesBefore = db.prepare<[number, number], DocRow>(
     'SELECT doc FROM files WHERE created_at < ? ORDER BY created_at LIMIT ?',
   );
-  const insertFile = db.prepare(`INSERT INTO files (id, session_id, ref, created_at, doc)
-    VALUES (@id, @sessionId, @ref, @createdAt, @doc)`);
-  const deleteFile = db.prepare('DELETE FROM files WHERE id = ?');
 
   const parse = <T>(r: DocRow | undefined): T | null => (r ? (JSON.parse(r.doc) as T) : null);
   const all = <T>(rows: DocRow[]): T[] => rows.map((r) => JSON.parse(r.doc) as T);
@@ -64,17 +80,17 @@ export function openSqliteFiles(
     async uploadByRef(sessionId, ref) {
       return parse<UploadRecord>(uploadByRef.get(sessionId, ref));
     },
-    insertUpload(u) {
-      return commit(() => insertUpload.run(uploadRow(u)).changes === 1);
+    async insertUpload(u) {
+      return (await commit.run('insertUpload', uploadRow(u))).changes === 1;
     },
     async replaceUpload(u) {
-      await commit(() => replaceUpload.run(uploadRow(u)));
+      await commit.run('replaceUpload', uploadRow(u));
     },
     async setOffset(id, offset, at) {
-      await commit(() => setOffset.run({ id, offset, at }));
+      await commit.run('setOffset', { id, offset, at });
     },
     async deleteUpload(id) {
-      await commit(() => deleteUpload.run(id));
+      await commit.run('deleteUpload', id);
     },
     async uploadsOfSession(sessionId) {
       return all<UploadRecord>(uploadsOfSession.all(sessionId));
@@ -96,9 +112,9 @@ export function openSqliteFiles(
     },
   };
 
-  function writeFiles(writes: FileWrites): void {
+  function writeFiles(w: Writer<FileWriteName>, writes: FileWrites): void {
     for (const f of writes.add) {
-      insertFile.run({
+      w.run('insertFile', {
         id: f.id,
         sessionId: f.sessionId,
         ref: f.ref,
@@ -106,8 +122,8 @@ export function openSqliteFiles(
         doc: JSON.stringify(f),
       });
     }
-    for (const id of writes.remove) deleteFile.run(id);
-    for (const id of writes.removeUploads) deleteUpload.run(id);
+    for (const id of writes.remove) w.run('deleteFile', id);
+    for (const id of writes.removeUploads) w.run('deleteUpload', id);
   }
 
   return { files, writeFiles };

@@ -42,28 +42,58 @@ function fromRow(r: Row): OutboxRow {
   };
 }
 
+/** The statements that record attempts and replays. */
+export const OUTBOX_WRITES = {
+  delivered: {
+    sql: `UPDATE outbox SET status = 'delivered', delivered_at = ?, last_status = ?,
+      attempts = attempts + 1, first_attempt_at = coalesce(first_attempt_at, ?)
+      WHERE id = ? AND status = 'pending'`,
+    returning: false,
+  },
+  retry: {
+    sql: `UPDATE outbox SET attempts = @attempts, first_attempt_at = @firstAttemptAt,
+      next_attempt_at = @nextAttemptAt, last_status = @lastStatus, last_error = @lastError
+      WHERE id = @id AND status = 'pending'`,
+    returning: false,
+  },
+  dead: {
+    sql: `UPDATE outbox SET status = 'dead', attempts = @attempts, first_attempt_at = @firstAttemptAt,
+      last_status = @lastStatus, last_error = @lastError WHERE id = @id AND status = 'pending'`,
+    returning: false,
+  },
+  replayOne: {
+    sql: `UPDATE outbox SET status = 'pending', attempts = 0, first_attempt_at = NULL,
+      next_attempt_at = ?, delivered_at = NULL WHERE id = ? RETURNING session_id`,
+    returning: true,
+  },
+  replayDead: {
+    sql: `UPDATE outbox SET status = 'pending', attempts = 0, first_attempt_at = NULL,
+      next_attempt_at = ? WHERE status = 'dead' RETURNING session_id`,
+    returning: true,
+  },
+  setEndpoint: {
+    sql: `INSERT INTO webhook_endpoints (url, disabled_at, disabled_reason) VALUES (?, ?, ?)
+      ON CONFLICT (url) DO UPDATE SET disabled_at = excluded.disabled_at,
+      disabled_reason = excluded.disabled_reason`,
+    returning: false,
+  },
+  prune: {
+    sql: `DELETE FROM outbox WHERE status = 'delivered' AND delivered_at < ?`,
+    returning: false,
+  },
+} as const;
+
 /** `commit`: the store's group commit, so delivery records share the state changes' flushes. */
-export function openSqliteOutbox(db: Database, commit: Commit): OutboxStore {
+export function openSqliteOutbox(
+  db: Database,
+  commit: Commit<keyof typeof OUTBOX_WRITES>,
+): OutboxStore {
   const pendingSessions = db.prepare<[], { session_id: string }>(
     `SELECT DISTINCT session_id FROM outbox WHERE status = 'pending'`,
   );
   const head = db.prepare<[string, number], Row>(
     `SELECT * FROM outbox WHERE session_id = ? AND status = 'pending' AND seq > ?
      ORDER BY seq LIMIT 1`,
-  );
-  const delivered = db.prepare(
-    `UPDATE outbox SET status = 'delivered', delivered_at = ?, last_status = ?, attempts = attempts + 1,
-     first_attempt_at = coalesce(first_attempt_at, ?) WHERE id = ? AND status = 'pending'`,
-  );
-
-  const retry = db.prepare(
-    `UPDATE outbox SET attempts = @attempts, first_attempt_at = @firstAttemptAt,
-     next_attempt_at = @nextAttemptAt, last_status = @lastStatus, last_error = @lastError
-     WHERE id = @id AND status = 'pending'`,
-  );
-  const dead = db.prepare(
-    `UPDATE outbox SET status = 'dead', attempts = @attempts, first_attempt_at = @firstAttemptAt,
-     last_status = @lastStatus, last_error = @lastError WHERE id = @id AND status = 'pending'`,
   );
   const get = db.prepare<[string], Row>('SELECT * FROM outbox WHERE id = ?');
   const list = db.prepare<
@@ -73,26 +103,12 @@ export function openSqliteOutbox(db: Database, commit: Commit): OutboxStore {
     `SELECT * FROM outbox WHERE (@status IS NULL OR status = @status)
      AND (@sessionId IS NULL OR session_id = @sessionId) ORDER BY seq DESC LIMIT @limit`,
   );
-  const replayOne = db.prepare<[number, string], { session_id: string }>(
-    `UPDATE outbox SET status = 'pending', attempts = 0, first_attempt_at = NULL,
-     next_attempt_at = ?, delivered_at = NULL WHERE id = ? RETURNING session_id`,
-  );
-  const replayDead = db.prepare<[number], { session_id: string }>(
-    `UPDATE outbox SET status = 'pending', attempts = 0, first_attempt_at = NULL,
-     next_attempt_at = ? WHERE status = 'dead' RETURNING session_id`,
-  );
   const counts = db.prepare<[], { status: DeliveryStatus; n: number }>(
     'SELECT status, count(*) AS n FROM outbox GROUP BY status',
   );
   const endpoint = db.prepare<[string], { disabled_at: number | null; disabled_reason: string }>(
     'SELECT disabled_at, disabled_reason FROM webhook_endpoints WHERE url = ?',
   );
-  const setEndpoint = db.prepare(
-    `INSERT INTO webhook_endpoints (url, disabled_at, disabled_reason) VALUES (?, ?, ?)
-     ON CONFLICT (url) DO UPDATE SET disabled_at = excluded.disabled_at,
-     disabled_reason = excluded.disabled_reason`,
-  );
-  const prune = db.prepare(`DELETE FROM outbox WHERE status = 'delivered' AND delivered_at < ?`);
 
   return {
     async pendingSessions() {
@@ -103,15 +119,15 @@ export function openSqliteOutbox(db: Database, commit: Commit): OutboxStore {
       return r ? fromRow(r) : null;
     },
     markDelivered(acks, at) {
-      return commit(() => {
-        for (const { id, status } of acks) delivered.run(at, status, at, id);
+      return commit((w) => {
+        for (const { id, status } of acks) w.run('delivered', at, status, at, id);
       });
     },
-    markRetry(id, a) {
-      return commit(() => void retry.run({ id, ...a }));
+    async markRetry(id, a) {
+      await commit.run('retry', { id, ...a });
     },
-    markDead(id, a) {
-      return commit(() => void dead.run({ id, ...a }));
+    async markDead(id, a) {
+      await commit.run('dead', { id, ...a });
     },
     async get(id) {
       const r = get.get(id);
@@ -121,8 +137,12 @@ export function openSqliteOutbox(db: Database, commit: Commit): OutboxStore {
       return list.all({ status: status ?? null, sessionId: sessionId ?? null, limit }).map(fromRow);
     },
     async replay(selector, now) {
-      const rows = 'id' in selector ? replayOne.all(now, selector.id) : replayDead.all(now);
-      return { count: rows.length, sessionIds: [...new Set(rows.map((r) => r.session_id))] };
+      const { rows } =
+        'id' in selector
+          ? await commit.run('replayOne', now, selector.id)
+          : await commit.run('replayDead', now);
+      const ids = (rows as Array<{ session_id: string }>).map((r) => r.session_id);
+      return { count: ids.length, sessionIds: [...new Set(ids)] };
     },
     async counts() {
       const result: Record<DeliveryStatus, number> = { pending: 0, delivered: 0, dead: 0 };
@@ -136,10 +156,10 @@ export function openSqliteOutbox(db: Database, commit: Commit): OutboxStore {
         : null;
     },
     async setEndpointState(url, disabled) {
-      setEndpoint.run(url, disabled?.at ?? null, disabled?.reason ?? null);
+      await commit.run('setEndpoint', url, disabled?.at ?? null, disabled?.reason ?? null);
     },
     async pruneDelivered(before) {
-      return prune.run(before).changes;
+      return (await commit.run('prune', before)).changes;
     },
   };
 }

@@ -103,54 +103,95 @@ describe('the SQLite store', () => {
     after.close();
   });
 
-  it('commits the writes of one turn together; a write that throws fails alone', async () => {
-    const store = openSqliteStore(':memory:');
-    const record = (id: string) =>
-      ({
+  for (const where of [':memory:', 'a data dir (written by the writer thread)'] as const) {
+    it(`commits the writes of one turn together; a write that throws fails alone (${where})`, async () => {
+      const dir = where === ':memory:' ? where : mkdtempSync(join(tmpdir(), 'vs-commit-'));
+      const store = openSqliteStore(dir);
+      const record = (id: string) =>
+        ({
+          id,
+          status: 'created',
+          ticketId: 'T',
+          eventSeq: 0,
+          createdAt: 1,
+          transitions: [],
+          expiresAt: 10,
+          answerBy: null,
+        }) as unknown as SessionRecord;
+      const event = (id: string, sessionId: string) => ({
         id,
-        status: 'created',
-        ticketId: 'T',
-        eventSeq: 0,
+        sessionId,
+        sequence: 1,
+        type: 'session.created',
+        body: '{}',
         createdAt: 1,
-        transitions: [],
-        expiresAt: 10,
-        answerBy: null,
-      }) as unknown as SessionRecord;
-    const event = (id: string, sessionId: string) => ({
-      id,
-      sessionId,
-      sequence: 1,
-      type: 'session.created',
-      body: '{}',
-      createdAt: 1,
+      });
+      await Promise.all(['a', 'b', 'c'].map((s) => store.insert(record(s), [])));
+      await store.insert(record('d'), [event('msg_taken', 'd')]);
+      // Same turn: four changes, the second reusing an event id, the fourth changing the same
+      // session after it (so it must be worked out again without the failed change).
+      const results = await Promise.allSettled([
+        store.update('a', (s) => ({
+          session: { ...s, status: 'waiting' },
+          events: [event('msg_a', 'a')],
+        })),
+        store.update('b', (s) => ({
+          session: { ...s, status: 'waiting', eventSeq: s.eventSeq + 1 },
+          events: [event('msg_taken', 'b')],
+        })),
+        store.update('c', (s) => ({
+          session: { ...s, status: 'waiting' },
+          events: [event('msg_c', 'c')],
+        })),
+        store.update('b', (s) => ({ session: { ...s, eventSeq: s.eventSeq + 1 }, events: [] })),
+      ]);
+      expect(results.map((r) => r.status)).toEqual([
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+        'fulfilled',
+      ]);
+      expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(DuplicateEventError);
+      expect((await store.get('a'))!.status).toBe('waiting');
+      expect(await store.get('b')).toMatchObject({ status: 'created', eventSeq: 1 });
+      expect((await store.get('c'))!.status).toBe('waiting');
+      expect((await store.outbox.list({ limit: 10 })).map((r) => r.id).sort()).toEqual([
+        'msg_a',
+        'msg_c',
+        'msg_taken',
+      ]);
+      await store.close();
     });
-    await Promise.all(['a', 'b', 'c'].map((s) => store.insert(record(s), [])));
-    await store.insert(record('d'), [event('msg_taken', 'd')]);
-    // Same turn: three changes, the middle one reusing an event id.
-    const results = await Promise.allSettled([
-      store.update('a', (s) => ({
-        session: { ...s, status: 'waiting' },
-        events: [event('msg_a', 'a')],
-      })),
-      store.update('b', (s) => ({
-        session: { ...s, status: 'waiting' },
-        events: [event('msg_taken', 'b')],
-      })),
-      store.update('c', (s) => ({
-        session: { ...s, status: 'waiting' },
-        events: [event('msg_c', 'c')],
-      })),
-    ]);
-    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(DuplicateEventError);
-    expect((await store.get('a'))!.status).toBe('waiting');
-    expect((await store.get('b'))!.status).toBe('created');
-    expect((await store.get('c'))!.status).toBe('waiting');
-    expect((await store.outbox.list({ limit: 10 })).map((r) => r.id).sort()).toEqual([
-      'msg_a',
-      'msg_c',
-      'msg_taken',
-    ]);
+  }
+
+  it('has a change on disk when its promise resolves (another connection reads it)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vs-commit-'));
+    const store = openSqliteStore(dir);
+    const reader = new Database(join(dir, 'sessions.sqlite'), { readonly: true });
+    const status = reader.prepare<[string], { status: string }>(
+      'SELECT status FROM sessions WHERE id = ?',
+    );
+    const session = {
+      id: 'ses_d',
+      status: 'created',
+      ticketId: 'T',
+      eventSeq: 0,
+      createdAt: 1,
+      transitions: [],
+      expiresAt: 10,
+      answerBy: null,
+    } as unknown as SessionRecord;
+    const inserted = store.insert(session, []);
+    expect(status.get('ses_d')).toBeUndefined();
+    await inserted;
+    expect(status.get('ses_d')).toEqual({ status: 'created' });
+    const updated = store.update('ses_d', (s) => ({
+      session: { ...s, status: 'waiting' },
+      events: [],
+    }));
+    await updated;
+    expect(status.get('ses_d')).toEqual({ status: 'waiting' });
+    reader.close();
     await store.close();
   });
 

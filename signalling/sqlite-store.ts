@@ -2,17 +2,17 @@
  * The embedded store: one SQLite file (better-sqlite3) in the data dir, in WAL mode with full
  * synchronisation, so what was acknowledged survives a crash. A session is one row: the columns
  * the service queries by, and the whole record as JSON. Its webhook events go into the outbox
- * table in the same transaction (`sqlite-outbox.ts`). Writes of one event-loop turn share a
- * transaction (group commit, `sqlite-commit.ts`): each is still atomic, and durable before its
- * promise resolves.
+ * table in the same transaction (`sqlite-outbox.ts`). This thread reads; writes are batched into
+ * shared transactions written by a worker thread (group commit, `sqlite-commit.ts`): each is still
+ * atomic, and durable before its promise resolves.
  */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { Role } from '../src/protocol.js';
 import { isFinal } from '../src/session-state.js';
-import { groupCommit } from './sqlite-commit.js';
-import { openSqliteFiles } from './sqlite-files.js';
-import { openSqliteOutbox } from './sqlite-outbox.js';
+import { groupCommit, SqliteWriteError, type Writer } from './sqlite-commit.js';
+import { FILE_WRITES, openSqliteFiles } from './sqlite-files.js';
+import { OUTBOX_WRITES, openSqliteOutbox } from './sqlite-outbox.js';
 import { migrate } from './sqlite-schema.js';
 import {
   DuplicateEventError,
@@ -26,19 +26,42 @@ interface SessionRow {
   doc: string;
 }
 
+/** The statements that write sessions and their events. */
+const SESSION_WRITES = {
+  insertSession: {
+    sql: `INSERT INTO sessions (id, ticket_id, status, deadline, request_key, created_at, doc)
+      VALUES (@id, @ticketId, @status, @deadline, @requestKey, @createdAt, @doc)`,
+    returning: false,
+  },
+  updateSession: {
+    sql: 'UPDATE sessions SET status = @status, deadline = @deadline, doc = @doc WHERE id = @id',
+    returning: false,
+  },
+  insertEvent: {
+    sql: `INSERT INTO outbox (id, session_id, sequence, type, body, created_at, next_attempt_at)
+      VALUES (@id, @sessionId, @sequence, @type, @body, @createdAt, @createdAt)`,
+    returning: false,
+  },
+  setKey: {
+    sql: `INSERT INTO participants (session_id, role, resume_key_hash) VALUES (?, ?, ?)
+      ON CONFLICT (session_id, role) DO UPDATE SET resume_key_hash = excluded.resume_key_hash`,
+    returning: false,
+  },
+} as const;
+
+const WRITES = { ...SESSION_WRITES, ...OUTBOX_WRITES, ...FILE_WRITES };
+export type WriteName = keyof typeof WRITES;
+
 /** Opens (or creates) `sessions.sqlite` in `dataDir`; `':memory:'` keeps it in memory. */
 export function openSqliteStore(dataDir: string | ':memory:'): SessionStore {
-  const db = new Database(dataDir === ':memory:' ? ':memory:' : join(dataDir, 'sessions.sqlite'));
+  const file = dataDir === ':memory:' ? null : join(dataDir, 'sessions.sqlite');
+  const db = new Database(file ?? ':memory:');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
   migrate(db);
 
-  const insertSession = db.prepare(`INSERT INTO sessions
-    (id, ticket_id, status, deadline, request_key, created_at, doc)
-    VALUES (@id, @ticketId, @status, @deadline, @requestKey, @createdAt, @doc)`);
-  const updateSession = db.prepare(`UPDATE sessions
-    SET status = @status, deadline = @deadline, doc = @doc WHERE id = @id`);
   const select = db.prepare<[string], SessionRow>('SELECT doc FROM sessions WHERE id = ?');
   const byTicket = db.prepare<[string, number], SessionRow>(
     'SELECT doc FROM sessions WHERE ticket_id = ? ORDER BY created_at DESC, id LIMIT ?',
@@ -49,14 +72,9 @@ export function openSqliteStore(dataDir: string | ':memory:'): SessionStore {
   const due = db.prepare<[number, number], { id: string }>(
     'SELECT id FROM sessions WHERE deadline IS NOT NULL AND deadline <= ? ORDER BY deadline LIMIT ?',
   );
-  const insertEvent = db.prepare(`INSERT INTO outbox
-    (id, session_id, sequence, type, body, created_at, next_attempt_at)
-    VALUES (@id, @sessionId, @sequence, @type, @body, @createdAt, @createdAt)`);
   const getKey = db.prepare<[string, string], { resume_key_hash: string }>(
     'SELECT resume_key_hash FROM participants WHERE session_id = ? AND role = ?',
   );
-  const setKey = db.prepare(`INSERT INTO participants (session_id, role, resume_key_hash)
-    VALUES (?, ?, ?) ON CONFLICT (session_id, role) DO UPDATE SET resume_key_hash = excluded.resume_key_hash`);
 
   const row = (s: SessionRecord) => ({
     id: s.id,
@@ -69,36 +87,47 @@ export function openSqliteStore(dataDir: string | ':memory:'): SessionStore {
   });
   const parse = (r: SessionRow | undefined): SessionRecord | null =>
     r ? (JSON.parse(r.doc) as SessionRecord) : null;
-
-  const writeEvents = (events: readonly OutboxEvent[]) => {
-    try {
-      for (const e of events) insertEvent.run(e);
-    } catch (err) {
-      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
-        throw new DuplicateEventError('event id exists', { cause: err });
-      }
-      throw err;
-    }
+  /** The session as the batch left it so far, else as it is on disk. */
+  const current = (w: Writer<WriteName>, id: string) =>
+    (w.local.get(id) as SessionRecord | undefined) ?? parse(select.get(id));
+  const write = (w: Writer<WriteName>, session: SessionRecord, events: readonly OutboxEvent[]) => {
+    w.local.set(session.id, session);
+    for (const e of events) w.run('insertEvent', e);
   };
-  const commit = groupCommit(db);
+  const duplicateEvent = (err: unknown) => {
+    if (
+      err instanceof SqliteWriteError &&
+      err.code === 'SQLITE_CONSTRAINT_UNIQUE' &&
+      err.statement === 'insertEvent'
+    ) {
+      throw new DuplicateEventError('event id exists', { cause: err });
+    }
+    throw err;
+  };
+
+  const commit = groupCommit(db, file, WRITES);
   const { files, writeFiles } = openSqliteFiles(db, commit);
-  const updateNow = (id: string, change: Parameters<SessionStore['update']>[1]): UpdateResult => {
-    const before = parse(select.get(id));
+  const updateNow = (
+    w: Writer<WriteName>,
+    id: string,
+    change: Parameters<SessionStore['update']>[1],
+  ): UpdateResult => {
+    const before = current(w, id);
     if (!before) return { ok: false, code: 'ERR_SESSION_NOT_FOUND', reason: id };
     const result = change(before);
     if ('refuse' in result) return { ok: false, code: result.refuse, reason: result.reason };
-    updateSession.run(row(result.session));
-    writeEvents(result.events);
-    if (result.files) writeFiles(result.files);
+    w.run('updateSession', row(result.session));
+    write(w, result.session, result.events);
+    if (result.files) writeFiles(w, result.files);
     return { ok: true, before, after: result.session, events: result.events };
   };
 
   return {
     insert(session, events) {
-      return commit(() => {
-        insertSession.run(row(session));
-        writeEvents(events);
-      });
+      return commit((w) => {
+        w.run('insertSession', row(session));
+        write(w, session, events);
+      }).catch(duplicateEvent);
     },
     async get(id) {
       return parse(select.get(id));
@@ -110,7 +139,7 @@ export function openSqliteStore(dataDir: string | ':memory:'): SessionStore {
       return parse(byRequestKey.get(key));
     },
     update(id, change) {
-      return commit(() => updateNow(id, change));
+      return commit((w) => updateNow(w, id, change)).catch(duplicateEvent);
     },
     async due(now, limit) {
       return due.all(now, limit).map((r) => r.id);
@@ -119,11 +148,12 @@ export function openSqliteStore(dataDir: string | ':memory:'): SessionStore {
       return getKey.get(sessionId, role)?.resume_key_hash ?? null;
     },
     async setResumeKeyHash(sessionId, role, hash) {
-      setKey.run(sessionId, role, hash);
+      await commit.run('setKey', sessionId, role, hash);
     },
     outbox: openSqliteOutbox(db, commit),
     files,
     async close() {
+      await commit.close();
       db.close();
     },
   };

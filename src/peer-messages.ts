@@ -30,7 +30,13 @@ import {
   RecordingStoppedSchema,
   RecordingWithdrawSchema,
 } from './recording-messages.js';
-import { StillFailedSchema, StillRequestSchema } from './still-messages.js';
+import {
+  StillDiscardedSchema,
+  StillFailedSchema,
+  StillRequestSchema,
+  StillSavedSchema,
+  StillUploadSchema,
+} from './still-messages.js';
 
 /** The largest data-channel text message either side accepts, in bytes. */
 export const MAX_PEER_MESSAGE_BYTES = 64 * 1024;
@@ -91,6 +97,9 @@ export const PeerMessageSchema = v.variant('type', [
   RecordingStoppedSchema,
   StillRequestSchema,
   StillFailedSchema,
+  StillSavedSchema,
+  StillDiscardedSchema,
+  StillUploadSchema,
 ]);
 export type PeerMessage = v.InferOutput<typeof PeerMessageSchema>;
 

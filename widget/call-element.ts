@@ -27,6 +27,7 @@ import type { RecordingMessage } from '../src/recording-messages.js';
 import type { StorageController } from './controllers/storage-controller.js';
 import { TransferController, type Transfer } from './controllers/transfer-controller.js';
 import type { UploadController } from './controllers/upload-controller.js';
+import type { StillRecord } from './storage/widget-db.js';
 import type { RecordingViews } from './views/call-view.js';
 import type { Still, StillController } from './controllers/still-controller.js';
 import type * as StillsModule from './stills/stills.js';
@@ -63,6 +64,8 @@ interface Files {
   uploadRecording(id: string): Promise<void>;
   /** Finishes what an earlier page left for the session (but the recording `runningId`). */
   recover(sessionId: string, runningId: string | null): Promise<void>;
+  /** Stores a saved still on this device and uploads it (resolves once stored). */
+  saveStill(still: StillRecord): Promise<void>;
 }
 
 const union = (a: Sends, b: Sends): Sends => ({
@@ -333,6 +336,7 @@ export abstract class CallElement extends CallLink {
    * whose camera it is and sent to the other, so both hold the same bytes (`vs-screenshot` on
    * each side). Resolves once both have it; rejects with `ERR_STILL_UNAVAILABLE` (no camera
    * picture: paused, or not sent in this mode), `ERR_NOT_CONNECTED` or a file-transfer code.
+   * This side then decides on it: `saveScreenshot` or `discardScreenshot`.
    */
   takeScreenshot(): Promise<Still> {
     if (this._state !== 'connected') {
@@ -344,6 +348,27 @@ export abstract class CallElement extends CallLink {
   /** The session's screenshots on this side, oldest first. */
   get screenshots(): readonly Still[] {
     return this.stills?.stills ?? [];
+  }
+
+  /**
+   * Saves a screenshot this side took (`vs-screenshot`): `blob` is the PNG to keep, the still's
+   * own when omitted (then the bytes stay identical on both sides and the service). An edited
+   * `blob` replaces the still on both sides. It is stored on this device first, then uploaded
+   * for the ticket (`vs-upload-progress`); the local copy goes once the service has it. Resolves
+   * once stored here; rejects with `ERR_STILL_UNAVAILABLE` (not this side's to save, or already
+   * decided) or `ERR_STORAGE_QUOTA` / `ERR_STORAGE_UNAVAILABLE`.
+   */
+  async saveScreenshot(id: string, blob?: Blob): Promise<Still> {
+    const stills = await this.loadStills();
+    const still = stills.stills.find((s) => s.id === id);
+    const own = still?.blob ?? null;
+    return stills.save(id, blob ?? own ?? new Blob(), blob !== undefined && blob !== own);
+  }
+
+  /** Throws away a screenshot this side took, on both sides; nothing is stored or uploaded. */
+  discardScreenshot(id: string): void {
+    if (!this.stills) throw new VideoSessionError('ERR_STILL_UNAVAILABLE');
+    this.stills.discard(id);
   }
 
   /** Shares a screen, window or tab instead of the camera; false when the person cancelled. */
@@ -474,6 +499,9 @@ export abstract class CallElement extends CallLink {
         return;
       case 'still-request':
       case 'still-failed':
+      case 'still-saved':
+      case 'still-discarded':
+      case 'still-upload':
         if (this.stills) this.stills.handle(message);
         else this.stillEarly(message);
         return;
@@ -576,6 +604,18 @@ export abstract class CallElement extends CallLink {
           },
           send: (message) => this.peer.send(message),
           sendFile: (blob, name, ref) => this.transfers.send(blob, name, 'still', ref),
+          persist: async (still) =>
+            (await this.files()).saveStill({
+              id: still.id,
+              sessionId: this.sessionId,
+              blob: still.blob,
+              name: still.name,
+              type: 'image/png',
+              width: still.width,
+              height: still.height,
+              takenBy: still.takenBy,
+              createdAt: still.at,
+            }),
           onUpdate: (still) => this.stillUpdated(still),
         });
         this.stills = stills;
@@ -666,15 +706,23 @@ export abstract class CallElement extends CallLink {
       const uploads: UploadController = new files.UploadController(this, {
         signallingUrl: () => this.signallingUrl,
         token: () => this.token || null,
-        onProgress: (p) => this.dispatchEvent(new VsUploadProgressEvent(p)),
-        onDone: (file) =>
+        onProgress: (p) => {
+          if (p.kind === 'screenshot') this.stills?.uploadProgress(p.ref, p.loaded, p.size);
+          this.dispatchEvent(new VsUploadProgressEvent(p));
+        },
+        onDone: (file) => {
+          if (file.kind === 'screenshot') this.stills?.uploaded(file.ref);
           this.dispatchEvent(
             new VsUploadProgressEvent(
               { ref: file.ref, kind: file.kind, loaded: file.size, size: file.size },
               file,
             ),
-          ),
-        onError: (_ref, err) => this.fail(err.code, false),
+          );
+        },
+        onError: (ref, err) => {
+          this.stills?.uploadFailed(ref, err.code);
+          this.fail(err.code, false);
+        },
       });
       const recording = new files.RecordingController(this, {
         role: () => this.myRole,
@@ -702,6 +750,7 @@ export abstract class CallElement extends CallLink {
         uploadRecording: (id) => files.uploadRecording(storage, uploads, id),
         recover: (sessionId, runningId) =>
           files.recoverSession(storage, uploads, sessionId, runningId),
+        saveStill: (still) => files.saveStill(storage, uploads, still),
       };
     });
     this.filesLoading.catch(() => (this.filesLoading = null));

@@ -60,6 +60,11 @@ import { toolbar } from './views/toolbar.js';
  * @csspart mode-select - the call-mode picker.
  * @csspart settings - the settings panel (devices, resolution, permissions, layout).
  * @csspart mini-bar - the bar of the minimised window (drag handle, restore).
+ * @csspart gallery - the session's screenshots, with their progress and whether each is saved to
+ *   the ticket (also after the call has ended).
+ * @csspart still-review - a new screenshot waiting for the decision of the person who took it.
+ * @csspart still-save - keeps the new screenshot: stored on the device, then uploaded.
+ * @csspart still-discard - throws the new screenshot away, on both sides.
  * @csspart recording-indicator - shown on both sides while the call is recorded.
  * @csspart recording-prompt - the customer's question whether the call may be recorded.
  * @csspart record-button - asks to record, stops it, or (customer) withdraws consent.
@@ -280,6 +285,7 @@ export class VideoSession extends CallElement {
   protected override stateChanged(next: CallState): void {
     if (next === 'connected') this.startClock();
     else if (next !== 'reconnecting') this.stopClock();
+    if (next === 'ended' && this.screenshots.length) this.openPanel('gallery');
   }
 
   /** Chat only: the chat is what is left, so it opens (once each time the call becomes chat). */
@@ -417,7 +423,14 @@ export class VideoSession extends CallElement {
 
   override render() {
     const view = this.view();
-    const panel = view.live && !view.minimized ? view.panel : null;
+    // After the call the session's screenshots stay in view (on both sides).
+    const panel = view.minimized
+      ? null
+      : view.live
+        ? view.panel
+        : view.state === 'ended' && view.panel === 'gallery'
+          ? 'gallery'
+          : null;
     if (view.minimized) {
       return html`<div class="mini-bar" part="mini-bar">
           <button
@@ -449,7 +462,32 @@ export class VideoSession extends CallElement {
           : panel === 'chat'
             ? chatPanel(view, this.actions)
             : nothing;
-    return html`${stage(view, this.actions)}${side}${view.live ? toolbar(view, this.actions) : nothing}`;
+    return html`${stage(view, this.actions)}${side}${this.reviewPanel()}${view.live ? toolbar(view, this.actions) : nothing}`;
+  }
+
+  /** A new screenshot this person took waits for their decision: save or discard. */
+  private reviewPanel() {
+    const stills = this.stills;
+    const still = stills?.undecided;
+    const module = this.stillsModule;
+    if (!stills || !still || !module) return nothing;
+    return module.review({
+      t: this.t,
+      still,
+      url: stills.url(still)!,
+      save: (blob) =>
+        void this.saveScreenshot(still.id, blob).then(
+          () => this.openPanel('gallery'),
+          (err: unknown) => {
+            this._notice =
+              this.t.errors[
+                err instanceof VideoSessionError ? err.code : 'ERR_STORAGE_UNAVAILABLE'
+              ];
+            this.openPanel('gallery');
+          },
+        ),
+      discard: () => this.discardScreenshot(still.id),
+    });
   }
 
   private galleryPanel() {

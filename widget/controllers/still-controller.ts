@@ -4,12 +4,17 @@
  * native size, marks painted on) and travels as a file transfer with purpose `still` and the
  * still's id as `ref` (`src/still-messages.ts`), so both sides hold the same bytes.
  *
+ * The side that asked for a still decides what becomes of it (`save` or `discard`); a saved still
+ * goes to `persist` (this device's storage, then the service), an edited one replaces the first on
+ * both sides, and the upload's progress is reported to the other side, so both galleries agree.
+ *
  * Knows no other controller: capturing, messages and files go through the options; updates come
  * out through `onUpdate`. What waits for the other side fails in one place (`abort`).
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { VideoSessionError, type ErrorCode } from '../../src/errors.js';
 import type { Role } from '../../src/protocol.js';
+import { assertNever } from '../../src/parse.js';
 import { pngSize, type StillMessage } from '../../src/still-messages.js';
 import type { Grabbed } from './capture-controller.js';
 import type { Transfer } from './transfer-controller.js';
@@ -37,6 +42,18 @@ export interface Still {
    */
   state: 'capturing' | 'sending' | 'receiving' | 'done' | 'failed';
   code: ErrorCode | null;
+  /**
+   * Where it is on its way to the ticket: `open` (whoever asked for it has not decided yet),
+   * `uploading` (saved: on the saver's device and going to the service, `uploaded` of
+   * `uploadSize` bytes confirmed), `saved` (the service has it), or `failed` with `saveCode` (the
+   * saver keeps its copy and tries again on the next load). Discarded stills are gone.
+   */
+  save: 'open' | 'uploading' | 'saved' | 'failed';
+  uploaded: number;
+  uploadSize: number;
+  saveCode: ErrorCode | null;
+  /** Edited before it was saved (this side holds the edited PNG once it is here). */
+  edited: boolean;
 }
 
 export interface StillOptions {
@@ -48,7 +65,12 @@ export interface StillOptions {
   send(message: StillMessage): boolean;
   /** Sends the PNG to the other side; resolves once they have it, checked. */
   sendFile(blob: Blob, name: string, ref: string): Promise<Transfer>;
-  /** A still appeared, moved on, or ended. */
+  /**
+   * Keeps a saved still on this device and sends it to the service; resolves once it is stored
+   * here (the upload goes on: `uploadProgress`, `uploaded`, `uploadFailed` follow).
+   */
+  persist(still: Still & { blob: Blob }): Promise<void>;
+  /** A still appeared, moved on, or ended (or was discarded: no longer in `stills`). */
   onUpdate(still: Still): void;
 }
 
@@ -68,6 +90,8 @@ export class StillController implements ReactiveController {
   private readonly byId = new Map<string, Still>();
   private readonly waiting = new Map<string, Waiting>();
   private readonly urls = new Map<Still, string>();
+  /** Stills the other side saved edited: their edited file is expected (and only then accepted). */
+  private readonly awaitingEdit = new Set<string>();
   /** Captures run one after the other. */
   private queue: Promise<unknown> = Promise.resolve();
   private queued = 0;
@@ -91,7 +115,113 @@ export class StillController implements ReactiveController {
   clear(): void {
     this.abort();
     this.byId.clear();
+    this.awaitingEdit.clear();
     this.revokeUrls();
+  }
+
+  /** The oldest still this side asked for, holds, and has not decided on yet (null: none). */
+  get undecided(): (Still & { blob: Blob }) | null {
+    const role = this.options.role();
+    for (const still of this.byId.values()) {
+      if (still.takenBy === role && still.save === 'open' && isHeld(still)) return still;
+    }
+    return null;
+  }
+
+  /**
+   * Saves still `id` that this side asked for: `blob` is the PNG to keep (the very same one when
+   * `edited` is false, so the bytes stay identical everywhere). An edited PNG replaces the still
+   * here and is sent to the other side. Resolves once it is stored on this device; rejects with
+   * `ERR_STILL_UNAVAILABLE` (not this side's to decide, or not a PNG) or a storage code.
+   */
+  async save(id: string, blob: Blob, edited: boolean): Promise<Still> {
+    const still = this.byId.get(id);
+    if (
+      !still ||
+      still.takenBy !== this.options.role() ||
+      still.save !== 'open' ||
+      !isHeld(still)
+    ) {
+      throw new VideoSessionError('ERR_STILL_UNAVAILABLE');
+    }
+    if (edited) {
+      const size = pngSize(new Uint8Array(await blob.slice(0, 24).arrayBuffer()));
+      if (!size) throw new VideoSessionError('ERR_STILL_UNAVAILABLE');
+      this.replaceBlob(still, blob, size);
+    }
+    still.edited = edited;
+    still.save = 'uploading';
+    still.uploaded = 0;
+    still.uploadSize = still.blob.size;
+    const delivered = this.options.send({ type: 'still-saved', id, edited });
+    if (edited && delivered) {
+      still.state = 'sending';
+      still.loaded = 0;
+      still.size = still.blob.size;
+      // Its fate shows in `state` (the transfer's updates); the saving goes on regardless.
+      this.options.sendFile(still.blob, still.name, id).catch(() => undefined);
+    }
+    this.options.onUpdate(still);
+    try {
+      await this.options.persist(still);
+    } catch (err) {
+      const code = err instanceof VideoSessionError ? err.code : 'ERR_STORAGE_UNAVAILABLE';
+      this.uploadFailed(id, code);
+      throw new VideoSessionError(code);
+    }
+    return still;
+  }
+
+  /** Throws away still `id` that this side asked for, on both sides; nothing is stored. */
+  discard(id: string): void {
+    const still = this.byId.get(id);
+    if (!still || still.takenBy !== this.options.role() || still.save !== 'open') {
+      throw new VideoSessionError('ERR_STILL_UNAVAILABLE');
+    }
+    this.options.send({ type: 'still-discarded', id });
+    this.forget(still);
+  }
+
+  /** The service has `loaded` of `size` bytes of saved still `id` (told to the other side too). */
+  uploadProgress(id: string, loaded: number, size: number): void {
+    this.uploadState(id, 'uploading', loaded, size, null);
+  }
+
+  /** The service has all of saved still `id`: it is on the ticket. */
+  uploaded(id: string): void {
+    const still = this.byId.get(id);
+    if (still) this.uploadState(id, 'saved', still.uploadSize, still.uploadSize, null);
+  }
+
+  /** Saved still `id` did not reach the service (`code`); its local copy stays. */
+  uploadFailed(id: string, code: ErrorCode): void {
+    const still = this.byId.get(id);
+    if (still) this.uploadState(id, 'failed', still.uploaded, still.uploadSize, code);
+  }
+
+  private uploadState(
+    id: string,
+    state: 'uploading' | 'saved' | 'failed',
+    loaded: number,
+    size: number,
+    code: ErrorCode | null,
+  ): void {
+    const still = this.byId.get(id);
+    if (!still || still.takenBy !== this.options.role() || still.save === 'open') return;
+    if (still.save === 'saved') return; // confirmed: later news of it change nothing
+    still.save = state;
+    still.uploaded = loaded;
+    still.uploadSize = size;
+    still.saveCode = code;
+    this.options.send({
+      type: 'still-upload',
+      id,
+      state,
+      loaded,
+      size,
+      ...(code ? { code } : {}),
+    });
+    this.options.onUpdate(still);
   }
 
   /** An object URL of the still's PNG, made once (null until it is here). */
@@ -145,6 +275,32 @@ export class StillController implements ReactiveController {
       case 'still-failed':
         this.settle(message.id, message.code);
         return;
+      case 'still-saved': {
+        const still = this.theirs(message.id);
+        if (!still || still.save !== 'open') return;
+        if (message.edited) this.awaitingEdit.add(still.id);
+        still.edited = message.edited;
+        still.save = 'uploading';
+        this.options.onUpdate(still);
+        return;
+      }
+      case 'still-discarded': {
+        const still = this.theirs(message.id);
+        if (still && still.save === 'open') this.forget(still);
+        return;
+      }
+      case 'still-upload': {
+        const still = this.theirs(message.id);
+        if (!still || still.save === 'open' || still.save === 'saved') return;
+        still.save = message.state;
+        still.uploaded = Math.min(message.loaded, message.size);
+        still.uploadSize = message.size;
+        still.saveCode = message.code ?? null;
+        this.options.onUpdate(still);
+        return;
+      }
+      default:
+        assertNever(message);
     }
   }
 
@@ -158,7 +314,7 @@ export class StillController implements ReactiveController {
     } else if (!still) {
       // The other side took one of its own camera.
       still = this.add(id, this.options.role() === 'agent' ? 'customer' : 'agent', 'receiving');
-    } else if (still.blob || still.state === 'failed') {
+    } else if ((still.blob || still.state === 'failed') && !this.awaitingEdit.has(id)) {
       return; // not one we wait for: a second file for the same still is ignored
     }
     still.name = t.name;
@@ -188,10 +344,9 @@ export class StillController implements ReactiveController {
 
   private async received(still: Still, blob: Blob): Promise<void> {
     const size = pngSize(new Uint8Array(await blob.slice(0, 24).arrayBuffer()));
+    this.awaitingEdit.delete(still.id); // one edited file per saved still
     if (!size) return this.settle(still.id, 'ERR_PEER_MESSAGE_INVALID');
-    still.blob = blob;
-    still.width = size.width;
-    still.height = size.height;
+    this.replaceBlob(still, blob, size);
     still.state = 'done';
     this.options.onUpdate(still);
     const waiting = this.waiting.get(still.id);
@@ -257,9 +412,40 @@ export class StillController implements ReactiveController {
       size: 0,
       state,
       code: null,
+      save: 'open',
+      uploaded: 0,
+      uploadSize: 0,
+      saveCode: null,
+      edited: false,
     };
     this.byId.set(id, still);
     return still;
+  }
+
+  /** A still the other side asked for (theirs to decide on). */
+  private theirs(id: string): Still | null {
+    const still = this.byId.get(id);
+    return still && still.takenBy !== this.options.role() ? still : null;
+  }
+
+  /** The still's PNG is now `blob` (its object URL, made for the old one, goes). */
+  private replaceBlob(still: Still, blob: Blob, size: { width: number; height: number }): void {
+    const url = this.urls.get(still);
+    if (url) URL.revokeObjectURL(url);
+    this.urls.delete(still);
+    still.blob = blob;
+    still.width = size.width;
+    still.height = size.height;
+  }
+
+  /** Drops a discarded still on this side. */
+  private forget(still: Still): void {
+    this.byId.delete(still.id);
+    this.awaitingEdit.delete(still.id);
+    const url = this.urls.get(still);
+    if (url) URL.revokeObjectURL(url);
+    this.urls.delete(still);
+    this.options.onUpdate(still);
   }
 
   /** Ends the wait for `id` with `code` (the still fails unless this side holds it). */
@@ -279,6 +465,11 @@ export class StillController implements ReactiveController {
     still.code = code;
     this.options.onUpdate(still);
   }
+}
+
+/** This side holds the still's PNG and is done with its transfer (delivered or not). */
+function isHeld(still: Still): still is Still & { blob: Blob } {
+  return still.blob !== null && (still.state === 'done' || still.state === 'failed');
 }
 
 function stillId(): string {

@@ -7,6 +7,7 @@
 import { VideoSessionError } from '../../src/errors.js';
 import type { StorageController } from '../controllers/storage-controller.js';
 import type { UploadController } from '../controllers/upload-controller.js';
+import { resumeStills } from '../stills/upload-still.js';
 
 /** Recordings being finalised and uploaded by this page. */
 const finishing = new Set<string>();
@@ -49,8 +50,8 @@ export async function uploadRecording(
 }
 
 /**
- * Finishes what an earlier page left for `sessionId`: continues its uploads, and finalises and
- * uploads its recordings (except `runningId`, the one this page is making).
+ * Finishes what an earlier page left for `sessionId`: continues its uploads, uploads the stills it
+ * saved, and finalises and uploads its recordings (except `runningId`, the one this page is making).
  */
 export async function recoverSession(
   storage: StorageController,
@@ -63,6 +64,7 @@ export async function recoverSession(
   );
   await Promise.all([
     uploads.resumeUploads(sessionId),
+    resumeStills(storage, uploads, sessionId),
     ...left.map((r) => uploadRecording(storage, uploads, r.id)),
   ]);
 }

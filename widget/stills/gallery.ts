@@ -1,7 +1,8 @@
 /**
- * The gallery: the session's screenshots, newest first, each with who took it, when, its size and
- * where it is on its way (taking, sending or receiving with progress, or why it failed), and a
- * link to open or download it.
+ * The gallery: the session's screenshots, newest first, each with who took it, when, its size,
+ * where it is on its way (taking, sending or receiving with progress, or why it failed), whether
+ * it is saved to the ticket (with the upload's progress, as its saver reports it), and a link to
+ * open or download it.
  */
 import { html, nothing } from 'lit';
 import type { Role } from '../../src/protocol.js';
@@ -44,7 +45,7 @@ export function gallery(v: GalleryView) {
             >${by} ·
             ${time(still.at)}${still.width ? ` · ${still.width} × ${still.height}` : ''}</span
           >
-          ${status(t, still)}
+          ${status(t, still)} ${saved(t, still, still.takenBy === v.role, by)}
         </li>`;
       })}
     </ol>
@@ -68,5 +69,27 @@ function status(t: Messages, still: Still) {
       return html`<span class="small" role="alert"
         >${still.blob ? t.fileFailed(t.errors[still.code!]) : t.errors[still.code!]}</span
       >`;
+  }
+}
+
+/** Where the still is on its way to the ticket. */
+function saved(t: Messages, still: Still, mine: boolean, by: string) {
+  if (!still.blob && still.save === 'open') return nothing;
+  const percent = still.uploadSize ? Math.floor((100 * still.uploaded) / still.uploadSize) : 0;
+  const edited = still.edited ? html`<span class="small">${t.stillSave.edited}</span>` : nothing;
+  switch (still.save) {
+    case 'open':
+      return html`<span class="small save-state"
+        >${mine ? t.stillSave.unsaved : t.stillSave.waiting(by)}</span
+      >`;
+    case 'uploading':
+      return html`${edited}<progress class="upload" max="100" .value=${percent}></progress>
+        <span class="small save-state">${t.stillSave.uploading(percent)}</span>`;
+    case 'saved':
+      return html`${edited}<span class="small save-state saved">${t.stillSave.saved}</span>`;
+    case 'failed':
+      return html`${edited}<span class="small save-state" role="alert"
+          >${t.stillSave.failed(t.errors[still.saveCode ?? 'ERR_INTERNAL'])}</span
+        >`;
   }
 }

@@ -22,6 +22,27 @@ export const stillStyles = css`
     outline: 2px solid var(--_accent);
     outline-offset: 2px;
   }
+  .still-review {
+    position: absolute;
+    inset: 12px 12px 76px;
+    z-index: 3;
+    display: flex;
+    flex-direction: column;
+    gap: 10px;
+    padding: 14px 16px;
+    overflow: auto;
+    background: var(--_bg);
+    border-radius: var(--_radius);
+  }
+  .still-review h2 {
+    margin: 0;
+    font-size: 16px;
+  }
+  .review-image {
+    min-height: 0;
+    flex: 1;
+    object-fit: contain;
+  }
   .thumb.placeholder {
     height: 80px;
     background: rgb(255 255 255 / 0.08);

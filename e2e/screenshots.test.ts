@@ -1,0 +1,182 @@
+/**
+ * Screenshots between two real pages through the real service: the agent takes one of the
+ * customer's camera and keeps it. The still is the camera's full size even when the stream is
+ * scaled down, and the same bytes end up on both pages and on the service (downloaded through the
+ * signed link of the `screenshot.created` webhook). A discarded one leaves nothing behind.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FileList } from '../src/rest.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../signalling/testing-receiver.js';
+import { startTestService, TEST_API_KEY, type TestService } from '../signalling/testing.js';
+import { launchChromium, waitForState } from './browser.js';
+import { startHostPage, type HostPage } from './host-page.js';
+
+/** Keeps the page's peer connections, to scale their video down later. */
+const KEEP_CONNECTIONS = `(() => {
+  const Native = window.RTCPeerConnection;
+  window.vsConnections = [];
+  window.RTCPeerConnection = class extends Native {
+    constructor(config) {
+      super(config);
+      window.vsConnections.push(this);
+    }
+  };
+})();`;
+
+/** Sends the page's video at a quarter of its size, as a congested link makes a sender do. */
+function scaleDownSentVideo(page: Page) {
+  return page.evaluate(async () => {
+    for (const pc of (window as unknown as { vsConnections: RTCPeerConnection[] }).vsConnections) {
+      for (const sender of pc.getSenders()) {
+        if (sender.track?.kind !== 'video') continue;
+        const params = sender.getParameters();
+        for (const e of params.encodings) e.scaleResolutionDownBy = 4;
+        await sender.setParameters(params);
+      }
+    }
+  });
+}
+
+/** A still as the page holds it: id, size, state, and the SHA-256 of its bytes. */
+function stillOn(page: Page, id: string) {
+  return page.evaluate(async (id) => {
+    const still = document.querySelector('video-session')!.screenshots.find((s) => s.id === id);
+    if (!still?.blob) return null;
+    const digest = await crypto.subtle.digest('SHA-256', await still.blob.arrayBuffer());
+    const sha256 = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+    return { width: still.width, height: still.height, save: still.save, sha256 };
+  }, id);
+}
+
+const sha256 = (bytes: ArrayBuffer) =>
+  createHash('sha256').update(new Uint8Array(bytes)).digest('hex');
+
+describe('screenshots between two pages, saved for the ticket', () => {
+  let browser: Browser;
+  let service: TestService;
+  let host: HostPage;
+  let receiver: WebhookReceiver;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    host = await startHostPage();
+    receiver = await startWebhookReceiver();
+    service = await startTestService({
+      allowedOrigins: [host.origin],
+      webhookUrl: receiver.url,
+      webhookSecrets: [receiver.secret],
+    });
+    host.use(service.url, service.signallingUrl);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    for (const c of contexts) await c.close();
+    await browser?.close();
+    await service?.stop();
+    await receiver?.close();
+    await host?.close();
+  });
+
+  /** Both pages of a fresh session in a call. */
+  async function inCall() {
+    const session = await service.createSession({ customer: { name: 'Dana' } });
+    const pages: Page[] = [];
+    for (const token of [session.agentToken, session.customerToken]) {
+      const c = await browser.newContext();
+      contexts.push(c);
+      const page = await c.newPage();
+      if (token === session.customerToken) await page.addInitScript(KEEP_CONNECTIONS);
+      await page.goto(host.url(token));
+      await page.evaluate(() => document.querySelector('video-session')!.start());
+      pages.push(page);
+    }
+    const [agent, customer] = pages as [Page, Page];
+    await Promise.all([waitForState(agent, 'connected'), waitForState(customer, 'connected')]);
+    const remoteWidth = () =>
+      agent.evaluate(
+        () =>
+          document
+            .querySelector('video-session')!
+            .shadowRoot!.querySelector<HTMLVideoElement>('[part~="remote-video"]')!.videoWidth,
+      );
+    await expect.poll(remoteWidth, { timeout: 15_000 }).toBeGreaterThan(0);
+    return { session, agent, customer, remoteWidth };
+  }
+
+  async function take(agent: Page): Promise<string> {
+    const before = await agent.evaluate(() =>
+      document.querySelector('video-session')!.screenshots.map((s) => s.id),
+    );
+    await agent.locator('video-session').locator('[part~="screenshot-button"]').click();
+    await agent.locator('video-session').locator('[part~="still-review"]').waitFor();
+    return agent.evaluate(
+      (before) =>
+        document
+          .querySelector('video-session')!
+          .screenshots.find((s) => !before.includes(s.id) && s.blob)!.id,
+      before,
+    );
+  }
+
+  it('keeps the camera’s full size, and the same bytes on both pages and on the service', async () => {
+    const { session, agent, customer, remoteWidth } = await inCall();
+    const camera = await customer.evaluate(() => {
+      const v = document
+        .querySelector('video-session')!
+        .shadowRoot!.querySelector<HTMLVideoElement>('[part~="local-video"]')!;
+      return { width: v.videoWidth, height: v.videoHeight };
+    });
+    expect(camera.width).toBeGreaterThanOrEqual(1280);
+    await scaleDownSentVideo(customer);
+    await expect.poll(remoteWidth, { timeout: 15_000 }).toBeLessThanOrEqual(camera.width / 4);
+
+    const id = await take(agent);
+    await agent.locator('video-session').locator('[part~="still-save"]').click();
+
+    const saved = async (page: Page) => (await stillOn(page, id))?.save;
+    await expect.poll(() => saved(agent), { timeout: 20_000 }).toBe('saved');
+    await expect.poll(() => saved(customer), { timeout: 5000 }).toBe('saved');
+    const ours = (await stillOn(agent, id))!;
+    const theirs = (await stillOn(customer, id))!;
+    expect([ours.width, ours.height]).toEqual([camera.width, camera.height]);
+    expect(await remoteWidth()).toBeLessThan(ours.width);
+    expect(theirs.sha256).toBe(ours.sha256);
+
+    // The ticket is told, with a signed link to the very same bytes.
+    const created = () =>
+      receiver
+        .distinct()
+        .find((d) => d.event.sessionId === session.id && d.event.type === 'screenshot.created');
+    await receiver.until(() => created() !== undefined, 10_000);
+    const data = created()!.event.data as { ref: string; url: string; meta: { width: number } };
+    expect(data.ref).toBe(id);
+    expect(data.meta.width).toBe(camera.width);
+    const res = await fetch(data.url);
+    expect(res.status).toBe(200);
+    expect(sha256(await res.arrayBuffer())).toBe(ours.sha256);
+
+    // Both galleries say where it is.
+    const gallery = (page: Page) => page.locator('video-session').locator('[part~="gallery"]');
+    await gallery(agent).getByText('Saved to the ticket').waitFor();
+    await customer.locator('video-session').locator('[part~="gallery-button"]').click();
+    await gallery(customer).getByText('Saved to the ticket').waitFor();
+    expect(receiver.rejected).toEqual([]);
+  });
+
+  it('a discarded screenshot is gone from both pages and never reaches the service', async () => {
+    const { session, agent, customer } = await inCall();
+    const id = await take(agent);
+    await expect.poll(() => stillOn(customer, id), { timeout: 10_000 }).not.toBeNull();
+    await agent.locator('video-session').locator('[part~="still-discard"]').click();
+    const count = (page: Page) =>
+      page.evaluate(() => document.querySelector('video-session')!.screenshots.length);
+    await expect.poll(() => count(customer), { timeout: 5000 }).toBe(0);
+    expect(await count(agent)).toBe(0);
+    const res = await fetch(`${service.url}/v1/sessions/${session.id}/files`, {
+      headers: { authorization: `Bearer ${TEST_API_KEY}` },
+    });
+    expect(((await res.json()) as FileList).files).toEqual([]);
+  });
+});
