@@ -5,6 +5,7 @@ const TAGS = {
   VideoSession: 'video-session',
   VideoHelpButton: 'video-help-button',
   SessionRating: 'video-session-rating',
+  StillEditor: 'video-session-still-editor',
 };
 
 export default {
@@ -14,6 +15,7 @@ export default {
     'widget/call-link.ts',
     'widget/video-help-button.ts',
     'widget/session-rating.ts',
+    'widget/stills/still-editor.ts',
   ],
   outdir: '.',
   litelement: true,

@@ -83,7 +83,12 @@ const config: RollupOptions[] = [
       format: 'es',
       sourcemap: true,
       entryFileNames: 'video-session.js',
-      chunkFileNames: 'video-session-[name]-[hash].js',
+      // The modules the call's drawing tools and the screenshot editor share (painting marks, the
+      // tool bar's buttons) land in a chunk of their own: name it after what it holds.
+      chunkFileNames: (chunk) =>
+        !chunk.isDynamicEntry && chunk.moduleIds.some((id) => id.includes('/widget/annotations/'))
+          ? 'video-session-marks-[hash].js'
+          : 'video-session-[name]-[hash].js',
     },
     onwarn(warning, warn) {
       // webrtc-polyfill's browser entry re-exports itself; harmless, and not ours to fix.

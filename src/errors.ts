@@ -338,6 +338,12 @@ export const errors = {
     fatal: false,
     message: 'No camera picture to take a screenshot of right now.',
   },
+  ERR_STILL_INVALID: {
+    status: 415,
+    close: 4000,
+    fatal: false,
+    message: 'This screenshot cannot be opened: it is not a picture this browser can read.',
+  },
   ERR_SCREEN_SHARE_UNSUPPORTED: {
     status: 501,
     close: 4000,

@@ -1,11 +1,12 @@
 import { sendKeys } from '@web/test-runner-commands';
-import type { AxeResults } from 'axe-core';
 import { expect } from 'chai';
 import {
+  axeViolations,
   button,
   call,
   createSession,
   inMode,
+  loadAxe,
   mount,
   part,
   reach,
@@ -14,34 +15,6 @@ import {
 } from './testing.js';
 import { messages } from './messages.js';
 import { de } from './locales/de.js';
-import type { VideoSession } from './video-session.js';
-
-declare global {
-  interface Window {
-    axe: { run(context: Element, options?: object): Promise<AxeResults> };
-  }
-}
-
-/** axe-core, loaded as the classic script it ships as. */
-async function loadAxe(): Promise<void> {
-  if (window.axe) return;
-  await new Promise<void>((resolve, reject) => {
-    const script = document.createElement('script');
-    script.src = '/node_modules/axe-core/axe.min.js';
-    script.onload = () => resolve();
-    script.onerror = () => reject(new Error('axe-core did not load'));
-    document.head.append(script);
-  });
-}
-
-/** axe's violations on the element (its shadow DOM included), as readable lines. */
-async function violations(el: VideoSession): Promise<string[]> {
-  await el.updateComplete;
-  const results = await window.axe.run(el, { resultTypes: ['violations'] });
-  return results.violations.map(
-    (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
-  );
-}
 
 /** Every string of a table (functions called with sample arguments), flattened. */
 function strings(table: unknown): string[] {
@@ -97,31 +70,31 @@ describe('accessibility and languages', () => {
     const session = await createSession();
     const agent = mount({ 'signalling-url': signallingUrl, token: session.agentToken });
     const customer = mount({ 'signalling-url': signallingUrl, token: session.customerToken });
-    found.idle = await violations(customer);
+    found.idle = await axeViolations(customer);
     await agent.start();
     await reach(agent, 'waiting');
-    found.waiting = await violations(agent);
+    found.waiting = await axeViolations(agent);
 
     await customer.start({ audio: false, video: false }); // chat only: the chat opens
     await Promise.all([reach(agent, 'connected'), reach(customer, 'connected')]);
     await until(() => part(customer, 'chat') !== null);
     agent.sendMessage('Hello 👋');
     await agent.sendFile(new File(['steps'], 'steps.txt', { type: 'text/plain' }));
-    found['chat only, with a message and a file'] = await violations(customer);
+    found['chat only, with a message and a file'] = await axeViolations(customer);
 
     const asked = agent.setMode('two-way');
     await until(() => part(customer, 'stage')!.querySelector('[role="dialog"]') !== null);
-    found['asked for video'] = await violations(customer);
-    found['waiting for the answer'] = await violations(agent);
+    found['asked for video'] = await axeViolations(customer);
+    found['waiting for the answer'] = await axeViolations(agent);
     button(customer, 'Accept').click();
     await asked;
     await inMode(customer, 'two-way');
-    found['two-way call'] = await violations(agent);
+    found['two-way call'] = await axeViolations(agent);
 
     button(agent, 'Settings').click();
-    found['settings open'] = await violations(agent);
+    found['settings open'] = await axeViolations(agent);
     customer.minimized = true;
-    found.minimised = await violations(customer);
+    found.minimised = await axeViolations(customer);
     customer.minimized = false;
 
     button(agent, 'End call').click();
@@ -129,15 +102,15 @@ describe('accessibility and languages', () => {
     await customer.updateComplete;
     button(customer, 'Leave').click();
     await reach(customer, 'ended');
-    found['left the session'] = await violations(customer);
+    found['left the session'] = await axeViolations(customer);
 
     await agent.hangUp();
-    found.ended = await violations(agent);
+    found.ended = await axeViolations(agent);
 
     const broken = mount({ 'signalling-url': signallingUrl, token: 'not.a.token' });
     await broken.start();
     await reach(broken, 'failed');
-    found.failed = await violations(broken);
+    found.failed = await axeViolations(broken);
 
     const clean = Object.fromEntries(Object.keys(found).map((state) => [state, []]));
     expect(found).to.deep.equal(clean);

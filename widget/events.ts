@@ -214,6 +214,32 @@ export class VsScreenshotEvent extends Event {
   }
 }
 
+/**
+ * Fired by `<video-session-still-editor>` on Save: `blob` is the PNG to keep, at the still's own
+ * size (or the crop's). `edited` is false when nothing was changed (or everything was undone):
+ * then `blob` is the very `src` Blob the editor was opened on, byte for byte.
+ */
+export class VsStillSaveEvent extends Event {
+  static readonly type = 'vs-still-save';
+  readonly blob: Blob;
+  readonly edited: boolean;
+
+  constructor(blob: Blob, edited: boolean) {
+    super(VsStillSaveEvent.type, { bubbles: true, composed: true });
+    this.blob = blob;
+    this.edited = edited;
+  }
+}
+
+/** Fired by `<video-session-still-editor>` on Discard: the still stays as it was. */
+export class VsStillDiscardEvent extends Event {
+  static readonly type = 'vs-still-discard';
+
+  constructor() {
+    super(VsStillDiscardEvent.type, { bubbles: true, composed: true });
+  }
+}
+
 declare global {
   interface HTMLElementEventMap {
     'vs-recording-change': VsRecordingChangeEvent;
@@ -228,5 +254,7 @@ declare global {
     'vs-chat': VsChatEvent;
     'vs-file-progress': VsFileProgressEvent;
     'vs-screenshot': VsScreenshotEvent;
+    'vs-still-save': VsStillSaveEvent;
+    'vs-still-discard': VsStillDiscardEvent;
   }
 }

@@ -18,6 +18,8 @@ export {
   VsSessionStatusEvent,
   VsScreenshotEvent,
   VsStateChangeEvent,
+  VsStillDiscardEvent,
+  VsStillSaveEvent,
   type CallState,
   type HelpState,
 } from './events.js';

@@ -245,6 +245,18 @@ export const messages = {
   screenshotsEmpty: 'No screenshots yet. They stay with the session.',
   screenshotTaking: 'Taking…',
   screenshotAlt: (by: string, time: string) => `Screenshot by ${by} at ${time}`,
+  /** The screenshot editor (its drawing tools, colours, widths, undo and redo are the ones above). */
+  stillEditor: {
+    title: 'Edit the screenshot',
+    tools: 'Editing tools',
+    crop: 'Crop (X)',
+    pixelate: 'Pixelate an area (M)',
+    fill: 'Cover an area (B)',
+    picture: (width: number, height: number) => `The screenshot, ${width} × ${height} pixels`,
+    save: 'Save',
+    discard: 'Discard',
+    loading: 'Opening the screenshot…',
+  },
 };
 
 /** The shape every language's table has. */

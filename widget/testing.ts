@@ -3,6 +3,8 @@
  * commands, mounting elements, and waiting for what a person would see or hear.
  */
 import { executeServerCommand } from '@web/test-runner-commands';
+import type { AxeResults } from 'axe-core';
+import type { ReactiveElement } from 'lit';
 import type { CreatedSession } from '../src/rest.js';
 import type { CallMode } from '../src/call-modes.js';
 import type { CallState, VsErrorEvent } from './events.js';
@@ -121,4 +123,31 @@ export async function flow(el: VideoSession, ms = 1000, settleMs = 400) {
     audioOut: b.audioOut - a.audioOut,
     videoOut: b.videoOut - a.videoOut,
   };
+}
+
+declare global {
+  interface Window {
+    axe: { run(context: Element, options?: object): Promise<AxeResults> };
+  }
+}
+
+/** axe-core, loaded as the classic script it ships as. */
+export async function loadAxe(): Promise<void> {
+  if (window.axe) return;
+  await new Promise<void>((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = '/node_modules/axe-core/axe.min.js';
+    script.onload = () => resolve();
+    script.onerror = () => reject(new Error('axe-core did not load'));
+    document.head.append(script);
+  });
+}
+
+/** axe's violations on the element (its shadow DOM included), as readable lines. */
+export async function axeViolations(el: ReactiveElement): Promise<string[]> {
+  await el.updateComplete;
+  const results = await window.axe.run(el, { resultTypes: ['violations'] });
+  return results.violations.map(
+    (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
+  );
 }

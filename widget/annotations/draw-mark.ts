@@ -5,7 +5,8 @@
  * screens.
  */
 import { applyHomography, toElement, type Rect } from '../../src/annotation-geometry.js';
-import type { Author, BoardMark } from '../../src/annotation-board.js';
+import type { Author } from '../../src/annotation-board.js';
+import type { Mark } from '../../src/annotation-ops.js';
 
 /** Where the picture is on the canvas (CSS pixels) and whether it is shown mirrored. */
 export interface Surface {
@@ -19,6 +20,14 @@ export interface Placement {
   /** 1 while tracked, lower while the object is lost. */
   alpha: number;
 }
+
+/**
+ * What `drawMark` needs of a mark. A mark of the call has an author; an edit of a screenshot has
+ * none and gets the agent's plain dark outline, which keeps it readable on any picture.
+ */
+export type DrawnMark = Pick<Mark, 'tool' | 'color' | 'width' | 'points' | 'text'> & {
+  readonly author?: Author;
+};
 
 /** Outline that tells the two people's marks apart whatever colour they pick. */
 const HALO: Record<Author, { color: string; dash: number[] }> = {
@@ -45,7 +54,7 @@ export function placePoints(
 
 export function drawMark(
   ctx: CanvasRenderingContext2D,
-  mark: BoardMark,
+  mark: DrawnMark,
   surface: Surface,
   placement: Placement,
 ): void {
@@ -55,7 +64,7 @@ export function drawMark(
   ctx.globalAlpha = placement.alpha;
   ctx.lineCap = 'round';
   ctx.lineJoin = 'round';
-  const halo = HALO[mark.author];
+  const halo = HALO[mark.author ?? 'agent'];
   switch (mark.tool) {
     case 'pen':
     case 'highlighter': {

@@ -2,20 +2,22 @@
  * The drawing keyboard shortcuts, as actions: P D A O R H T pick a tool, Escape puts it down,
  * K toggles "keep on the object", C clears own marks (Shift+C all), 1-6 pick a colour, [ and ]
  * the line width, Ctrl/⌘+Z undo, Ctrl/⌘+Shift+Z or Ctrl+Y redo. Keys typed into a text field,
- * and Alt combinations, are not shortcuts.
+ * and Alt combinations, are not shortcuts. The screenshot editor reads the same keys with its own
+ * tools (`shortcutFor` with another tool table).
  */
 import type { Tool } from '../../src/annotation-ops.js';
 import type { OverlayController } from '../controllers/overlay-controller.js';
 import { COLORS, WIDTHS } from './types.js';
 
-export type ShortcutAction =
-  | { kind: 'tool'; tool: Tool | 'pointer' }
+export type ShortcutAction<T extends string = Tool | 'pointer'> =
+  | { kind: 'tool'; tool: T }
   | { kind: 'escape' | 'anchor' | 'undo' | 'redo' }
   | { kind: 'clear'; scope: 'own' | 'all' }
   | { kind: 'color'; index: number }
   | { kind: 'width'; step: 1 | -1 };
 
-const TOOL_KEYS: Record<string, Tool | 'pointer'> = {
+/** The drawing tools' keys (lower case). */
+export const TOOL_KEYS: Readonly<Record<string, Tool | 'pointer'>> = {
   p: 'pointer',
   d: 'pen',
   a: 'arrow',
@@ -25,7 +27,12 @@ const TOOL_KEYS: Record<string, Tool | 'pointer'> = {
   t: 'text',
 };
 
-export function shortcutFor(e: KeyboardEvent, colors: number): ShortcutAction | null {
+/** The action `e` stands for, with `tools` (key -> tool) for the tool keys. */
+export function shortcutFor<T extends string = Tool | 'pointer'>(
+  e: KeyboardEvent,
+  colors: number,
+  tools: Readonly<Record<string, T>> = TOOL_KEYS as Readonly<Record<string, T>>,
+): ShortcutAction<T> | null {
   if (e.altKey || e.defaultPrevented) return null;
   const target = e.composedPath()[0];
   if (target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement) return null;
@@ -36,7 +43,7 @@ export function shortcutFor(e: KeyboardEvent, colors: number): ShortcutAction | 
     if (key === 'y') return { kind: 'redo' };
     return null;
   }
-  const tool = TOOL_KEYS[key];
+  const tool = tools[key];
   if (tool) return { kind: 'tool', tool };
   if (key === 'escape') return { kind: 'escape' };
   if (key === 'k') return { kind: 'anchor' };

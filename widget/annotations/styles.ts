@@ -1,34 +1,10 @@
 import { css } from 'lit';
 
-/** The annotation canvas, the drawing tool bar and the text entry. */
-export const annotationStyles = css`
-  .annotations {
-    position: absolute;
-    inset: 0;
-    width: 100%;
-    height: 100%;
-    z-index: 1;
-    pointer-events: none;
-  }
-  .annotations.active {
-    pointer-events: auto;
-    cursor: crosshair;
-    touch-action: none;
-  }
-  .annotation-tools {
-    position: absolute;
-    left: 12px;
-    top: 52px;
-    z-index: 3;
-    display: flex;
-    flex-flow: column wrap;
-    align-content: flex-start;
-    gap: 4px;
-    max-height: calc(100% - 64px);
-    padding: 4px;
-    background: var(--_toolbar-bg);
-    border-radius: 10px;
-  }
+/**
+ * The buttons of a tool bar (tools, colour swatches, the width, separators), shared by the call's
+ * drawing tools and the screenshot editor. Reads `--_fg`, `--_bg` (pressed tool) and `--_swatch`.
+ */
+export const toolStyles = css`
   .tool,
   .swatch {
     display: inline-grid;
@@ -76,6 +52,38 @@ export const annotationStyles = css`
     height: 1px;
     margin: 2px 0;
     background: rgb(255 255 255 / 0.25);
+  }
+`;
+
+/** The annotation canvas, the drawing tool bar and the text entry. */
+export const annotationStyles = css`
+  ${toolStyles}
+  .annotations {
+    position: absolute;
+    inset: 0;
+    width: 100%;
+    height: 100%;
+    z-index: 1;
+    pointer-events: none;
+  }
+  .annotations.active {
+    pointer-events: auto;
+    cursor: crosshair;
+    touch-action: none;
+  }
+  .annotation-tools {
+    position: absolute;
+    left: 12px;
+    top: 52px;
+    z-index: 3;
+    display: flex;
+    flex-flow: column wrap;
+    align-content: flex-start;
+    gap: 4px;
+    max-height: calc(100% - 64px);
+    padding: 4px;
+    background: var(--_toolbar-bg);
+    border-radius: 10px;
   }
   .text-entry {
     position: absolute;

@@ -1,7 +1,8 @@
 /**
  * The drawing tool bar: tools, colour, line width, "keep on the object" (agent), undo, redo and
  * clear. A template the element renders over the stage; state and actions are the overlay
- * controller's. Every button says its shortcut (`aria-keyshortcuts`, and in its label).
+ * controller's. Every button says its shortcut (`aria-keyshortcuts`, and in its label). The tool,
+ * style and undo buttons are shared with the screenshot editor's tool bar.
  *
  * Inline styles go through `styleMap` (CSSOM), never a style attribute: pages with a strict
  * Content-Security-Policy (no 'unsafe-inline' styles) would drop the attribute.
@@ -27,7 +28,8 @@ import {
 } from './icons.js';
 import type { Messages } from '../messages.js';
 
-const TOOL_ICONS = {
+/** The drawing tools' icons. */
+export const TOOL_ICONS = {
   pointer: pointerIcon,
   pen: penIcon,
   arrow: arrowIcon,
@@ -37,7 +39,8 @@ const TOOL_ICONS = {
   text: textIcon,
 } as const;
 
-const KEYS: Record<Exclude<ToolChoice, null>, string> = {
+/** The drawing tools' keys as `aria-keyshortcuts` names them. */
+export const KEYS: Record<Exclude<ToolChoice, null>, string> = {
   pointer: 'P',
   pen: 'D',
   arrow: 'A',
@@ -50,50 +53,27 @@ const KEYS: Record<Exclude<ToolChoice, null>, string> = {
 export function renderAnnotationTools(overlay: OverlayController, t: Messages) {
   const agent = overlay.role === 'agent';
   const tools: Exclude<ToolChoice, null>[] = agent ? ['pointer', ...TOOLS] : [...TOOLS];
-  const widthIndex = Math.max(0, WIDTHS.indexOf(overlay.width as (typeof WIDTHS)[number]));
-  const nextWidth = WIDTHS[(widthIndex + 1) % WIDTHS.length]!;
   return html`<div
     part="annotation-tools"
     class="annotation-tools"
     role="toolbar"
     aria-label=${t.annotationTools}
   >
-    ${tools.map(
-      (tool) =>
-        html`<button
-          class="tool"
-          aria-pressed=${overlay.tool === tool ? 'true' : 'false'}
-          aria-label=${t.tools[tool]}
-          aria-keyshortcuts=${KEYS[tool]}
-          title=${t.tools[tool]}
-          data-tool=${tool}
-          @click=${() => overlay.setTool(tool)}
-        >
-          ${TOOL_ICONS[tool]}
-        </button>`,
+    ${tools.map((tool) =>
+      toolButton({
+        label: t.tools[tool],
+        keys: KEYS[tool],
+        pressed: overlay.tool === tool,
+        icon: TOOL_ICONS[tool],
+        data: tool,
+        click: () => overlay.setTool(tool),
+      }),
     )}
     <span class="sep" aria-hidden="true"></span>
-    ${COLORS.map(
-      (color, i) =>
-        html`<button
-          class="swatch"
-          style=${styleMap({ '--_swatch': color })}
-          aria-pressed=${overlay.color === color ? 'true' : 'false'}
-          aria-label=${t.colorLabel(t.colors[i]!, i + 1)}
-          aria-keyshortcuts=${String(i + 1)}
-          title=${t.colorLabel(t.colors[i]!, i + 1)}
-          @click=${() => overlay.setColor(color)}
-        ></button>`,
-    )}
-    <button
-      class="tool width"
-      aria-label=${t.widthLabel(t.widths[widthIndex]!)}
-      aria-keyshortcuts="[ ]"
-      title=${t.widthLabel(t.widths[widthIndex]!)}
-      @click=${() => overlay.setWidth(nextWidth)}
-    >
-      <span class="line" style=${styleMap({ '--_w': `${2 + widthIndex * 3}px` })}></span>
-    </button>
+    ${styleButtons(t, overlay.color, overlay.width, {
+      setColor: (color) => overlay.setColor(color),
+      setWidth: (width) => overlay.setWidth(width),
+    })}
     ${
       agent
         ? html`<button
@@ -110,28 +90,10 @@ export function renderAnnotationTools(overlay: OverlayController, t: Messages) {
         : nothing
     }
     <span class="sep" aria-hidden="true"></span>
-    <button
-      class="tool"
-      aria-label=${t.undo}
-      aria-keyshortcuts="Control+Z Meta+Z"
-      title=${t.undo}
-      ?disabled=${!overlay.canUndo}
-      data-action="undo"
-      @click=${() => overlay.undo()}
-    >
-      ${undoIcon}
-    </button>
-    <button
-      class="tool"
-      aria-label=${t.redo}
-      aria-keyshortcuts="Control+Shift+Z Meta+Shift+Z Control+Y"
-      title=${t.redo}
-      ?disabled=${!overlay.canRedo}
-      data-action="redo"
-      @click=${() => overlay.redo()}
-    >
-      ${redoIcon}
-    </button>
+    ${undoButtons(t, overlay.canUndo, overlay.canRedo, {
+      undo: () => overlay.undo(),
+      redo: () => overlay.redo(),
+    })}
     <button
       class="tool"
       aria-label=${agent ? t.clearAll : t.clearOwn}
@@ -144,6 +106,93 @@ export function renderAnnotationTools(overlay: OverlayController, t: Messages) {
       ${clearIcon}
     </button>
   </div>`;
+}
+
+/** A tool button: pressed while its tool is in hand, its shortcut in `aria-keyshortcuts`. */
+export function toolButton(b: {
+  label: string;
+  keys: string;
+  pressed: boolean;
+  icon: unknown;
+  data: string;
+  click: () => void;
+}) {
+  return html`<button
+    class="tool"
+    aria-pressed=${b.pressed ? 'true' : 'false'}
+    aria-label=${b.label}
+    aria-keyshortcuts=${b.keys}
+    title=${b.label}
+    data-tool=${b.data}
+    @click=${b.click}
+  >
+    ${b.icon}
+  </button>`;
+}
+
+/** The colour swatches (keys 1-6) and the line width button (cycles; [ and ]). */
+export function styleButtons(
+  t: Messages,
+  color: string,
+  width: number,
+  on: { setColor(color: string): void; setWidth(width: number): void },
+) {
+  const widthIndex = Math.max(0, WIDTHS.indexOf(width as (typeof WIDTHS)[number]));
+  const nextWidth = WIDTHS[(widthIndex + 1) % WIDTHS.length]!;
+  return html`${COLORS.map(
+      (c, i) =>
+        html`<button
+          class="swatch"
+          style=${styleMap({ '--_swatch': c })}
+          aria-pressed=${color === c ? 'true' : 'false'}
+          aria-label=${t.colorLabel(t.colors[i]!, i + 1)}
+          aria-keyshortcuts=${String(i + 1)}
+          title=${t.colorLabel(t.colors[i]!, i + 1)}
+          data-color=${c}
+          @click=${() => on.setColor(c)}
+        ></button>`,
+    )}
+    <button
+      class="tool width"
+      aria-label=${t.widthLabel(t.widths[widthIndex]!)}
+      aria-keyshortcuts="[ ]"
+      title=${t.widthLabel(t.widths[widthIndex]!)}
+      data-action="width"
+      @click=${() => on.setWidth(nextWidth)}
+    >
+      <span class="line" style=${styleMap({ '--_w': `${2 + widthIndex * 3}px` })}></span>
+    </button>`;
+}
+
+/** Undo and redo (Ctrl/⌘+Z, Ctrl/⌘+Shift+Z, Ctrl+Y). */
+export function undoButtons(
+  t: Messages,
+  canUndo: boolean,
+  canRedo: boolean,
+  on: { undo(): void; redo(): void },
+) {
+  return html`<button
+      class="tool"
+      aria-label=${t.undo}
+      aria-keyshortcuts="Control+Z Meta+Z"
+      title=${t.undo}
+      ?disabled=${!canUndo}
+      data-action="undo"
+      @click=${() => on.undo()}
+    >
+      ${undoIcon}
+    </button>
+    <button
+      class="tool"
+      aria-label=${t.redo}
+      aria-keyshortcuts="Control+Shift+Z Meta+Shift+Z Control+Y"
+      title=${t.redo}
+      ?disabled=${!canRedo}
+      data-action="redo"
+      @click=${() => on.redo()}
+    >
+      ${redoIcon}
+    </button>`;
 }
 
 /** The text field for a text mark, where the person clicked; Enter places it, Escape drops it. */

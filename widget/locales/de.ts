@@ -68,6 +68,8 @@ const errors: Record<ErrorCode, string> = {
   ERR_FILE_TOO_LARGE: 'Die Datei ist größer als erlaubt.',
   ERR_FILE_TRANSFER_FAILED: 'Die Datei kam nicht vollständig an; sie wurde nicht behalten.',
   ERR_STILL_UNAVAILABLE: 'Gerade gibt es kein Kamerabild für einen Screenshot.',
+  ERR_STILL_INVALID:
+    'Dieser Screenshot lässt sich nicht öffnen: Er ist kein Bild, das dieser Browser lesen kann.',
   ERR_SCREEN_SHARE_UNSUPPORTED: 'Dieser Browser kann seinen Bildschirm nicht teilen.',
   ERR_STORAGE_QUOTA:
     'Auf diesem Gerät ist kein Speicherplatz mehr frei; die Aufnahme wurde beendet, das Aufgenommene bleibt erhalten.',
@@ -282,6 +284,17 @@ export const de: Messages = {
   screenshotsEmpty: 'Noch keine Screenshots. Sie bleiben bei der Sitzung.',
   screenshotTaking: 'Wird aufgenommen…',
   screenshotAlt: (by, time) => `Screenshot von ${by} um ${time}`,
+  stillEditor: {
+    title: 'Screenshot bearbeiten',
+    tools: 'Bearbeitungswerkzeuge',
+    crop: 'Zuschneiden (X)',
+    pixelate: 'Bereich verpixeln (M)',
+    fill: 'Bereich abdecken (B)',
+    picture: (width, height) => `Der Screenshot, ${width} × ${height} Pixel`,
+    save: 'Speichern',
+    discard: 'Verwerfen',
+    loading: 'Screenshot wird geöffnet…',
+  },
   recording: {
     record: 'Um Erlaubnis für eine Aufnahme bitten',
     stop: 'Aufnahme beenden',
