@@ -133,7 +133,7 @@ describe('screenshots between two pages, saved for the ticket', () => {
     await expect.poll(remoteWidth, { timeout: 15_000 }).toBeLessThanOrEqual(camera.width / 4);
 
     const id = await take(agent);
-    await agent.locator('video-session').locator('[part~="still-save"]').click();
+    await agent.locator('video-session-still-editor').locator('[part~="save"]').click();
 
     const saved = async (page: Page) => (await stillOn(page, id))?.save;
     await expect.poll(() => saved(agent), { timeout: 20_000 }).toBe('saved');
@@ -165,11 +165,97 @@ describe('screenshots between two pages, saved for the ticket', () => {
     expect(receiver.rejected).toEqual([]);
   });
 
+  it('a masked area keeps none of its pixels on the service, and the other page holds the edit', async () => {
+    const { session, agent, customer } = await inCall();
+    const id = await take(agent);
+    await expect.poll(() => stillOn(customer, id), { timeout: 10_000 }).not.toBeNull();
+    const original = (await stillOn(agent, id))!;
+    // Kept in the page to compare pixels with later (the still's Blob is replaced on Save).
+    await agent.evaluate((id) => {
+      const still = document.querySelector('video-session')!.screenshots.find((s) => s.id === id);
+      (window as unknown as { original: Blob }).original = still!.blob!;
+    }, id);
+
+    // Cover the middle of the picture with the editor's solid mask, through the mouse.
+    const editor = agent.locator('video-session-still-editor');
+    await editor.locator('canvas').waitFor();
+    await editor.locator('[data-tool="fill"]').click();
+    const shown = await editor.locator('canvas').evaluate((canvas: HTMLCanvasElement) => {
+      const box = canvas.getBoundingClientRect();
+      const scale = Math.min(box.width / canvas.width, box.height / canvas.height);
+      return {
+        left: box.left + (box.width - canvas.width * scale) / 2,
+        top: box.top + (box.height - canvas.height * scale) / 2,
+        width: canvas.width * scale,
+        height: canvas.height * scale,
+      };
+    });
+    const at = (fx: number, fy: number) =>
+      [shown.left + fx * shown.width, shown.top + fy * shown.height] as const;
+    await agent.mouse.move(...at(0.3, 0.3));
+    await agent.mouse.down();
+    for (let i = 1; i <= 8; i++) await agent.mouse.move(...at(0.3 + 0.04 * i, 0.3 + 0.04 * i));
+    await agent.mouse.up();
+    await editor.locator('[part~="save"]').click();
+
+    const saved = async (page: Page) => (await stillOn(page, id))?.save;
+    await expect.poll(() => saved(agent), { timeout: 20_000 }).toBe('saved');
+    const ours = (await stillOn(agent, id))!;
+    expect(ours.sha256).not.toBe(original.sha256);
+    expect([ours.width, ours.height]).toEqual([original.width, original.height]);
+    // The other page holds the edited bytes, not the original.
+    await expect
+      .poll(async () => (await stillOn(customer, id))?.sha256, { timeout: 10_000 })
+      .toBe(ours.sha256);
+
+    const created = () =>
+      receiver
+        .distinct()
+        .find((d) => d.event.sessionId === session.id && d.event.type === 'screenshot.created');
+    await receiver.until(() => created() !== undefined, 10_000);
+    const { url } = created()!.event.data as { url: string };
+    const res = await fetch(url);
+    expect(sha256(await res.arrayBuffer())).toBe(ours.sha256);
+
+    // Pixels of the service's file against the original: all changed under the mask (one colour),
+    // none changed well away from it.
+    const compared = await agent.evaluate(async (url) => {
+      const decode = async (blob: Blob) => {
+        const bitmap = await createImageBitmap(blob);
+        const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+        const ctx = canvas.getContext('2d')!;
+        ctx.drawImage(bitmap, 0, 0);
+        return ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+      };
+      const before = await decode((window as unknown as { original: Blob }).original);
+      const after = await decode(await (await fetch(url)).blob());
+      const region = (x0: number, y0: number, x1: number, y1: number) => {
+        let same = 0,
+          total = 0;
+        const colours = new Set<string>();
+        for (let y = Math.round(y0 * after.height); y < y1 * after.height; y++)
+          for (let x = Math.round(x0 * after.width); x < x1 * after.width; x++) {
+            const i = 4 * (y * after.width + x);
+            const a = after.data.slice(i, i + 3).join();
+            if (a === before.data.slice(i, i + 3).join()) same++;
+            colours.add(a);
+            total++;
+          }
+        return { same, total, colours: colours.size };
+      };
+      return { masked: region(0.35, 0.35, 0.6, 0.6), away: region(0.05, 0.05, 0.2, 0.2) };
+    }, url);
+    expect(compared.masked.total).toBeGreaterThan(10_000);
+    expect(compared.masked.colours).toBe(1);
+    expect(compared.masked.same / compared.masked.total).toBeLessThan(0.05);
+    expect(compared.away.same).toBe(compared.away.total);
+  });
+
   it('a discarded screenshot is gone from both pages and never reaches the service', async () => {
     const { session, agent, customer } = await inCall();
     const id = await take(agent);
     await expect.poll(() => stillOn(customer, id), { timeout: 10_000 }).not.toBeNull();
-    await agent.locator('video-session').locator('[part~="still-discard"]').click();
+    await agent.locator('video-session-still-editor').locator('[part~="discard"]').click();
     const count = (page: Page) =>
       page.evaluate(() => document.querySelector('video-session')!.screenshots.length);
     await expect.poll(() => count(customer), { timeout: 5000 }).toBe(0);

@@ -46,6 +46,21 @@ async function plainPng(width: number, height: number, colour: string): Promise<
   return canvas.convertToBlob({ type: 'image/png' });
 }
 
+/** The button `name` (`save`, `discard`) of the editor opened on `el`'s new still, once usable. */
+async function editorButton(el: VideoSession, name: string): Promise<HTMLButtonElement> {
+  let found: HTMLButtonElement | null = null;
+  await until(
+    () => {
+      const editor = part(el, 'still-editor');
+      found = editor?.shadowRoot?.querySelector<HTMLButtonElement>(`[part~="${name}"]`) ?? null;
+      return !!found && !found.disabled;
+    },
+    10_000,
+    'the editor did not open',
+  );
+  return found!;
+}
+
 /** Sends `message` over the agent's data channel as it is, unchecked. */
 function sendRaw(el: VideoSession, message: unknown): void {
   (el as unknown as { peer: { send(m: unknown): boolean } }).peer.send(message);
@@ -62,12 +77,13 @@ describe('saving screenshots', () => {
     await agent.updateComplete;
     // Only the person who asked decides.
     expect(part(agent, 'still-review'), 'the agent is asked').to.not.equal(null);
+    const save = await editorButton(agent, 'save');
     await until(() => find(customer, still.id)?.blob != null);
     await customer.updateComplete;
     expect(part(customer, 'still-review'), 'the customer is not').to.equal(null);
     expect(find(customer, still.id)!.save).to.equal('open');
 
-    part(agent, 'still-save')!.click();
+    save.click();
     await until(() => find(agent, still.id)!.save === 'saved', 15_000, 'agent: not saved');
     await until(() => find(customer, still.id)!.save === 'saved', 5000, 'customer: not told');
     await agent.updateComplete;
@@ -99,8 +115,7 @@ describe('saving screenshots', () => {
     const { agent, customer, session } = await connected();
     const still = await agent.takeScreenshot();
     await until(() => find(customer, still.id)?.blob != null);
-    await agent.updateComplete;
-    part(agent, 'still-discard')!.click();
+    (await editorButton(agent, 'discard')).click();
     await until(() => customer.screenshots.length === 0, 5000, 'still on the customer’s side');
     expect(agent.screenshots).to.have.length(0);
     await agent.updateComplete;

@@ -63,8 +63,10 @@ import { toolbar } from './views/toolbar.js';
  * @csspart gallery - the session's screenshots, with their progress and whether each is saved to
  *   the ticket (also after the call has ended).
  * @csspart still-review - a new screenshot waiting for the decision of the person who took it.
- * @csspart still-save - keeps the new screenshot: stored on the device, then uploaded.
- * @csspart still-discard - throws the new screenshot away, on both sides.
+ * @csspart still-editor - the editor on it (`<video-session-still-editor>`): Save keeps it for the
+ *   ticket (stored on the device, then uploaded), Discard throws it away on both sides.
+ * @csspart still-save - keeps the new screenshot when the editor could not be loaded.
+ * @csspart still-discard - throws the new screenshot away when the editor could not be loaded.
  * @csspart recording-indicator - shown on both sides while the call is recorded.
  * @csspart recording-prompt - the customer's question whether the call may be recorded.
  * @csspart record-button - asks to record, stops it, or (customer) withdraws consent.
@@ -91,6 +93,7 @@ export class VideoSession extends FilesElement {
     _panel: { state: true },
     _ownLarge: { state: true },
     _emoji: { state: true },
+    _editor: { state: true },
     _unread: { state: true },
   };
 
@@ -100,6 +103,9 @@ export class VideoSession extends FilesElement {
   declare noRating: boolean;
   declare private _panel: Panel | null;
   declare private _emoji: boolean;
+  /** The screenshot editor's chunk, loaded when the first new still waits for a decision. */
+  declare private _editor: 'loading' | 'ready' | 'failed';
+  private editorLoading: Promise<unknown> | null = null;
   declare private _unread: number;
   /** The customer shows their own camera large: the picture the agent draws on. */
   declare private _ownLarge: boolean;
@@ -191,6 +197,7 @@ export class VideoSession extends FilesElement {
     this._panel = null;
     this._ownLarge = false;
     this._emoji = false;
+    this._editor = 'loading';
     this._unread = 0;
     this.addEventListener('vs-chat', (e) => {
       if (e.entry.role !== this.myRole && this._panel !== 'chat') this._unread++;
@@ -471,10 +478,21 @@ export class VideoSession extends FilesElement {
     const still = stills?.undecided;
     const module = this.stillsModule;
     if (!stills || !still || !module) return nothing;
+    if (!this.editorLoading) {
+      // Set after this render (a state change during one would be lost to the next).
+      this.editorLoading = module.loadStillEditor().then(
+        () => (this._editor = 'ready'),
+        (err: unknown) => {
+          console.warn('[video-session] screenshot editor unavailable:', err);
+          this._editor = 'failed';
+        },
+      );
+    }
     return module.review({
       t: this.t,
       still,
       url: stills.url(still)!,
+      editor: this._editor,
       save: (blob) =>
         void this.saveScreenshot(still.id, blob).then(
           () => this.openPanel('gallery'),

@@ -1,16 +1,21 @@
 /**
- * What opens on a new screenshot for the person who asked for it: the still, and the choice to
- * save it for the ticket or to discard it (on both sides).
+ * What opens on a new screenshot for the person who asked for it: the editor
+ * (`<video-session-still-editor>`, its own chunk) on the still, whose Save keeps it for the ticket
+ * and whose Discard throws it away on both sides. Should the editor's chunk fail to load, the still
+ * is shown with a plain Save and Discard instead.
  */
 import { html } from 'lit';
-import type { Still } from './still.js';
+import type { VsStillSaveEvent } from '../events.js';
 import type { Messages } from '../messages.js';
+import type { Still } from './still.js';
 
 export interface ReviewView {
   t: Messages;
   still: Still & { blob: Blob };
   /** An object URL of the still's PNG. */
   url: string;
+  /** `ready` once the editor is registered; `failed` when its chunk did not load. */
+  editor: 'loading' | 'ready' | 'failed';
   /** Keeps it: `blob` is the PNG to save (the still's own when unchanged). */
   save(blob: Blob): void;
   discard(): void;
@@ -25,15 +30,29 @@ export function review(v: ReviewView) {
     aria-labelledby="still-review-title"
   >
     <h2 id="still-review-title">${t.stillSave.review}</h2>
-    <img class="review-image" src=${v.url} alt=${t.stillSave.review} />
-    <p class="small">${still.width} × ${still.height} · ${t.stillSave.hint}</p>
-    <div class="prompt-actions">
-      <button class="join" part="still-save" @click=${() => v.save(still.blob)}>
-        ${t.stillSave.save}
-      </button>
-      <button class="secondary" part="still-discard" @click=${() => v.discard()}>
-        ${t.stillSave.discard}
-      </button>
-    </div>
+    ${
+      v.editor === 'ready'
+        ? html`<video-session-still-editor
+            part="still-editor"
+            .src=${still.blob}
+            .t=${t}
+            @vs-still-save=${(e: VsStillSaveEvent) => v.save(e.blob)}
+            @vs-still-discard=${() => v.discard()}
+          ></video-session-still-editor>`
+        : html`<img class="review-image" src=${v.url} alt=${t.stillSave.review} />
+            <p class="small">${still.width} × ${still.height} · ${t.stillSave.hint}</p>
+            ${
+              v.editor === 'failed'
+                ? html`<div class="prompt-actions">
+                    <button class="join" part="still-save" @click=${() => v.save(still.blob)}>
+                      ${t.stillSave.save}
+                    </button>
+                    <button class="secondary" part="still-discard" @click=${() => v.discard()}>
+                      ${t.stillSave.discard}
+                    </button>
+                  </div>`
+                : html`<p class="small" role="status">${t.stillEditor.loading}</p>`
+            }`
+    }
   </section>`;
 }
