@@ -18,29 +18,13 @@ import type { StillMessage } from '../src/still-messages.js';
 import type { DrawingMessage } from '../src/tracking-messages.js';
 import { assertNever } from '../src/parse.js';
 import { CallLink, type CallMessage } from './call-link.js';
-import { ChatLog, type ChatEntry, type TranscriptLine } from './chat-log.js';
+import { ChatLog, type ChatEntry } from './chat-log.js';
 import { MediaController } from './controllers/media-controller.js';
 import { NetworkController } from './controllers/network-controller.js';
 import { ScreenController } from './controllers/screen-controller.js';
-import type { RecordingController, RecordingStatus } from './controllers/recording-controller.js';
 import type { RecordingMessage } from '../src/recording-messages.js';
-import type { StorageController } from './controllers/storage-controller.js';
 import { TransferController, type Transfer } from './controllers/transfer-controller.js';
-import type { UploadController } from './controllers/upload-controller.js';
-import type { StillRecord } from './storage/widget-db.js';
-import type { RecordingViews } from './views/call-view.js';
-import type { Still, StillController } from './controllers/still-controller.js';
-import type * as StillsModule from './stills/stills.js';
-import {
-  VsChatEvent,
-  VsFileProgressEvent,
-  VsModeChangeEvent,
-  VsModeOfferEvent,
-  VsRecordingChangeEvent,
-  VsScreenshotEvent,
-  VsUploadProgressEvent,
-} from './events.js';
-import type { RecorderSources } from './recording/recorder.js';
+import { VsChatEvent, VsFileProgressEvent, VsModeChangeEvent, VsModeOfferEvent } from './events.js';
 import { reportEvent } from './service-api.js';
 
 /** Default `max-file-size`: 25 MiB. */
@@ -55,19 +39,6 @@ const SILENT: MediaState = {
   camera: 'unknown',
   microphone: 'unknown',
 };
-/** The lazily loaded local storage and uploader of a call. */
-interface Files {
-  storage: StorageController;
-  uploads: UploadController;
-  recording: RecordingController;
-  /** Finalises a stopped recording and uploads it. */
-  uploadRecording(id: string): Promise<void>;
-  /** Finishes what an earlier page left for the session (but the recording `runningId`). */
-  recover(sessionId: string, runningId: string | null): Promise<void>;
-  /** Stores a saved still on this device and uploads it (resolves once stored). */
-  saveStill(still: StillRecord): Promise<void>;
-}
-
 const union = (a: Sends, b: Sends): Sends => ({
   audio: a.audio || b.audio,
   video: a.video || b.video,
@@ -164,23 +135,6 @@ export abstract class CallElement extends CallLink {
     onUpdate: (transfer) => this.handleTransfer(transfer),
   });
 
-  private filesLoading: Promise<Files> | null = null;
-
-  /** Recording with both consents (in the files chunk; the agent's widget records). */
-  protected recording: RecordingController | null = null;
-  /** The recording views (prompt, indicator, record button), from the files chunk. */
-  protected recordingViews: RecordingViews | null = null;
-  /** Recording messages that arrived before the files chunk was loaded. */
-  private readonly earlyRecording: RecordingMessage[] = [];
-  /** The session's screenshots (a separate chunk, loaded when the call starts). */
-  protected stills: StillController | null = null;
-  /** The loaded feature's module (its views and styles are the face's). */
-  protected stillsModule: typeof StillsModule | null = null;
-  private stillsLoading: Promise<StillController> | null = null;
-  /** Still messages and files that arrived before the feature was loaded. */
-  private readonly earlyStills: (StillMessage | Transfer)[] = [];
-  private readonly announced = new WeakSet<Still>();
-
   constructor() {
     super();
     this.autoStart = false;
@@ -221,8 +175,7 @@ export abstract class CallElement extends CallLink {
     return this.join(async () => {
       this._notice = null;
       this.chat.clear();
-      this.stills?.clear();
-      void this.loadStills().catch(() => undefined);
+      this.sessionStarting();
       const role = this.myRole;
       const consent =
         role === 'agent' ? sends(this.wanted, 'agent') : { audio, video: video && audio };
@@ -330,47 +283,6 @@ export abstract class CallElement extends CallLink {
     }
   }
 
-  /**
-   * Takes a screenshot of the picture: the customer's camera (the agent's in `one-way-agent`), at
-   * the size the camera delivers, with the marks on it as shown, as a PNG. It is taken on the side
-   * whose camera it is and sent to the other, so both hold the same bytes (`vs-screenshot` on
-   * each side). Resolves once both have it; rejects with `ERR_STILL_UNAVAILABLE` (no camera
-   * picture: paused, or not sent in this mode), `ERR_NOT_CONNECTED` or a file-transfer code.
-   * This side then decides on it: `saveScreenshot` or `discardScreenshot`.
-   */
-  takeScreenshot(): Promise<Still> {
-    if (this._state !== 'connected') {
-      return Promise.reject(new VideoSessionError('ERR_NOT_CONNECTED'));
-    }
-    return this.loadStills().then((stills) => stills.take());
-  }
-
-  /** The session's screenshots on this side, oldest first. */
-  get screenshots(): readonly Still[] {
-    return this.stills?.stills ?? [];
-  }
-
-  /**
-   * Saves a screenshot this side took (`vs-screenshot`): `blob` is the PNG to keep, the still's
-   * own when omitted (then the bytes stay identical on both sides and the service). An edited
-   * `blob` replaces the still on both sides. It is stored on this device first, then uploaded
-   * for the ticket (`vs-upload-progress`); the local copy goes once the service has it. Resolves
-   * once stored here; rejects with `ERR_STILL_UNAVAILABLE` (not this side's to save, or already
-   * decided) or `ERR_STORAGE_QUOTA` / `ERR_STORAGE_UNAVAILABLE`.
-   */
-  async saveScreenshot(id: string, blob?: Blob): Promise<Still> {
-    const stills = await this.loadStills();
-    const still = stills.stills.find((s) => s.id === id);
-    const own = still?.blob ?? null;
-    return stills.save(id, blob ?? own ?? new Blob(), blob !== undefined && blob !== own);
-  }
-
-  /** Throws away a screenshot this side took, on both sides; nothing is stored or uploaded. */
-  discardScreenshot(id: string): void {
-    if (!this.stills) throw new VideoSessionError('ERR_STILL_UNAVAILABLE');
-    this.stills.discard(id);
-  }
-
   /** Shares a screen, window or tab instead of the camera; false when the person cancelled. */
   async shareScreen(): Promise<boolean> {
     if (this._state !== 'connected') throw new VideoSessionError('ERR_NOT_CONNECTED');
@@ -380,35 +292,6 @@ export abstract class CallElement extends CallLink {
   /** Stops sharing; the camera comes back if the mode sends it. */
   stopScreenShare(): void {
     this.screen.stop();
-  }
-
-  /**
-   * Where recording is on this side: `idle`, `requesting` (the agent waits for the answer), `asked`
-   * (the customer must answer), `consented` (it is about to start) or `recording`.
-   */
-  get recordingStatus(): RecordingStatus {
-    return this.recording?.status ?? 'idle';
-  }
-
-  /**
-   * The agent asks the customer to consent to recording the call (asking is the agent's consent).
-   * Nothing is recorded until the customer agrees.
-   */
-  async requestRecording(): Promise<void> {
-    (await this.files()).recording.request();
-  }
-
-  /** The customer answers the recording question (`vs-recording-change` with status `asked`). */
-  answerRecording(consent: boolean): void {
-    this.recording?.answer(consent);
-  }
-
-  /**
-   * Stops the recording (agent) or withdraws consent (customer); it stops within one chunk, and
-   * what was recorded until then is uploaded for the ticket.
-   */
-  async stopRecording(): Promise<void> {
-    await this.recording?.stop();
   }
 
   override disconnectedCallback(): void {
@@ -442,24 +325,13 @@ export abstract class CallElement extends CallLink {
     this.sendMediaState();
   }
 
-  /** Finishes what an earlier page left for this session (a recording, an upload cut short). */
-  protected override welcomed(): void {
-    this.files()
-      .then((f) => f.recover(this.sessionId, f.recording.currentId))
-      .catch((err: unknown) =>
-        console.warn(`[video-session] files left from before not uploaded yet: ${String(err)}`),
-      );
-  }
-
   protected override onDisconnected(): void {
-    this.recording?.disconnected();
     this.network.stop();
     this.network.resetTrend();
     this._quality = null;
     this._netOffer = null;
     this.modes?.disconnected();
     this.transfers.abort();
-    this.stills?.abort();
     this._remoteMedia = SILENT;
   }
 
@@ -494,16 +366,12 @@ export abstract class CallElement extends CallLink {
       case 'recording-withdraw':
       case 'recording-started':
       case 'recording-stopped':
-        if (this.recording) this.recording.handle(message);
-        else if (this.earlyRecording.push(message) <= 20) void this.files().catch(() => undefined);
-        return;
       case 'still-request':
       case 'still-failed':
       case 'still-saved':
       case 'still-discarded':
       case 'still-upload':
-        if (this.stills) this.stills.handle(message);
-        else this.stillEarly(message);
+        this.onFileMessage(message);
         return;
       default:
         assertNever(message);
@@ -516,19 +384,8 @@ export abstract class CallElement extends CallLink {
 
   /** The agent's widget tells the ticket what the chat was. */
   protected override sessionEnded(): void {
-    const lines = this.chat.transcript();
-    if (this.myRole !== 'agent' || lines.length === 0) return;
-    const parts: TranscriptLine[][] = [[]];
-    let bytes = 0;
-    for (const line of lines) {
-      const size = JSON.stringify(line).length;
-      if (bytes + size > TRANSCRIPT_PART_BYTES && parts.at(-1)!.length > 0) {
-        parts.push([]);
-        bytes = 0;
-      }
-      parts.at(-1)!.push(line);
-      bytes += size;
-    }
+    if (this.myRole !== 'agent') return;
+    const parts = this.chat.transcriptParts(TRANSCRIPT_PART_BYTES);
     parts.forEach((part, i) =>
       this.report({
         type: 'session.chat_transcript',
@@ -541,6 +398,15 @@ export abstract class CallElement extends CallLink {
 
   /** A drawing or pointer message from the other person (the face draws them). */
   protected abstract onDrawing(message: DrawingMessage): void;
+
+  /** A screenshot or recording message from the other person (the files layer handles them). */
+  protected abstract onFileMessage(message: StillMessage | RecordingMessage): void;
+
+  /** A screenshot's file moved on, in either direction. */
+  protected abstract onStillTransfer(transfer: Transfer): void;
+
+  /** A session is being joined (`start`): what belonged to the last one goes. */
+  protected sessionStarting(): void {}
 
   /** Paints the marks, as shown, onto a still of the customer's camera (the face has them). */
   protected abstract paintMarks(ctx: CanvasRenderingContext2D, width: number, height: number): void;
@@ -582,97 +448,11 @@ export abstract class CallElement extends CallLink {
     this.requestUpdate();
   }
 
-  /** Loads the screenshot feature once. */
-  private loadStills(): Promise<StillController> {
-    this.stillsLoading ??= import('./stills/stills.js').then(
-      (module) => {
-        const { CaptureController, StillController } = module;
-        const capture = new CaptureController(this);
-        const stills = new StillController(this, {
-          role: () => this.myRole,
-          source: () => this.stillSource(),
-          capture: () => {
-            const own = sends(this.applied, this.myRole).video && !this.videoPaused;
-            const track = own ? (this.screen.track ?? this.media.videoTrack) : null;
-            // The marks are drawn on the customer's picture.
-            const paint =
-              this.myRole === 'customer'
-                ? (ctx: CanvasRenderingContext2D, w: number, h: number) =>
-                    this.paintMarks(ctx, w, h)
-                : null;
-            return capture.grab(track, paint);
-          },
-          send: (message) => this.peer.send(message),
-          sendFile: (blob, name, ref) => this.transfers.send(blob, name, 'still', ref),
-          persist: async (still) =>
-            (await this.files()).saveStill({
-              id: still.id,
-              sessionId: this.sessionId,
-              blob: still.blob,
-              name: still.name,
-              type: 'image/png',
-              width: still.width,
-              height: still.height,
-              takenBy: still.takenBy,
-              createdAt: still.at,
-            }),
-          onUpdate: (still) => this.stillUpdated(still),
-        });
-        this.stills = stills;
-        this.stillsModule = module;
-        this.stillsLoaded();
-        const early = [...new Set(this.earlyStills.splice(0))];
-        for (const item of early) {
-          if ('purpose' in item) stills.handleTransfer(item);
-          else stills.handle(item);
-        }
-        return stills;
-      },
-      (err: unknown) => {
-        console.warn('[video-session] screenshots unavailable:', err);
-        this.stillsLoading = null;
-        for (const item of this.earlyStills.splice(0)) {
-          if (!('purpose' in item) && item.type === 'still-request') {
-            this.peer.send({ type: 'still-failed', id: item.id, code: 'ERR_STILL_UNAVAILABLE' });
-          }
-        }
-        throw new VideoSessionError('ERR_STILL_UNAVAILABLE');
-      },
-    );
-    return this.stillsLoading;
-  }
-
-  /** A still message or file before the feature is loaded: kept (bounded) until it is. */
-  private stillEarly(item: StillMessage | Transfer): void {
-    if (this.earlyStills.length < 100) this.earlyStills.push(item);
-    void this.loadStills().catch(() => undefined);
-  }
-
-  private stillUpdated(still: Still): void {
-    if (still.blob && (still.state === 'done' || still.state === 'failed')) {
-      if (!this.announced.has(still)) {
-        this.announced.add(still);
-        this.dispatchEvent(new VsScreenshotEvent(still));
-      }
-    }
-    this.requestUpdate();
-  }
-
-  /** The screenshot feature was loaded. */
-  protected stillsLoaded(): void {}
-
-  /** Whose camera a screenshot shows now: the customer's, or the agent's when only theirs is sent. */
-  protected stillSource(): 'agent' | 'customer' | null {
-    if (sends(this.applied, 'customer').video) return 'customer';
-    return sends(this.applied, 'agent').video ? 'agent' : null;
-  }
-
   /** A file of the chat or a screenshot started, moved on or ended, on either side. */
   private handleTransfer(transfer: Transfer): void {
     if (transfer.purpose === 'still') {
       this.dispatchEvent(new VsFileProgressEvent(transfer));
-      if (this.stills) this.stills.handleTransfer(transfer);
-      else this.stillEarly(transfer);
+      this.onStillTransfer(transfer);
       return;
     }
     const role = transfer.direction === 'out' ? this.myRole : this.otherRole;
@@ -689,83 +469,11 @@ export abstract class CallElement extends CallLink {
   }
 
   /** Reports an event this side is the witness of (a recording consent step). */
-  private sendReport(event: ReportedEvent): void {
+  protected sendReport(event: ReportedEvent): void {
     if (!this.sessionId) return;
     reportEvent(this.signallingUrl, this.sessionId, this.token, event).catch((err: unknown) =>
       console.warn(`[video-session] could not report ${event.type}: ${String(err)}`),
     );
-  }
-
-  /**
-   * Local storage (screenshots, recordings until the service has them) and the resumable
-   * uploader: a lazily loaded chunk, loaded once (on joining a session, or on first use).
-   */
-  protected files(): Promise<Files> {
-    this.filesLoading ??= import('./files.js').then((files) => {
-      const storage = new files.StorageController(this);
-      const uploads: UploadController = new files.UploadController(this, {
-        signallingUrl: () => this.signallingUrl,
-        token: () => this.token || null,
-        onProgress: (p) => {
-          if (p.kind === 'screenshot') this.stills?.uploadProgress(p.ref, p.loaded, p.size);
-          this.dispatchEvent(new VsUploadProgressEvent(p));
-        },
-        onDone: (file) => {
-          if (file.kind === 'screenshot') this.stills?.uploaded(file.ref);
-          this.dispatchEvent(
-            new VsUploadProgressEvent(
-              { ref: file.ref, kind: file.kind, loaded: file.size, size: file.size },
-              file,
-            ),
-          );
-        },
-        onError: (ref, err) => {
-          this.stills?.uploadFailed(ref, err.code);
-          this.fail(err.code, false);
-        },
-      });
-      const recording = new files.RecordingController(this, {
-        role: () => this.myRole,
-        sessionId: () => this.sessionId,
-        send: (message) => this.peer.send(message),
-        report: (event) => this.sendReport(event),
-        store: () => Promise.resolve(storage),
-        sources: () => this.recordingSources(),
-        onChange: (status) => {
-          this.requestUpdate();
-          this.dispatchEvent(new VsRecordingChangeEvent(status));
-        },
-        onDeclined: () => (this._notice = this.t.recording.declined(this.peerName)),
-        onRecorded: (id) => void files.uploadRecording(storage, uploads, id),
-        onError: (code) => this.fail(code, false),
-      });
-      this.recording = recording;
-      this.recordingViews = files.recordingViews;
-      for (const message of this.earlyRecording.splice(0)) recording.handle(message);
-      this.requestUpdate();
-      return {
-        storage,
-        uploads,
-        recording,
-        uploadRecording: (id) => files.uploadRecording(storage, uploads, id),
-        recover: (sessionId, runningId) =>
-          files.recoverSession(storage, uploads, sessionId, runningId),
-        saveStill: (still) => files.saveStill(storage, uploads, still),
-      };
-    });
-    this.filesLoading.catch(() => (this.filesLoading = null));
-    return this.filesLoading;
-  }
-
-  /** What the agent's recorder records: the customer's camera as received, with both voices. */
-  private recordingSources(): RecorderSources | null {
-    const stream = this._remoteStream;
-    const video = stream?.getVideoTracks().find((t) => t.readyState === 'live');
-    if (!stream || !video || !this._remoteMedia.video) return null;
-    const audio = [...stream.getAudioTracks(), this.media.audioTrack].filter(
-      (t): t is MediaStreamTrack => t !== null && t.readyState === 'live',
-    );
-    return { video, audio, paint: (ctx, w, h) => this.paintMarks(ctx, w, h) };
   }
 
   /** A mode was agreed on this connection (or it waits for one): open and send what it needs. */

@@ -72,6 +72,20 @@ export class ChatLog {
     );
   }
 
+  /** The transcript in parts of at most `maxBytes` of JSON each (a longer line is a part alone). */
+  transcriptParts(maxBytes: number): TranscriptLine[][] {
+    const parts: TranscriptLine[][] = [];
+    let bytes = 0;
+    for (const line of this.transcript()) {
+      const size = JSON.stringify(line).length;
+      const last = parts.at(-1);
+      if (last && bytes + size <= maxBytes) last.push(line);
+      else parts.push([line]);
+      bytes = last && bytes + size <= maxBytes ? bytes + size : size;
+    }
+    return parts;
+  }
+
   /** Forgets everything and releases the object URLs. */
   clear(): void {
     for (const entry of this.files.values()) if (entry.url) URL.revokeObjectURL(entry.url);

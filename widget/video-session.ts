@@ -9,7 +9,7 @@ import {
 import { sends, type CallMode } from '../src/call-modes.js';
 import { VideoSessionError } from '../src/errors.js';
 import type { DrawingMessage } from '../src/tracking-messages.js';
-import { CallElement } from './call-element.js';
+import { FilesElement } from './files-element.js';
 import { LayoutController } from './controllers/layout-controller.js';
 import type { Preset } from './controllers/media-controller.js';
 import type { AnnotationView, OverlayController } from './controllers/overlay-controller.js';
@@ -82,7 +82,7 @@ import { toolbar } from './views/toolbar.js';
  *
  * @cssstate idle | connecting | waiting | connected | reconnecting | ended | failed - the call state.
  */
-export class VideoSession extends CallElement {
+export class VideoSession extends FilesElement {
   static override styles = styles;
 
   static override properties: PropertyDeclarations = {
