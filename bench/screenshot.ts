@@ -46,7 +46,19 @@ function cameraSizeOf(customer: Page) {
   });
 }
 
+/** On the customer's page: when each still's file starts going out (wall clock, ms). */
+const NOTE_SENDING = `(() => {
+  window.vsOut = [];
+  document.addEventListener('vs-file-progress', (e) => {
+    if (e.purpose === 'still' && e.direction === 'out') window.vsOut.push([Date.now(), e.state]);
+  });
+})();`;
+
 interface Ours {
+  /** Wall clock of the click, to line it up with the customer's page. */
+  clickedAt: number;
+  /** Click to the customer's widget starting to send it (asked, captured, encoded). */
+  captured: number;
   arrived: number;
   saved: number;
   uploaded: number;
@@ -69,6 +81,7 @@ function screenshot(agent: Page): Promise<Ours> {
     const arrived = new Promise<CustomEvent & { still: { id: string } }>((resolve) =>
       el.addEventListener('vs-screenshot', (e) => resolve(e as never), { once: true }),
     );
+    const clickedAt = Date.now();
     const t0 = performance.now();
     button.click();
     const { still } = await arrived;
@@ -84,6 +97,8 @@ function screenshot(agent: Page): Promise<Ours> {
     const tSaved = performance.now();
     const tUploaded = await uploaded;
     return {
+      clickedAt,
+      captured: 0,
       arrived: tArrived - t0,
       saved: tSaved - t0,
       uploaded: tUploaded - t0,
@@ -130,6 +145,7 @@ try {
     const [agent, customer] = (await Promise.all(contexts.map((c) => c.newPage()))) as [Page, Page];
     // Both pages: the browser shares one fake capture device, opened at the size asked first.
     for (const page of [agent, customer]) await page.addInitScript(cameraSize(width, height));
+    await customer.addInitScript(NOTE_SENDING);
     await agent.goto(host.url(session.agentToken));
     await agent.evaluate(async () => {
       const el = document.querySelector('video-session')!;
@@ -162,6 +178,12 @@ try {
     for (let i = 0; i <= ROUNDS; i++) {
       const grab = await grabRemote(agent);
       const shot = await screenshot(agent);
+      const sending = await customer.evaluate(
+        (after) =>
+          (window as unknown as { vsOut: [number, string][] }).vsOut.find(([at]) => at >= after),
+        shot.clickedAt,
+      );
+      shot.captured = sending ? sending[0] - shot.clickedAt : Number.NaN;
       if (i === 0) continue;
       grabs.push(grab);
       ours.push(shot);
@@ -190,6 +212,8 @@ for (const { size, ours, grabs } of results) {
   const grabSize = `${med(grabs.map((g) => g.width))}x${med(grabs.map((g) => g.height))}`;
   const stillSize = `${ours[0]!.width}x${ours[0]!.height}`;
   console.log(`\ncamera ${size}`);
+  console.log(`  customer captured, starts sending  ${p(ours.map((o) => o.captured))}`);
+  console.log(`    each: ${ours.map((o) => o.captured.toFixed(0)).join(' ')}`);
   console.log(`  still arrived on both sides        ${p(ours.map((o) => o.arrived))}`);
   console.log(`  saved on both sides (taker's IDB)  ${p(ours.map((o) => o.saved))}`);
   console.log(`  service confirmed the upload       ${p(ours.map((o) => o.uploaded))}`);

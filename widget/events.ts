@@ -6,7 +6,7 @@ import type { CallMode } from '../src/call-modes.js';
 import type { ErrorCode } from '../src/errors.js';
 import type { ChatEntry } from './chat-log.js';
 import type { RecordingStatus } from './controllers/recording-controller.js';
-import type { Still } from './controllers/still-controller.js';
+import type { Still } from './stills/still.js';
 import type { Transfer } from './controllers/transfer-controller.js';
 import type { FileKind } from '../src/events.js';
 import type { FileInfo } from '../src/rest.js';

@@ -23,7 +23,7 @@ export {
   type CallState,
   type HelpState,
 } from './events.js';
-export type { Still } from './controllers/still-controller.js';
+export type { Still } from './stills/still.js';
 export { reportEvent } from './service-api.js';
 export { CALL_MODES, type CallMode, type ModeAnswer } from '../src/call-modes.js';
 export { errors, VideoSessionError, type ErrorCode } from '../src/errors.js';

@@ -1,7 +1,7 @@
 import { sendMouse } from '@web/test-runner-commands';
 import { expect } from 'chai';
 import { VideoSessionError } from '../src/errors.js';
-import type { Still } from './controllers/still-controller.js';
+import type { Still } from './stills/still.js';
 import type { VsFileProgressEvent, VsScreenshotEvent } from './events.js';
 import { button, call, frames, inMode, part, reach, until } from './testing.js';
 import type { VideoSession } from './video-session.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { FileList } from '../src/rest.js';
-import type { Still } from './controllers/still-controller.js';
+import type { Still } from './stills/still.js';
 import type { VsErrorEvent, VsUploadProgressEvent } from './events.js';
 import { openWidgetDb } from './storage/widget-db.js';
 import { call, inMode, part, reach, service, until } from './testing.js';

@@ -1,12 +1,20 @@
 /**
  * Takes a still of a local camera (or screen) track at the size the camera delivers, with the
- * marks painted on as they are shown, and encodes it as PNG. Uses `ImageCapture.grabFrame()`
- * where the browser has it, else plays the track in a detached `<video>` and draws its next frame
- * at `videoWidth x videoHeight`. Knows no other controller: the track and the painter come in as
+ * marks painted on as they are shown, and encodes it as PNG. Reads the track's next frame with a
+ * `MediaStreamTrackProcessor` where the page has one (Chromium), else plays the track in a
+ * detached `<video>` and draws its next frame at `videoWidth x videoHeight`. (Chromium's
+ * `ImageCapture.grabFrame()` was dropped: about one grab in four took 1.7 s with the fake camera,
+ * where the processor delivers every frame in about one frame interval; `bench:screenshot`.) Knows no other controller: the track and the painter come in as
  * arguments; whatever a capture holds (bitmap, video element) is let go when it ends.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { VideoSessionError } from '../../src/errors.js';
+
+declare const MediaStreamTrackProcessor:
+  | (new (init: { track: MediaStreamTrack; maxBufferSize?: number }) => {
+      readable: ReadableStream<VideoFrame>;
+    })
+  | undefined;
 
 /** Paints the marks onto the still (`width` x `height` = the whole camera frame). */
 export type Painter = (ctx: CanvasRenderingContext2D, width: number, height: number) => void;
@@ -43,8 +51,8 @@ export class CaptureController implements ReactiveController {
     }
     const frame = await this.frame(track);
     try {
-      const width = frame instanceof HTMLVideoElement ? frame.videoWidth : frame.width;
-      const height = frame instanceof HTMLVideoElement ? frame.videoHeight : frame.height;
+      const width = frame instanceof HTMLVideoElement ? frame.videoWidth : frame.displayWidth;
+      const height = frame instanceof HTMLVideoElement ? frame.videoHeight : frame.displayHeight;
       if (!width || !height) throw new VideoSessionError('ERR_STILL_UNAVAILABLE');
       const canvas = document.createElement('canvas');
       canvas.width = width;
@@ -64,7 +72,7 @@ export class CaptureController implements ReactiveController {
   }
 
   /** The track's current frame; gives up after `FRAME_TIMEOUT_MS` or when the host goes. */
-  private async frame(track: MediaStreamTrack): Promise<ImageBitmap | HTMLVideoElement> {
+  private async frame(track: MediaStreamTrack): Promise<VideoFrame | HTMLVideoElement> {
     let release!: () => void;
     const released = new Promise<never>((_, reject) => {
       release = () => reject(new VideoSessionError('ERR_STILL_UNAVAILABLE'));
@@ -74,15 +82,17 @@ export class CaptureController implements ReactiveController {
     const timer = setTimeout(release, FRAME_TIMEOUT_MS);
     const video = document.createElement('video');
     try {
-      if (typeof ImageCapture === 'function') {
+      if (typeof MediaStreamTrackProcessor === 'function') {
+        const reader = new MediaStreamTrackProcessor({
+          track,
+          maxBufferSize: 1,
+        }).readable.getReader();
         try {
-          const capture = new ImageCapture(track) as ImageCapture & {
-            grabFrame(): Promise<ImageBitmap>;
-          };
-          return await Promise.race([capture.grabFrame(), released]);
-        } catch (err) {
-          if (err instanceof VideoSessionError) throw err;
-          // Some tracks (a screen, a canvas) refuse grabFrame: draw them from a video instead.
+          const { value } = await Promise.race([reader.read(), released]);
+          if (value) return value;
+        } finally {
+          // Stops this reader only: the track goes on for the call and its other readers.
+          reader.cancel().catch(() => undefined);
         }
       }
       video.muted = true;

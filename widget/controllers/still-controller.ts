@@ -14,47 +14,11 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { VideoSessionError, type ErrorCode } from '../../src/errors.js';
 import type { Role } from '../../src/protocol.js';
+import { isHeld, stillId, stillName, type Still } from '../stills/still.js';
 import { assertNever } from '../../src/parse.js';
 import { pngSize, type StillMessage } from '../../src/still-messages.js';
 import type { Grabbed } from './capture-controller.js';
 import type { Transfer } from './transfer-controller.js';
-
-/** One screenshot, as this side holds it. */
-export interface Still {
-  readonly id: string;
-  /** The file name, e.g. `screenshot-2026-11-22-081503.png`. */
-  name: string;
-  /** Who asked for it. */
-  readonly takenBy: Role;
-  /** When it was asked for (this side's clock, Unix ms). */
-  readonly at: number;
-  /** Pixels, once known (the camera's native size). */
-  width: number;
-  height: number;
-  /** The PNG, once on this side. */
-  blob: Blob | null;
-  /** Bytes sent to or received from the other side, of `size`. */
-  loaded: number;
-  size: number;
-  /**
-   * `capturing` (asked, no bytes yet), `sending` / `receiving`, `done` (both sides have it), or
-   * `failed` with `code` (a still this side took is kept with its `blob`: only the delivery failed).
-   */
-  state: 'capturing' | 'sending' | 'receiving' | 'done' | 'failed';
-  code: ErrorCode | null;
-  /**
-   * Where it is on its way to the ticket: `open` (whoever asked for it has not decided yet),
-   * `uploading` (saved: on the saver's device and going to the service, `uploaded` of
-   * `uploadSize` bytes confirmed), `saved` (the service has it), or `failed` with `saveCode` (the
-   * saver keeps its copy and tries again on the next load). Discarded stills are gone.
-   */
-  save: 'open' | 'uploading' | 'saved' | 'failed';
-  uploaded: number;
-  uploadSize: number;
-  saveCode: ErrorCode | null;
-  /** Edited before it was saved (this side holds the edited PNG once it is here). */
-  edited: boolean;
-}
 
 export interface StillOptions {
   role(): Role;
@@ -465,23 +429,4 @@ export class StillController implements ReactiveController {
     still.code = code;
     this.options.onUpdate(still);
   }
-}
-
-/** This side holds the still's PNG and is done with its transfer (delivered or not). */
-function isHeld(still: Still): still is Still & { blob: Blob } {
-  return still.blob !== null && (still.state === 'done' || still.state === 'failed');
-}
-
-function stillId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(12));
-  return btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_');
-}
-
-/** `screenshot-2026-11-22-081503.png`, in the person's local time. */
-function stillName(at: number): string {
-  const d = new Date(at);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `screenshot-${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}.png`;
 }

@@ -6,7 +6,7 @@
  */
 import { html, nothing } from 'lit';
 import type { Role } from '../../src/protocol.js';
-import type { Still } from '../controllers/still-controller.js';
+import type { Still } from './still.js';
 import type { Messages } from '../messages.js';
 
 export interface GalleryView {

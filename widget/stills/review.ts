@@ -3,7 +3,7 @@
  * save it for the ticket or to discard it (on both sides).
  */
 import { html } from 'lit';
-import type { Still } from '../controllers/still-controller.js';
+import type { Still } from './still.js';
 import type { Messages } from '../messages.js';
 
 export interface ReviewView {
