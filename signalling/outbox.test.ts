@@ -52,6 +52,7 @@ async function harness(
   answer?: (d: Delivery) => Answer | Promise<Answer>,
   retry: Partial<RetryPolicy> = {},
   timeoutMs = 2000,
+  maxHeld?: number,
 ): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vs-outbox-'));
   const receiver = await startWebhookReceiver(answer ? { answer } : {});
@@ -80,6 +81,7 @@ async function harness(
       logger,
       concurrency: 4,
       retry: { baseMs: 40, maxMs: 200, giveUpAfterMs: 60_000, ...retry },
+      ...(maxHeld === undefined ? {} : { maxHeld }),
     });
   const h: Harness = {
     receiver,
@@ -161,6 +163,18 @@ describe('the outbox dispatcher, against a real receiver that verifies every del
     await h.receiver.until((r) => acked(r) === 6);
     await sleep(100);
     expect(attemptsBySession(h.receiver.deliveries).get(id!)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('reads the store for what does not fit in memory, and loses nothing', async () => {
+    let down = true;
+    const h = await harness(() => (down ? 503 : 204), {}, 2000, 4);
+    const ids = await h.emit(5, 4);
+    down = false;
+    await h.receiver.until((r) => acked(r) === 25, 10_000);
+    for (const id of ids) {
+      const seqs = attemptsBySession(h.receiver.acknowledged()).get(id);
+      expect(seqs).toEqual([1, 2, 3, 4, 5]);
+    }
   });
 
   it('survives a receiver that fails (5xx), then refuses connections, then recovers', async () => {

@@ -13,7 +13,7 @@
  *   was in flight when the process died is simply sent again after the restart.
  * - Each session's queue is held in memory (the events arrive through `enqueue` once stored), so a
  *   delivery reads nothing. The store stays the truth: after a start or a replay, and whenever more
- *   than `MAX_HELD` events wait, a queue is read from the store until it meets the events in
+ *   than `maxHeld` events wait, a queue is read from the store until it meets the events in
  *   memory, skipping those acknowledged whose record is not yet written.
  *
  * One dispatcher per store: the embedded SQLite store is one process's.
@@ -44,9 +44,6 @@ export const DEFAULT_RETRY: RetryPolicy = {
  */
 const ACK_FLUSH_MS = 20;
 
-/** Events held in memory at most (all sessions); past it, queues are read from the store. */
-const MAX_HELD = 10_000;
-
 /** A `Retry-After` longer than this is read as this (a day). */
 const MAX_RETRY_AFTER_MS = 24 * 60 * 60_000;
 
@@ -66,6 +63,8 @@ export interface OutboxOptions {
   logger: Logger;
   /** Sessions delivered in parallel. Default 16. */
   concurrency?: number;
+  /** Events held in memory at most (all sessions); past it, queues are read from the store. Default 10,000. */
+  maxHeld?: number;
   retry?: Partial<RetryPolicy>;
   now?: () => number;
   random?: () => number;
@@ -97,6 +96,7 @@ export class Outbox {
   private readonly opts: OutboxOptions;
   private readonly retry: RetryPolicy;
   private readonly concurrency: number;
+  private readonly maxHeld: number;
   private readonly now: () => number;
   /** Sessions that may have pending events, in round-robin order. */
   private readonly queues = new Map<string, Queue>();
@@ -118,6 +118,7 @@ export class Outbox {
     this.opts = opts;
     this.retry = { ...DEFAULT_RETRY, ...opts.retry };
     this.concurrency = opts.concurrency ?? 16;
+    this.maxHeld = opts.maxHeld ?? 10_000;
     this.now = opts.now ?? Date.now;
   }
 
@@ -145,7 +146,7 @@ export class Outbox {
     if (this.closed) return;
     for (const e of events) {
       const queue = this.queue(e.sessionId);
-      if (this.held >= MAX_HELD) {
+      if (this.held >= this.maxHeld) {
         this.readFromStore(queue);
         continue;
       }
