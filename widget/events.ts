@@ -231,7 +231,10 @@ export class VsStillSaveEvent extends Event {
   }
 }
 
-/** Fired by `<video-session-still-editor>` on Discard: the still stays as it was. */
+/**
+ * Fired by `<video-session-still-editor>` on Discard: the person does not want the still.
+ * `<video-session>` then throws it away on both sides (`discardScreenshot`); nothing is stored.
+ */
 export class VsStillDiscardEvent extends Event {
   static readonly type = 'vs-still-discard';
 

@@ -57,7 +57,8 @@ interface PendingText {
  * what is being drawn. `focus()` focuses the first tool.
  *
  * @fires vs-still-save - `VsStillSaveEvent` with `blob` (PNG) and `edited`; unedited, `blob` is `src`.
- * @fires vs-still-discard - `VsStillDiscardEvent`: the person dropped the edits.
+ * @fires vs-still-discard - `VsStillDiscardEvent`: the person does not want the still (in
+ *   `<video-session>` it is then thrown away on both sides; nothing is stored).
  *
  * @csspart tools - the tool bar.
  * @csspart stage - the area the picture is fitted into.
