@@ -299,7 +299,11 @@ export abstract class FilesElement extends CallElement {
         },
         onDeclined: () => (this._notice = this.t.recording.declined(this.peerName)),
         onRecorded: (id) => void files.uploadRecording(storage, uploads, id),
-        onError: (code) => this.fail(code, false),
+        onError: (code) => {
+          // The agent sees why it stopped (out of space, no recorder), not just the indicator go.
+          this._notice = this.t.errors[code];
+          this.fail(code, false);
+        },
       });
       this.recording = recording;
       this.recordingViews = files.recordingViews;

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import type { VsRecordingChangeEvent } from './events.js';
+import type { FileInfo } from '../src/rest.js';
+import type { VsErrorEvent, VsRecordingChangeEvent, VsUploadProgressEvent } from './events.js';
 import { openWidgetDb } from './storage/widget-db.js';
 import { button, call, frames, part, reach, text, until } from './testing.js';
 import type { VideoSession } from './video-session.js';
@@ -118,5 +119,105 @@ describe('recording with both consents', () => {
     expect(after.recordings).to.have.length(0);
     expect(after.allChunks).to.equal(before.allChunks);
     expect(indicator(agent)).to.equal(null);
+  });
+});
+
+const MB = 1024 * 1024;
+
+/**
+ * Makes this origin's storage look nearly full: `navigator.storage.estimate()` reports 5 MB free,
+ * less than the recorder asks for. A stand-in for a full disk, which a test cannot make for real;
+ * everything else (recorder, IndexedDB, upload, service) is real. Undone after each test.
+ */
+function diskNearlyFull() {
+  navigator.storage.estimate = () => Promise.resolve({ quota: 200 * MB, usage: 195 * MB });
+}
+
+function errorsOf(el: VideoSession): VsErrorEvent[] {
+  const errors: VsErrorEvent[] = [];
+  el.addEventListener('vs-error', (e: VsErrorEvent) => errors.push(e));
+  return errors;
+}
+
+async function recordWithConsent(agent: VideoSession, customer: VideoSession) {
+  await agent.requestRecording();
+  await until(() => customer.recordingStatus === 'asked', 5000, 'customer not asked');
+  await customer.updateComplete;
+  button(customer, 'Allow recording').click();
+}
+
+describe('recording when the device runs out of space', () => {
+  afterEach(() => {
+    Reflect.deleteProperty(navigator.storage, 'estimate');
+  });
+
+  it('stops on both sides with ERR_STORAGE_QUOTA, and what was recorded reaches the service', async () => {
+    const { agent, customer, sessionId } = await connected();
+    const agentErrors = errorsOf(agent);
+    const customerErrors = errorsOf(customer);
+    const uploaded: FileInfo[] = [];
+    agent.addEventListener('vs-upload-progress', (e: VsUploadProgressEvent) => {
+      if (e.kind === 'recording' && e.file) uploaded.push(e.file);
+    });
+    await recordWithConsent(agent, customer);
+    await until(() => agent.recordingStatus === 'recording', 8000, 'recording did not start');
+    await until(async () => (await stored(sessionId)).chunks >= 3, 10_000, 'chunks not stored');
+    const [before] = (await stored(sessionId)).recordings;
+    expect(before!.chunks).to.be.at.least(3);
+
+    diskNearlyFull();
+    // Space is re-checked every few chunks while recording.
+    await until(() => agentErrors.length > 0, 10_000, 'no vs-error while the disk is full');
+    expect(agentErrors.map((e) => [e.code, e.fatal])).to.deep.equal([['ERR_STORAGE_QUOTA', false]]);
+    expect(agentErrors[0]!.message).to.contain('what was recorded is kept');
+
+    await until(
+      () => agent.recordingStatus === 'idle' && customer.recordingStatus === 'idle',
+      3000,
+      `recording did not stop: ${agent.recordingStatus}/${customer.recordingStatus}`,
+    );
+    await Promise.all([agent.updateComplete, customer.updateComplete]);
+    expect(indicator(agent)).to.equal(null);
+    expect(indicator(customer)).to.equal(null);
+    expect(text(agent)).to.contain('This device is out of storage space');
+    expect(agent.state).to.equal('connected');
+    expect(customerErrors).to.have.length(0);
+
+    // What was recorded before the disk filled up is kept: it is uploaded, and plays that long.
+    await until(() => uploaded.length > 0, 12_000, 'the recording did not reach the service');
+    const file = uploaded[0]!;
+    expect(file.ref).to.equal(before!.id);
+    expect(file.size).to.be.above(before!.bytes);
+    const video = document.createElement('video');
+    video.muted = true;
+    video.src = URL.createObjectURL(await (await fetch(file.url)).blob());
+    await new Promise((resolve, reject) => {
+      video.onloadedmetadata = resolve;
+      video.onerror = () => reject(new Error('the uploaded recording does not decode'));
+    });
+    URL.revokeObjectURL(video.src);
+    expect(video.duration).to.be.at.least(before!.chunks - 1);
+  });
+
+  it('does not start when there is too little space: ERR_STORAGE_QUOTA, nothing stored', async () => {
+    const { agent, customer, sessionId } = await connected();
+    const before = await stored(sessionId);
+    const agentErrors = errorsOf(agent);
+    diskNearlyFull();
+    await recordWithConsent(agent, customer);
+    await until(() => agentErrors.length > 0, 8000, 'no vs-error with the disk full');
+    expect(agentErrors.map((e) => [e.code, e.fatal])).to.deep.equal([['ERR_STORAGE_QUOTA', false]]);
+    await until(
+      () => agent.recordingStatus === 'idle' && customer.recordingStatus === 'idle',
+      3000,
+      `still ${agent.recordingStatus}/${customer.recordingStatus}`,
+    );
+    await Promise.all([agent.updateComplete, customer.updateComplete]);
+    expect(indicator(agent)).to.equal(null);
+    expect(indicator(customer)).to.equal(null);
+    await sleep(1500);
+    const after = await stored(sessionId);
+    expect(after.recordings).to.have.length(0);
+    expect(after.allChunks).to.equal(before.allChunks);
   });
 });
