@@ -11,6 +11,8 @@ const TAGS = {
 export default {
   globs: [
     'widget/video-session.ts',
+    'widget/drawing-element.ts',
+    'widget/files-element.ts',
     'widget/call-element.ts',
     'widget/call-link.ts',
     'widget/video-help-button.ts',

@@ -5,12 +5,14 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWebhookReceiver, type WebhookReceiver } from '../signalling/testing-receiver.js';
-import { startTestService, type TestService } from '../signalling/testing.js';
-import { launchChromium, waitForState } from './browser.js';
-import { startHostPage, type HostPage } from './host-page.js';
+import type { WebhookReceiver } from '../signalling/testing-receiver.js';
+import type { TestService } from '../signalling/testing.js';
+import { waitForState } from './browser.js';
+import type { HostPage } from './host-page.js';
+import { startTicketScene, type TicketScene } from './ticket-scene.js';
 
 describe('the call as the ticket sees it', () => {
+  let scene: TicketScene;
   let browser: Browser;
   let service: TestService;
   let host: HostPage;
@@ -18,23 +20,10 @@ describe('the call as the ticket sees it', () => {
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    host = await startHostPage();
-    receiver = await startWebhookReceiver();
-    service = await startTestService({
-      allowedOrigins: [host.origin],
-      webhookUrl: receiver.url,
-      webhookSecrets: [receiver.secret],
-    });
-    host.use(service.url, service.signallingUrl);
-    browser = await launchChromium();
+    scene = await startTicketScene();
+    ({ browser, service, host, receiver } = scene);
   });
-  afterAll(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
-    await service?.stop();
-    await receiver?.close();
-    await host?.close();
-  });
+  afterAll(() => scene?.close(contexts));
 
   async function open(token: string): Promise<Page> {
     const context = await browser.newContext();

@@ -7,10 +7,11 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FileList } from '../src/rest.js';
-import { startWebhookReceiver, type WebhookReceiver } from '../signalling/testing-receiver.js';
-import { startTestService, TEST_API_KEY, type TestService } from '../signalling/testing.js';
-import { launchChromium, waitForState } from './browser.js';
-import { startHostPage, type HostPage } from './host-page.js';
+import type { WebhookReceiver } from '../signalling/testing-receiver.js';
+import { TEST_API_KEY, type TestService } from '../signalling/testing.js';
+import { waitForState } from './browser.js';
+import type { HostPage } from './host-page.js';
+import { startTicketScene, type TicketScene } from './ticket-scene.js';
 
 /** The agent's stored recordings of the session, read from the page's IndexedDB. */
 function storedRecordings(page: Page, sessionId: string) {
@@ -40,6 +41,7 @@ function storedRecordings(page: Page, sessionId: string) {
 }
 
 describe('recording, crash-safe', () => {
+  let scene: TicketScene;
   let browser: Browser;
   let service: TestService;
   let host: HostPage;
@@ -47,23 +49,10 @@ describe('recording, crash-safe', () => {
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    host = await startHostPage();
-    receiver = await startWebhookReceiver();
-    service = await startTestService({
-      allowedOrigins: [host.origin],
-      webhookUrl: receiver.url,
-      webhookSecrets: [receiver.secret],
-    });
-    host.use(service.url, service.signallingUrl);
-    browser = await launchChromium();
+    scene = await startTicketScene();
+    ({ browser, service, host, receiver } = scene);
   });
-  afterAll(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
-    await service?.stop();
-    await receiver?.close();
-    await host?.close();
-  });
+  afterAll(() => scene?.close(contexts));
 
   async function context(): Promise<BrowserContext> {
     const c = await browser.newContext();

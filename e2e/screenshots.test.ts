@@ -8,10 +8,11 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FileList } from '../src/rest.js';
-import { startWebhookReceiver, type WebhookReceiver } from '../signalling/testing-receiver.js';
-import { startTestService, TEST_API_KEY, type TestService } from '../signalling/testing.js';
-import { launchChromium, waitForState } from './browser.js';
-import { startHostPage, type HostPage } from './host-page.js';
+import type { WebhookReceiver } from '../signalling/testing-receiver.js';
+import { TEST_API_KEY, type TestService } from '../signalling/testing.js';
+import { waitForState } from './browser.js';
+import type { HostPage } from './host-page.js';
+import { startTicketScene, type TicketScene } from './ticket-scene.js';
 
 /** Keeps the page's peer connections, to scale their video down later. */
 const KEEP_CONNECTIONS = `(() => {
@@ -54,6 +55,7 @@ const sha256 = (bytes: ArrayBuffer) =>
   createHash('sha256').update(new Uint8Array(bytes)).digest('hex');
 
 describe('screenshots between two pages, saved for the ticket', () => {
+  let scene: TicketScene;
   let browser: Browser;
   let service: TestService;
   let host: HostPage;
@@ -61,23 +63,10 @@ describe('screenshots between two pages, saved for the ticket', () => {
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    host = await startHostPage();
-    receiver = await startWebhookReceiver();
-    service = await startTestService({
-      allowedOrigins: [host.origin],
-      webhookUrl: receiver.url,
-      webhookSecrets: [receiver.secret],
-    });
-    host.use(service.url, service.signallingUrl);
-    browser = await launchChromium();
+    scene = await startTicketScene();
+    ({ browser, service, host, receiver } = scene);
   });
-  afterAll(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
-    await service?.stop();
-    await receiver?.close();
-    await host?.close();
-  });
+  afterAll(() => scene?.close(contexts));
 
   /** Both pages of a fresh session in a call. */
   async function inCall() {
