@@ -212,6 +212,9 @@ function workerWriter(file: string, statements: Record<string, WriteStatement>):
       return new Promise((resolve, reject) => waiting.set(batch, { resolve, reject }));
     },
     async close() {
+      // Held until it has exited: an unreferenced worker lets the process end (with code 0)
+      // while its owner still awaits the close, which silently ended test runs as passed.
+      worker.ref();
       worker.postMessage({ close: true });
       await exited;
     },

@@ -239,3 +239,27 @@ describe('the SQLite store', () => {
     await store.close();
   });
 });
+
+describe('closing the store', () => {
+  it('keeps the process alive until the writer thread has stopped', async () => {
+    // A process whose only work left is closing the store must live to see the close resolve
+    // (an unreferenced writer let Node end early with code 0, mid-close).
+    const { execFile } = await import('node:child_process');
+    const dir = mkdtempSync(join(tmpdir(), 'vs-close-'));
+    const store = new URL('./sqlite-store.ts', import.meta.url).href;
+    const code = `const { openSqliteStore } = await import(${JSON.stringify(store)});
+      const s = openSqliteStore(${JSON.stringify(dir)});
+      await s.close();
+      console.log('closed');`;
+    const out = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      const child = execFile(
+        process.execPath,
+        ['--import', 'tsx', '--input-type=module', '-e', code],
+        (err, stdout) => resolve({ code: err ? (err.code as number) : 0, stdout }),
+      );
+      child.stdin?.end();
+    });
+    expect(out.stdout.trim()).toBe('closed');
+    expect(out.code).toBe(0);
+  });
+});
