@@ -1,8 +1,8 @@
 import { css } from 'lit';
 
 /**
- * The buttons of a tool bar (tools, colour swatches, the width, separators), shared by the call's
- * drawing tools and the screenshot editor. Reads `--_fg`, `--_bg` (pressed tool) and `--_swatch`.
+ * The buttons of a tool bar (tools, colour swatches, the width, separators) and the text field,
+ * shared by the call's drawing tools and the screenshot editor. Reads `--_fg`, `--_bg` (pressed tool) and `--_swatch`.
  */
 export const toolStyles = css`
   .tool,
@@ -53,6 +53,17 @@ export const toolStyles = css`
     margin: 2px 0;
     background: rgb(255 255 255 / 0.25);
   }
+  /* The field where text is typed, placed where the text goes. */
+  .text-entry {
+    position: absolute;
+    min-width: 10em;
+    padding: 4px 6px;
+    font: inherit;
+    color: #111;
+    background: #fff;
+    border: 2px solid var(--_accent);
+    border-radius: 6px;
+  }
 `;
 
 /** The annotation canvas, the drawing tool bar and the text entry. */
@@ -86,15 +97,7 @@ export const annotationStyles = css`
     border-radius: 10px;
   }
   .text-entry {
-    position: absolute;
     z-index: 3;
-    min-width: 10em;
-    padding: 4px 6px;
-    font: inherit;
-    color: #111;
-    background: #fff;
-    border: 2px solid var(--_accent);
-    border-radius: 6px;
   }
   .tracking-note {
     position: absolute;

@@ -61,16 +61,6 @@ export const styles = css`
     margin: 0;
     padding: 16px;
   }
-  .text-entry {
-    position: absolute;
-    min-width: 10em;
-    padding: 4px 6px;
-    font: inherit;
-    color: #111;
-    background: #fff;
-    border: 2px solid var(--_accent);
-    border-radius: 6px;
-  }
   .actions {
     display: flex;
     justify-content: flex-end;
