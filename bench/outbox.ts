@@ -4,15 +4,19 @@
  * - outbox: state changes through the session lifecycle into the SQLite outbox (WAL,
  *   synchronous=FULL: each change and its event are on disk before anyone hears of the change),
  *   delivered signed, in order per session, 16 sessions at a time over kept-alive connections;
- * - ceiling: an unpersisted fire-and-forget loop POSTing the same kind of bodies over the same
- *   number of kept-alive connections (no store, no signature, no ordering, no retries).
+ * - ceiling: an unpersisted fire-and-forget loop POSTing the same kind of bodies with the same
+ *   HTTP client (undici) over the same number of kept-alive connections (no store, no signature,
+ *   no ordering, no retries);
+ * - for reference, the same loop with `node:http` (the ceiling of earlier runs, when the outbox
+ *   posted with it): a slower client makes a lower ceiling.
  *
  * Throughput: EVENTS events as fast as they come (32 state changes in flight), from the first
  * change to the receiver's acknowledgement of the last; rounds interleaved. Latency: from the
  * state change (the ceiling: from the POST) to the arrival at the receiver, once under that
  * saturation, and once paced at PACE events/s, the load of a busy helpdesk. The receiver runs in
- * its own thread, as a helpdesk runs in its own process; the service side is one thread, as the
- * service is.
+ * its own thread, as a helpdesk runs in its own process; the service side is one thread and the
+ * store's writer thread, as the service is. Processor time per event is the whole process's (every
+ * thread, the receiver's too) over a round.
  *
  *   npm run bench:outbox
  *   EVENTS=6000 ROUNDS=5 tsx bench/outbox.ts
@@ -23,6 +27,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { pino } from 'pino';
+import { Pool } from 'undici';
 import { Outbox } from '../signalling/outbox.js';
 import { Sessions } from '../signalling/sessions.js';
 import { openSqliteStore } from '../signalling/sqlite-store.js';
@@ -75,7 +80,15 @@ type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 interface Result {
   eventsPerSecond: number;
   latencies: number[];
+  /** Processor time (user + system, every thread of the process) per event, µs. */
+  cpuPerEvent: number;
 }
+
+/** Processor time used since `from`, per event, in µs. */
+const cpuSince = (from: NodeJS.CpuUsage, events: number) => {
+  const used = process.cpuUsage(from);
+  return (used.user + used.system) / events;
+};
 
 /** A fresh service-side outbox on a fresh data dir, with SESSIONS sessions already delivered. */
 async function outboxSetup(receiver: Receiver, secret: string) {
@@ -135,6 +148,7 @@ async function outboxSetup(receiver: Receiver, secret: string) {
 async function outboxSaturated(receiver: Receiver, secret: string): Promise<Result> {
   const o = await outboxSetup(receiver, secret);
   const arrived = receiver.expect(EVENTS);
+  const cpu = process.cpuUsage();
   const started = now();
   let next = 0;
   await Promise.all(
@@ -146,6 +160,7 @@ async function outboxSaturated(receiver: Receiver, secret: string): Promise<Resu
   const result = {
     eventsPerSecond: EVENTS / ((now() - started) / 1000),
     latencies: receiver.latencies(),
+    cpuPerEvent: cpuSince(cpu, EVENTS),
   };
   if (o.problems() > 0) throw new Error(`the outbox logged ${o.problems()} failed attempts`);
   await o.close();
@@ -161,15 +176,39 @@ async function outboxPaced(receiver: Receiver, secret: string): Promise<Result> 
     void o.change(n);
   }
   await arrived;
-  const result = { eventsPerSecond: PACE, latencies: receiver.latencies() };
+  const result = { eventsPerSecond: PACE, latencies: receiver.latencies(), cpuPerEvent: NaN };
   await o.close();
   return result;
 }
 
-/** The same bodies POSTed with nothing stored, signed or waited on. */
-function ceilingPoster(receiver: Receiver) {
-  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+type Client = 'undici' | 'node:http';
+
+/** The same kind of bodies POSTed with nothing stored, signed or waited on. */
+function ceilingPoster(receiver: Receiver, client: Client) {
   const target = new URL(receiver.url);
+  const headers = { 'content-type': 'application/json' };
+  const pool = new Pool(target.origin, { connections: CONCURRENCY, pipelining: 1 });
+  const ignore = {
+    onRequestStart() {},
+    onResponseStart() {},
+    onResponseData() {},
+    onResponseEnd() {},
+    onResponseError() {},
+  };
+  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const viaHttp = (body: string) => {
+    const req = request({
+      hostname: target.hostname,
+      port: target.port,
+      path: target.pathname,
+      method: 'POST',
+      agent,
+      headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+    });
+    req.on('response', (res) => res.resume());
+    req.on('error', () => undefined);
+    req.end(body);
+  };
   return {
     post(n: number) {
       const body = JSON.stringify({
@@ -183,34 +222,34 @@ function ceilingPoster(receiver: Receiver) {
         metadata: null,
         data: { visibility: 'public', previous: 'internal', madeAt: now() },
       });
-      const req = request({
-        hostname: target.hostname,
-        port: target.port,
-        path: target.pathname,
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-      });
-      req.on('response', (res) => res.resume());
-      req.on('error', () => undefined);
-      req.end(body);
+      if (client === 'node:http') viaHttp(body);
+      else pool.dispatch({ path: target.pathname, method: 'POST', headers, body }, ignore);
     },
-    close: () => agent.destroy(),
+    close() {
+      agent.destroy();
+      void pool.destroy();
+    },
   };
 }
 
-async function ceilingSaturated(receiver: Receiver): Promise<Result> {
-  const poster = ceilingPoster(receiver);
+async function ceilingSaturated(receiver: Receiver, client: Client): Promise<Result> {
+  const poster = ceilingPoster(receiver, client);
   const arrived = receiver.expect(EVENTS);
+  const cpu = process.cpuUsage();
   const started = now();
   for (let n = 0; n < EVENTS; n++) poster.post(n);
   await arrived;
+  const result = {
+    eventsPerSecond: EVENTS / ((now() - started) / 1000),
+    latencies: receiver.latencies(),
+    cpuPerEvent: cpuSince(cpu, EVENTS),
+  };
   poster.close();
-  return { eventsPerSecond: EVENTS / ((now() - started) / 1000), latencies: receiver.latencies() };
+  return result;
 }
 
 async function ceilingPaced(receiver: Receiver): Promise<Result> {
-  const poster = ceilingPoster(receiver);
+  const poster = ceilingPoster(receiver, 'undici');
   const arrived = receiver.expect(PACED_EVENTS);
   const started = now();
   for (let n = 0; n < PACED_EVENTS; n++) {
@@ -219,7 +258,7 @@ async function ceilingPaced(receiver: Receiver): Promise<Result> {
   }
   await arrived;
   poster.close();
-  return { eventsPerSecond: PACE, latencies: receiver.latencies() };
+  return { eventsPerSecond: PACE, latencies: receiver.latencies(), cpuPerEvent: NaN };
 }
 
 const load = () =>
@@ -228,7 +267,7 @@ const load = () =>
     .join(' ');
 process.stdout.write(
   `outbox bench: ${EVENTS} events over ${SESSIONS} sessions x ${ROUNDS} rounds (interleaved), ` +
-    `${CONCURRENCY} deliveries in parallel, Node ${process.version}\n` +
+    `${CONCURRENCY} deliveries in parallel (undici, no pipelining), Node ${process.version}\n` +
     `durability: SQLite WAL, synchronous=FULL, group commit (data dir in ${tmpdir()})\n` +
     `load average before (1, 5, 15 min): ${load()}\n\n`,
 );
@@ -236,15 +275,19 @@ process.stdout.write(
 const receiver = await startReceiver();
 const secret = newWebhookSecret();
 await outboxSaturated(receiver, secret); // warm-up
-await ceilingSaturated(receiver);
+await ceilingSaturated(receiver, 'undici');
+await ceilingSaturated(receiver, 'node:http');
 const ours: Result[] = [];
 const ceiling: Result[] = [];
+const httpLoop: Result[] = [];
+const perSecond = (r: Result[]) => r.at(-1)!.eventsPerSecond.toFixed(0);
 for (let r = 0; r < ROUNDS; r++) {
   ours.push(await outboxSaturated(receiver, secret));
-  ceiling.push(await ceilingSaturated(receiver));
+  ceiling.push(await ceilingSaturated(receiver, 'undici'));
+  httpLoop.push(await ceilingSaturated(receiver, 'node:http'));
   process.stdout.write(
-    `round ${r + 1}: outbox ${ours.at(-1)!.eventsPerSecond.toFixed(0)} events/s, ` +
-      `ceiling ${ceiling.at(-1)!.eventsPerSecond.toFixed(0)} events/s\n`,
+    `round ${r + 1}: outbox ${perSecond(ours)} events/s, ceiling ${perSecond(ceiling)}, ` +
+      `node:http loop ${perSecond(httpLoop)}\n`,
   );
 }
 const pacedOurs = await outboxPaced(receiver, secret);
@@ -252,18 +295,28 @@ const pacedCeiling = await ceilingPaced(receiver);
 await receiver.close();
 
 const rate = (rounds: Result[]) => summarize(rounds.map((r) => r.eventsPerSecond)).median;
+const cpuOf = (rounds: Result[]) => summarize(rounds.map((r) => r.cpuPerEvent)).median;
 const lat = (results: Result[]) => summarize(results.flatMap((r) => r.latencies));
 const ms = (x: number) => x.toFixed(1);
-const row = (label: string, r: Result[], withRate: boolean) => {
+const row = (label: string, r: Result[], saturated: boolean) => {
   const l = lat(r);
-  return formatRow(label, [withRate ? rate(r).toFixed(0) : '', ms(l.median), ms(l.p99)]);
+  return formatRow(
+    label,
+    saturated
+      ? [rate(r).toFixed(0), ms(l.median), ms(l.p99), cpuOf(r).toFixed(0)]
+      : ['', ms(l.median), ms(l.p99)],
+  );
 };
+const ratio = (of: Result[]) => `${(rate(ours) / rate(of)).toFixed(2)}x`;
 process.stdout.write(
-  `\nsaturated (median of ${ROUNDS} rounds; latency over all of them)\n` +
-    `${formatRow('', ['events/s', 'p50 ms', 'p99 ms'])}\n` +
+  `\nsaturated (median of ${ROUNDS} rounds; latency over all of them; CPU: µs of processor time\n` +
+    `per event, every thread of the process)\n` +
+    `${formatRow('', ['events/s', 'p50 ms', 'p99 ms', 'CPU µs'])}\n` +
     `${row('outbox (durable)', ours, true)}\n` +
     `${row('ceiling (POST loop)', ceiling, true)}\n` +
-    `${formatRow('ratio', [`${(rate(ours) / rate(ceiling)).toFixed(2)}x`, '', ''])}\n` +
+    `${row('node:http loop', httpLoop, true)}\n` +
+    `${formatRow('ratio to ceiling', [ratio(ceiling)])}\n` +
+    `${formatRow('ratio to node:http', [ratio(httpLoop)])}\n` +
     `\npaced at ${PACE} events/s (${PACED_EVENTS} events)\n` +
     `${formatRow('', ['', 'p50 ms', 'p99 ms'])}\n` +
     `${row('outbox (durable)', [pacedOurs], false)}\n` +

@@ -3,7 +3,8 @@
  * check on every status move (timestamped), and the webhook events the change causes, encoded
  * once into the exact bytes the outbox will post.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { nanoid } from 'nanoid';
 import {
   encodeEvent,
   type EndedBy,
@@ -111,11 +112,12 @@ export function iso(ms: number | null): string | null {
 
 /**
  * `msg_`, the time in milliseconds (9 base-36 digits, so ids sort by creation, as KSUIDs do), and
- * 16 random URL-safe characters (96 bits). Ordered ids keep the outbox's id index appending at its
- * end instead of touching a random page per event.
+ * 16 random URL-safe characters (96 bits; nanoid draws them from a pooled buffer of the system's
+ * randomness instead of asking for 12 bytes per event). Ordered ids keep the outbox's id index
+ * appending at its end instead of touching a random page per event.
  */
 export function newEventId(): string {
-  return `msg_${Date.now().toString(36).padStart(9, '0')}${randomBytes(12).toString('base64url')}`;
+  return `msg_${Date.now().toString(36).padStart(9, '0')}${nanoid(16)}`;
 }
 
 /** The id of a reported event: the same session, role and ref always give the same id. */

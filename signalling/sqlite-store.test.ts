@@ -155,6 +155,9 @@ describe('the SQLite store', () => {
       expect((await store.get('a'))!.status).toBe('waiting');
       expect(await store.get('b')).toMatchObject({ status: 'created', eventSeq: 1 });
       expect((await store.get('c'))!.status).toBe('waiting');
+      // The next change starts from the record as committed, never from the failed change.
+      const next = await store.update('b', (s) => ({ session: s, events: [] }));
+      expect(next.ok && next.before).toMatchObject({ status: 'created', eventSeq: 1 });
       expect((await store.outbox.list({ limit: 10 })).map((r) => r.id).sort()).toEqual([
         'msg_a',
         'msg_c',

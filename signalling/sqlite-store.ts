@@ -34,12 +34,12 @@ const SESSION_WRITES = {
     returning: false,
   },
   updateSession: {
-    sql: 'UPDATE sessions SET status = @status, deadline = @deadline, doc = @doc WHERE id = @id',
+    sql: 'UPDATE sessions SET status = ?, deadline = ?, doc = ? WHERE id = ?',
     returning: false,
   },
   insertEvent: {
     sql: `INSERT INTO outbox (id, session_id, sequence, type, body, created_at, next_attempt_at)
-      VALUES (@id, @sessionId, @sequence, @type, @body, @createdAt, @createdAt)`,
+      VALUES (?, ?, ?, ?, ?, ?, ?)`,
     returning: false,
   },
   setKey: {
@@ -50,7 +50,14 @@ const SESSION_WRITES = {
 } as const;
 
 const WRITES = { ...SESSION_WRITES, ...OUTBOX_WRITES, ...FILE_WRITES };
+
 export type WriteName = keyof typeof WRITES;
+
+/**
+ * Sessions kept as last committed (the most recently written), so a change starts from the record
+ * without reading and parsing it: this process is the only writer of its file.
+ */
+const REMEMBERED = 1_000;
 
 /** Opens (or creates) `sessions.sqlite` in `dataDir`; `':memory:'` keeps it in memory. */
 export function openSqliteStore(dataDir: string | ':memory:'): SessionStore {
@@ -87,12 +94,22 @@ export function openSqliteStore(dataDir: string | ':memory:'): SessionStore {
   });
   const parse = (r: SessionRow | undefined): SessionRecord | null =>
     r ? (JSON.parse(r.doc) as SessionRecord) : null;
-  /** The session as the batch left it so far, else as it is on disk. */
+  /** Records as last committed, least recently written first. */
+  const committed = new Map<string, SessionRecord>();
+  const remember = (s: SessionRecord) => {
+    committed.delete(s.id);
+    committed.set(s.id, s);
+    if (committed.size > REMEMBERED) committed.delete(committed.keys().next().value!);
+  };
+  /** The session as the batch left it so far, else as last committed. */
   const current = (w: Writer<WriteName>, id: string) =>
-    (w.local.get(id) as SessionRecord | undefined) ?? parse(select.get(id));
+    (w.local.get(id) as SessionRecord | undefined) ?? committed.get(id) ?? parse(select.get(id));
   const write = (w: Writer<WriteName>, session: SessionRecord, events: readonly OutboxEvent[]) => {
     w.local.set(session.id, session);
-    for (const e of events) w.run('insertEvent', e);
+    // Positional parameters: the writer thread gets a copy of each, and arrays copy faster.
+    for (const e of events) {
+      w.run('insertEvent', e.id, e.sessionId, e.sequence, e.type, e.body, e.createdAt, e.createdAt);
+    }
   };
   const duplicateEvent = (err: unknown) => {
     if (
@@ -116,10 +133,11 @@ export function openSqliteStore(dataDir: string | ':memory:'): SessionStore {
     if (!before) return { ok: false, code: 'ERR_SESSION_NOT_FOUND', reason: id };
     const result = change(before);
     if ('refuse' in result) return { ok: false, code: result.refuse, reason: result.reason };
-    w.run('updateSession', row(result.session));
-    write(w, result.session, result.events);
+    const after = result.session;
+    w.run('updateSession', after.status, deadlineOf(after), JSON.stringify(after), after.id);
+    write(w, after, result.events);
     if (result.files) writeFiles(w, result.files);
-    return { ok: true, before, after: result.session, events: result.events };
+    return { ok: true, before, after, events: result.events };
   };
 
   return {
@@ -127,7 +145,7 @@ export function openSqliteStore(dataDir: string | ':memory:'): SessionStore {
       return commit((w) => {
         w.run('insertSession', row(session));
         write(w, session, events);
-      }).catch(duplicateEvent);
+      }).then(() => remember(session), duplicateEvent);
     },
     async get(id) {
       return parse(select.get(id));
@@ -139,7 +157,11 @@ export function openSqliteStore(dataDir: string | ':memory:'): SessionStore {
       return parse(byRequestKey.get(key));
     },
     update(id, change) {
-      return commit((w) => updateNow(w, id, change)).catch(duplicateEvent);
+      // Remembered once on disk: a batch that fails leaves the record as it was committed.
+      return commit((w) => updateNow(w, id, change)).then((result) => {
+        if (result.ok) remember(result.after);
+        return result;
+      }, duplicateEvent);
     },
     async due(now, limit) {
       return due.all(now, limit).map((r) => r.id);

@@ -1,3 +1,5 @@
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -134,5 +136,52 @@ describe('the webhook sender against a real receiver', () => {
       error: 'ECONNREFUSED',
     });
     sender.close();
+  });
+
+  it('sends the credentials in the URL as Basic authentication, keeps its query, follows no redirect', async () => {
+    const seen: Array<{ url: string | undefined; headers: IncomingHttpHeaders }> = [];
+    const server = createServer((req, res) => {
+      seen.push({ url: req.url, headers: req.headers });
+      req.resume();
+      req.on('end', () => res.writeHead(307, { location: '/elsewhere' }).end('moved'));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const sender = createWebhookSender({
+      url: `http://hook:s%3Acret@127.0.0.1:${port}/in?tenant=7`,
+      secrets: [key(newWebhookSecret())],
+      timeoutMs: 2000,
+      maxSockets: 1,
+    });
+    try {
+      expect(await sender.send('msg_sendertest4', '{}', Date.now())).toEqual({
+        kind: 'response',
+        status: 307,
+        retryAfterMs: null,
+      });
+      expect(seen).toHaveLength(1);
+      expect(seen[0]!.url).toBe('/in?tenant=7');
+      expect(seen[0]!.headers.authorization).toBe(
+        `Basic ${Buffer.from('hook:s:cret').toString('base64')}`,
+      );
+      expect(seen[0]!.headers['webhook-id']).toBe('msg_sendertest4');
+    } finally {
+      sender.close();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('ends the attempts in flight as aborted when closed', async () => {
+    receiver = await startWebhookReceiver({ answer: () => 'hang' });
+    const sender = createWebhookSender({
+      url: receiver.url,
+      secrets: [key(receiver.secret)],
+      timeoutMs: 10_000,
+      maxSockets: 1,
+    });
+    const pending = sender.send('msg_sendertest5', sample('msg_sendertest5'), Date.now());
+    await receiver.until((r) => r.deliveries.length === 1);
+    sender.close();
+    expect(await pending).toEqual({ kind: 'error', error: 'aborted' });
   });
 });

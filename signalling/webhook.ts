@@ -2,13 +2,13 @@
  * Standard Webhooks (https://www.standardwebhooks.com/) for one endpoint: the three headers
  * (`webhook-id`, `webhook-timestamp`, `webhook-signature` = `v1,<base64 HMAC-SHA256 of
  * "id.timestamp.body">`, one signature per secret so a secret can be rotated without downtime),
- * signed with `node:crypto`, posted with `node:http(s)` over kept-alive connections. Redirects are
- * not followed (a 3xx is a failure, as the specification says), and an attempt that takes longer
- * than the timeout (10 s by default) is cut off.
+ * signed with `node:crypto`, posted with undici over kept-alive connections, one request at a time
+ * on each (no pipelining: any helpdesk behind any proxy handles that). Redirects are not followed
+ * (a 3xx is a failure, as the specification says), and an attempt that takes longer than the
+ * timeout (10 s by default) is cut off.
  */
 import { createHmac } from 'node:crypto';
-import { Agent as HttpAgent, request as httpRequest } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { Pool, type Dispatcher } from 'undici';
 
 const SECRET_PREFIX = 'whsec_';
 
@@ -75,70 +75,116 @@ export interface SenderOptions {
 
 export function createWebhookSender(opts: SenderOptions): WebhookSender {
   const target = new URL(opts.url);
-  const https = target.protocol === 'https:';
-  const where = {
-    protocol: target.protocol,
-    hostname: target.hostname.replace(/^\[(.*)\]$/, '$1'),
-    port: target.port,
-    path: `${target.pathname}${target.search}`,
-    ...(target.username
-      ? { auth: `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}` }
-      : {}),
-  };
-  const agent = new (https ? HttpsAgent : HttpAgent)({
-    keepAlive: true,
-    maxSockets: opts.maxSockets,
+  const path = `${target.pathname}${target.search}`;
+  // Credentials in the URL go out as Basic authentication.
+  const auth = target.username
+    ? `Basic ${Buffer.from(
+        `${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`,
+      ).toString('base64')}`
+    : null;
+  const pool = new Pool(target.origin, {
+    connections: opts.maxSockets,
+    pipelining: 1,
+    // Each attempt's own timer (below) is its limit, from asking to the last byte; a connection
+    // that cannot be made is given up after as long.
+    connect: { timeout: opts.timeoutMs },
+    headersTimeout: 0,
+    bodyTimeout: 0,
   });
-  const request = https ? httpsRequest : httpRequest;
-  const inflight = new Set<() => void>();
+  const inflight = new Set<Attempt>();
+  const dispatch = { origin: target.origin, path, method: 'POST' } as const;
 
   return {
     url: opts.url,
     send(id, body, nowMs) {
-      const headers = {
-        ...webhookHeaders(opts.secrets, id, body, nowMs),
-        'content-length': String(Buffer.byteLength(body, 'utf8')),
-      };
+      const headers = webhookHeaders(opts.secrets, id, body, nowMs);
+      if (auth) headers.authorization = auth;
       return new Promise<AttemptResult>((resolve) => {
-        let settled = false;
-        const finish = (result: AttemptResult) => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          inflight.delete(abort);
-          resolve(result);
-        };
-        const req = request({ ...where, method: 'POST', headers, agent }, (res) => {
-          // Only the status matters; drain the body so the connection can be reused.
-          res.resume();
-          res.on('error', () => undefined);
-          finish({
-            kind: 'response',
-            status: res.statusCode ?? 0,
-            retryAfterMs: parseRetryAfter(res.headers['retry-after'], Date.now()),
-          });
-        });
-        const abort = () => {
-          req.destroy();
-          finish({ kind: 'error', error: 'aborted' });
-        };
-        const timer = setTimeout(() => {
-          req.destroy();
-          finish({ kind: 'error', error: `no answer within ${opts.timeoutMs} ms` });
-        }, opts.timeoutMs);
-        inflight.add(abort);
-        req.on('error', (err: NodeJS.ErrnoException) =>
-          finish({ kind: 'error', error: err.code ?? err.message }),
+        pool.dispatch(
+          { ...dispatch, headers, body },
+          new Attempt(resolve, inflight, opts.timeoutMs),
         );
-        // A string body goes out in one write with the headers (a Buffer would take a second).
-        req.end(body, 'utf8');
       });
     },
     close() {
-      for (const abort of [...inflight]) abort();
-      agent.destroy();
+      for (const attempt of [...inflight]) attempt.abort('aborted');
+      void pool.destroy().catch(() => undefined);
     },
   };
+}
+
+/** One attempt in flight: undici's handler for its request, and its timer. */
+class Attempt implements Dispatcher.DispatchHandler {
+  private readonly resolve: (result: AttemptResult) => void;
+  private readonly inflight: Set<Attempt>;
+  private readonly timer: ReturnType<typeof setTimeout>;
+  private controller: Dispatcher.DispatchController | null = null;
+  private settled = false;
+  private status = 0;
+  private retryAfter: string | undefined;
+
+  constructor(resolve: (result: AttemptResult) => void, inflight: Set<Attempt>, timeoutMs: number) {
+    this.resolve = resolve;
+    this.inflight = inflight;
+    this.timer = setTimeout(Attempt.timedOut, timeoutMs, this, timeoutMs);
+    inflight.add(this);
+  }
+
+  private static timedOut(this: void, attempt: Attempt, timeoutMs: number): void {
+    attempt.abort(`no answer within ${timeoutMs} ms`);
+  }
+
+  /** Ends the attempt with `error`; settled first, so the error the abort causes is not taken. */
+  abort(error: string): void {
+    this.finish({ kind: 'error', error });
+    this.controller?.abort(new Error(error));
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.settled) controller.abort(new Error('aborted'));
+  }
+
+  onResponseStart(
+    _c: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+  ): void {
+    this.status = statusCode;
+    const value = headers['retry-after'];
+    this.retryAfter = Array.isArray(value) ? value[0] : value;
+  }
+
+  /** Only the status matters; the body is read (and dropped) so the connection is reused. */
+  onResponseData(): void {}
+
+  onResponseEnd(): void {
+    this.finish({
+      kind: 'response',
+      status: this.status,
+      retryAfterMs: parseRetryAfter(this.retryAfter, Date.now()),
+    });
+  }
+
+  onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
+    this.finish({ kind: 'error', error: errorCode(err) });
+  }
+
+  private finish(result: AttemptResult): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    this.inflight.delete(this);
+    this.resolve(result);
+  }
+}
+
+/** A network error as a short code: the system's (`ECONNREFUSED`) when there is one. */
+function errorCode(err: Error & { code?: string }): string {
+  const cause = err.cause as { code?: string } | undefined;
+  if (cause?.code) return cause.code;
+  if (err.code === 'UND_ERR_SOCKET' || err.code === 'UND_ERR_CLOSED') return 'ECONNRESET';
+  return err.code ?? err.message;
 }
 
 /** `Retry-After` as seconds or an HTTP date, in milliseconds from now; null when absent or bad. */
