@@ -4,7 +4,8 @@ import { createTokenService } from './auth.js';
 import { createTestApp, TEST_API_KEY } from './testing.js';
 
 const KEY = TEST_API_KEY;
-const setup = (overrides: { inviteUrlTemplate?: string } = {}) => createTestApp(overrides);
+const setup = (overrides: { inviteUrlTemplate?: string; allowedOrigins?: string[] } = {}) =>
+  createTestApp(overrides);
 
 const json = (body: unknown, key: string | null = KEY) => ({
   method: 'POST',
@@ -191,5 +192,26 @@ describe('join page and widget script', () => {
       expect(res.status, path).toBe(404);
       expect(await res.json()).toMatchObject({ code: 'ERR_NOT_FOUND' });
     }
+  });
+});
+
+describe('CORS for widgets on the host pages', () => {
+  it('answers CORS preflights only for allowed origins', async () => {
+    const t = setup({ allowedOrigins: ['https://shop.example.com'] });
+    const preflight = (origin: string) =>
+      t.app.request('/v1/requests', {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization',
+        },
+      });
+    expect(
+      (await preflight('https://shop.example.com')).headers.get('access-control-allow-origin'),
+    ).toBe('https://shop.example.com');
+    expect(
+      (await preflight('https://evil.example.com')).headers.get('access-control-allow-origin'),
+    ).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 /**
- * Test support (used by tests only): a real service on port 0 with its own temporary data dir, and
- * a `ws` client that speaks the protocol and records what it receives.
+ * Test support (used by tests only): the app over an in-memory store for `app.request()` tests (with
+ * a clock the test moves, and the webhook events it recorded), a real service on port 0 with its own
+ * temporary data dir, and a `ws` client that speaks the protocol and records what it receives.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ import {
   type ClientMessage,
   type ServerMessage,
 } from '../src/protocol.js';
+import type { SessionEvent } from '../src/events.js';
 import type { CreatedSession } from '../src/rest.js';
 import { createApp } from './app.js';
 import { createTokenService } from './auth.js';
@@ -26,6 +28,7 @@ import { startServer, type RunningServer, type StartOptions } from './node.js';
 import { Rooms } from './rooms.js';
 import { Sessions } from './sessions.js';
 import { openSqliteStore } from './sqlite-store.js';
+import type { SessionStore } from './store.js';
 
 export const TEST_API_KEY = 'test-api-key-0123456789';
 
@@ -82,6 +85,56 @@ export function createTestApp(options: ServerOptions & { now?: () => number } = 
         : null,
   });
   return { app, config, store, sessions, tokens, rooms, files, disk };
+}
+
+/** The public key the help button sends, accepted by `createRestTestApp`. */
+export const TEST_PUBLIC_KEY = 'pk_test_0123456789abcdef';
+
+/**
+ * `createTestApp` accepting `TEST_PUBLIC_KEY`, on a clock that starts at 2026-11-23T10:00:00Z and
+ * moves only by `tick(ms)`, with `call()`: one REST request under a bearer key (the API key unless
+ * told, `null` for none) and a JSON body when given, answered as its status and parsed JSON body.
+ */
+export function createRestTestApp(options: Parameters<typeof createTestApp>[0] = {}) {
+  let clock = Date.parse('2026-11-23T10:00:00Z');
+  const t = createTestApp({ publicKeys: [TEST_PUBLIC_KEY], now: () => clock, ...options });
+  const call = async (
+    method: string,
+    path: string,
+    key: string | null = TEST_API_KEY,
+    body?: unknown,
+  ) => {
+    const res = await t.app.request(path, {
+      method,
+      headers: {
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return {
+      status: res.status,
+      body: (await res.json()) as Record<string, unknown> & { code?: string },
+    };
+  };
+  return { ...t, call, tick: (ms: number) => (clock += ms), now: () => clock };
+}
+
+/** The webhook events the store recorded for a session, oldest first. */
+export async function recordedEvents(
+  store: SessionStore,
+  sessionId: string,
+): Promise<SessionEvent[]> {
+  const rows = await store.outbox.list({ sessionId, limit: 1000 });
+  return rows.reverse().map((r) => JSON.parse(r.body) as SessionEvent);
+}
+
+/** The types of `recordedEvents`, oldest first. */
+export async function recordedTypes(
+  store: SessionStore,
+  sessionId: string,
+): Promise<Array<SessionEvent['type']>> {
+  return (await recordedEvents(store, sessionId)).map((e) => e.type);
 }
 
 export interface TestService extends RunningServer {
