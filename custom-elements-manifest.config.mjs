@@ -13,6 +13,7 @@ export default {
     'widget/video-session.ts',
     'widget/drawing-element.ts',
     'widget/files-element.ts',
+    'widget/chat-element.ts',
     'widget/call-element.ts',
     'widget/call-link.ts',
     'widget/video-help-button.ts',

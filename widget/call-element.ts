@@ -1,3 +1,8 @@
+/**
+ * The call layer of `<video-session>`, over the link (`CallLink`): what each person sends (camera,
+ * microphone, screen), the network's quality, and the call mode the two agree on. The chat layer
+ * (`ChatElement`) builds on it.
+ */
 import type { PropertyDeclarations, PropertyValues } from 'lit';
 import type { MediaState } from '../src/call-messages.js';
 import {
@@ -8,29 +13,22 @@ import {
   type ModeAnswer,
   type Sends,
 } from '../src/call-modes.js';
-import { MAX_CHAT_TEXT } from '../src/chat-messages.js';
+import type { ChatMessage } from '../src/chat-messages.js';
 import { VideoSessionError } from '../src/errors.js';
 import type { ReportedEvent } from '../src/events.js';
 import type { QualityLevel, QualitySample } from '../src/network-quality.js';
-import { FILE_CHUNK_TAG } from '../src/file-transfer.js';
+import type { FileMessage } from '../src/file-transfer.js';
 import { ModeNegotiator, type ModeOffer } from '../src/mode-negotiator.js';
 import type { StillMessage } from '../src/still-messages.js';
 import type { DrawingMessage } from '../src/tracking-messages.js';
 import { assertNever } from '../src/parse.js';
 import { CallLink, type CallMessage } from './call-link.js';
-import { ChatLog, type ChatEntry } from './chat-log.js';
 import { MediaController } from './controllers/media-controller.js';
 import { NetworkController } from './controllers/network-controller.js';
 import { ScreenController } from './controllers/screen-controller.js';
 import type { RecordingMessage } from '../src/recording-messages.js';
-import { TransferController, type Transfer } from './controllers/transfer-controller.js';
-import { VsChatEvent, VsFileProgressEvent, VsModeChangeEvent, VsModeOfferEvent } from './events.js';
+import { VsModeChangeEvent, VsModeOfferEvent } from './events.js';
 import { reportEvent } from './service-api.js';
-
-/** Default `max-file-size`: 25 MiB. */
-const DEFAULT_MAX_FILE_BYTES = 25 * 1024 * 1024;
-/** A chat transcript is reported in parts of at most this much JSON (webhooks stay small). */
-const TRANSCRIPT_PART_BYTES = 12_000;
 
 const SILENT: MediaState = {
   audio: false,
@@ -57,7 +55,6 @@ export abstract class CallElement extends CallLink {
     muted: { type: Boolean, reflect: true },
     videoPaused: { type: Boolean, attribute: 'video-paused', reflect: true },
     mode: { reflect: true, noAccessor: true },
-    maxFileSize: { type: Number, attribute: 'max-file-size' },
     poorNetwork: { attribute: 'poor-network' },
     _quality: { state: true },
     _netOffer: { state: true },
@@ -72,8 +69,6 @@ export abstract class CallElement extends CallLink {
   declare muted: boolean;
   /** Whether your camera is paused for the other person. */
   declare videoPaused: boolean;
-  /** The largest file this person sends or accepts in the chat, in bytes (default 25 MiB). */
-  declare maxFileSize: number;
   /**
    * On a very poor link: `offer` voice only (default), `switch` to it (the agent's widget decides;
    * video is offered back when the link recovers), or `ignore`.
@@ -112,10 +107,6 @@ export abstract class CallElement extends CallLink {
     onTrack: () => this.syncTracks(),
   });
 
-  /** The session's chat, as this widget saw it. */
-  protected readonly chat = new ChatLog();
-  private chatIds = 0;
-
   protected readonly network = new NetworkController(this, {
     stats: () => this.peer.stats(),
     expectsVideo: () =>
@@ -126,21 +117,11 @@ export abstract class CallElement extends CallLink {
     onTrend: (trend) => this.handleTrend(trend),
   });
 
-  protected readonly transfers = new TransferController(this, {
-    send: (message) => this.peer.send(message),
-    sendBinary: (frame) => this.peer.sendBinary(frame),
-    whenWritable: () => this.peer.whenWritable(),
-    bufferedAmount: () => this.peer.bufferedAmount,
-    maxBytes: () => this.maxFileSize,
-    onUpdate: (transfer) => this.handleTransfer(transfer),
-  });
-
   constructor() {
     super();
     this.autoStart = false;
     this.muted = false;
     this.videoPaused = false;
-    this.maxFileSize = DEFAULT_MAX_FILE_BYTES;
     this.poorNetwork = 'offer';
     this._quality = null;
     this._netOffer = null;
@@ -174,7 +155,6 @@ export abstract class CallElement extends CallLink {
   start({ audio = true, video = true }: { audio?: boolean; video?: boolean } = {}): Promise<void> {
     return this.join(async () => {
       this._notice = null;
-      this.chat.clear();
       this.sessionStarting();
       const role = this.myRole;
       const consent =
@@ -238,33 +218,6 @@ export abstract class CallElement extends CallLink {
     return this.setMode('chat');
   }
 
-  /** The chat so far, both people's messages and files, oldest first. */
-  get chatHistory(): readonly ChatEntry[] {
-    return this.chat.entries;
-  }
-
-  /** Sends a chat message (at most 4000 characters). */
-  sendMessage(text: string): void {
-    const body = text.trim().slice(0, MAX_CHAT_TEXT);
-    if (!body) return;
-    const at = Date.now();
-    const id = `${at.toString(36)}-${++this.chatIds}`;
-    if (!this.peer.send({ type: 'chat', id, text: body, at })) {
-      throw new VideoSessionError('ERR_NOT_CONNECTED');
-    }
-    this.addChat(this.chat.addText(this.myRole, body, at));
-  }
-
-  /**
-   * Sends a file or photo into the chat, in chunks with progress on both sides. Resolves once the
-   * other person has it, complete and checked; rejects with `ERR_FILE_TOO_LARGE` (over this side's
-   * `max-file-size` or the other side's), `ERR_NOT_CONNECTED` or `ERR_FILE_TRANSFER_FAILED`.
-   */
-  async sendFile(file: Blob, name = (file as File).name ?? 'file'): Promise<void> {
-    if (!this.peer.connected) throw new VideoSessionError('ERR_NOT_CONNECTED');
-    await this.transfers.send(file, name, 'chat');
-  }
-
   /**
    * Follows the suggestion a poor (or recovered) link made: voice only, or video back. `false`
    * dismisses it.
@@ -292,11 +245,6 @@ export abstract class CallElement extends CallLink {
   /** Stops sharing; the camera comes back if the mode sends it. */
   stopScreenShare(): void {
     this.screen.stop();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.chat.clear(); // releases the files' object URLs
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -331,7 +279,6 @@ export abstract class CallElement extends CallLink {
     this._quality = null;
     this._netOffer = null;
     this.modes?.disconnected();
-    this.transfers.abort();
     this._remoteMedia = SILENT;
   }
 
@@ -352,13 +299,11 @@ export abstract class CallElement extends CallLink {
         this.onDrawing(message);
         return;
       case 'chat':
-        this.addChat(this.chat.addText(this.otherRole, message.text, message.at));
-        return;
       case 'file-start':
       case 'file-end':
       case 'file-done':
       case 'file-cancel':
-        this.transfers.handle(message);
+        this.onChatMessage(message);
         return;
       case 'recording-request':
       case 'recording-consent':
@@ -378,32 +323,14 @@ export abstract class CallElement extends CallLink {
     }
   }
 
-  protected override onBinary(frame: Uint8Array): void {
-    if (frame[0] === FILE_CHUNK_TAG) this.transfers.handleChunk(frame);
-  }
-
-  /** The agent's widget tells the ticket what the chat was. */
-  protected override sessionEnded(): void {
-    if (this.myRole !== 'agent') return;
-    const parts = this.chat.transcriptParts(TRANSCRIPT_PART_BYTES);
-    parts.forEach((part, i) =>
-      this.report({
-        type: 'session.chat_transcript',
-        part: i + 1,
-        parts: parts.length,
-        lines: part,
-      }),
-    );
-  }
-
   /** A drawing or pointer message from the other person (the face draws them). */
   protected abstract onDrawing(message: DrawingMessage): void;
 
+  /** A chat or file-transfer message from the other person (the chat layer handles them). */
+  protected abstract onChatMessage(message: ChatMessage | FileMessage): void;
+
   /** A screenshot or recording message from the other person (the files layer handles them). */
   protected abstract onFileMessage(message: StillMessage | RecordingMessage): void;
-
-  /** A screenshot's file moved on, in either direction. */
-  protected abstract onStillTransfer(transfer: Transfer): void;
 
   /** A session is being joined (`start`): what belonged to the last one goes. */
   protected sessionStarting(): void {}
@@ -439,32 +366,8 @@ export abstract class CallElement extends CallLink {
     }
   }
 
-  private get otherRole() {
-    return this.myRole === 'agent' ? 'customer' : 'agent';
-  }
-
-  private addChat(entry: ChatEntry): void {
-    this.dispatchEvent(new VsChatEvent(entry));
-    this.requestUpdate();
-  }
-
-  /** A file of the chat or a screenshot started, moved on or ended, on either side. */
-  private handleTransfer(transfer: Transfer): void {
-    if (transfer.purpose === 'still') {
-      this.dispatchEvent(new VsFileProgressEvent(transfer));
-      this.onStillTransfer(transfer);
-      return;
-    }
-    const role = transfer.direction === 'out' ? this.myRole : this.otherRole;
-    const known = this.chat.entries.some((e) => e.kind === 'file' && e.transfer === transfer);
-    const entry = this.chat.updateFile(role, transfer);
-    this.dispatchEvent(new VsFileProgressEvent(transfer));
-    if (!known || transfer.state === 'done' || transfer.state === 'failed') this.addChat(entry);
-    else this.requestUpdate();
-  }
-
   /** Reports an event for the ticket: the agent's widget only (it decides; one sender, no doubles). */
-  private report(event: ReportedEvent): void {
+  protected report(event: ReportedEvent): void {
     if (this.myRole === 'agent') this.sendReport(event);
   }
 

@@ -9,7 +9,7 @@ import { VideoSessionError } from '../src/errors.js';
 import { assertNever } from '../src/parse.js';
 import type { RecordingMessage } from '../src/recording-messages.js';
 import type { StillMessage } from '../src/still-messages.js';
-import { CallElement } from './call-element.js';
+import { ChatElement } from './chat-element.js';
 import type { RecordingController, RecordingStatus } from './controllers/recording-controller.js';
 import type { StillController } from './controllers/still-controller.js';
 import type { Still } from './stills/still.js';
@@ -36,7 +36,7 @@ interface Files {
 }
 
 /** Screenshots and recording over the call (see the module's comment). */
-export abstract class FilesElement extends CallElement {
+export abstract class FilesElement extends ChatElement {
   private filesLoading: Promise<Files> | null = null;
 
   /** Recording with both consents (in the files chunk; the agent's widget records). */
@@ -134,6 +134,7 @@ export abstract class FilesElement extends CallElement {
   }
 
   protected override sessionStarting(): void {
+    super.sessionStarting();
     this.stills?.clear();
     void this.loadStills().catch(() => undefined);
   }
