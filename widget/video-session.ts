@@ -36,6 +36,12 @@ import { toolbar } from './views/toolbar.js';
  * @fires vs-upload-progress - `VsUploadProgressEvent` with `ref`, `kind`, `loaded`, `size`, and
  *   `file` once the service has the whole screenshot or recording.
  * @fires vs-rated - `VsRatedEvent` with `score` and `comment`, once the customer's rating was sent.
+ * @fires vs-chat - `VsChatEvent` with `entry`: a chat message sent or received, or a chat file that
+ *   appeared, arrived or failed.
+ * @fires vs-file-progress - `VsFileProgressEvent` with `name`, `purpose` (`chat` or `still`),
+ *   `direction`, `loaded`, `size`, `state` and `code`, as a file moves (at most every 100 ms).
+ * @fires vs-screenshot - `VsScreenshotEvent` with `still`: a screenshot is here, taken on this side
+ *   or received complete from the other.
  *
  * @csspart stage - the area holding both videos.
  * @csspart remote-video - the other person's video.
