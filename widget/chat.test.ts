@@ -2,7 +2,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import { expect } from 'chai';
 import { VideoSessionError } from '../src/errors.js';
 import type { VsChatEvent, VsFileProgressEvent } from './events.js';
-import { button, call, part, reach, until } from './testing.js';
+import { button, call, part, reach, until, sha256 } from './testing.js';
 import type { VideoSession } from './video-session.js';
 
 afterEach(() => {
@@ -30,11 +30,6 @@ function randomBytes(size: number): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(size);
   for (let i = 0; i < size; i += 65536) crypto.getRandomValues(bytes.subarray(i, i + 65536));
   return bytes;
-}
-
-async function sha256(data: BufferSource): Promise<string> {
-  const d = new Uint8Array(await crypto.subtle.digest('SHA-256', data));
-  return [...d].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 describe('chat and files over the data channel', () => {

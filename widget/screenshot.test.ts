@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { VideoSessionError } from '../src/errors.js';
 import type { Still } from './stills/still.js';
 import type { VsFileProgressEvent, VsScreenshotEvent } from './events.js';
-import { button, call, frames, inMode, part, reach, until } from './testing.js';
+import { button, call, frames, inMode, part, reach, until, sha256 } from './testing.js';
 import type { VideoSession } from './video-session.js';
 
 // Every peer connection the page makes, to scale the sent video down like a poor link would.
@@ -42,11 +42,6 @@ async function scaleDownSentVideo(by: number) {
       await sender.setParameters(params);
     }
   }
-}
-
-async function sha256(blob: Blob): Promise<string> {
-  const d = new Uint8Array(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer()));
-  return [...d].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** The RGBA of the still's pixel at normalised `(x, y)`, decoded from its PNG bytes. */

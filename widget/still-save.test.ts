@@ -1,9 +1,8 @@
 import { expect } from 'chai';
-import type { FileList } from '../src/rest.js';
 import type { Still } from './stills/still.js';
 import type { VsErrorEvent, VsUploadProgressEvent } from './events.js';
 import { openWidgetDb } from './storage/widget-db.js';
-import { call, inMode, part, reach, service, until } from './testing.js';
+import { call, inMode, part, reach, service, until, serviceFiles, sha256 } from './testing.js';
 import type { VideoSession } from './video-session.js';
 
 afterEach(() => {
@@ -19,23 +18,8 @@ async function connected() {
   return { agent, customer, session };
 }
 
-async function sha256(blob: Blob | ArrayBuffer): Promise<string> {
-  const data = blob instanceof Blob ? await blob.arrayBuffer() : blob;
-  const d = new Uint8Array(await crypto.subtle.digest('SHA-256', data));
-  return [...d].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
-
 const find = (el: VideoSession, id: string): Still | undefined =>
   el.screenshots.find((s) => s.id === id);
-
-/** The session's screenshots on the service, as a participant sees them. */
-async function serviceFiles(sessionId: string, token: string) {
-  const { url } = await service();
-  const res = await fetch(`${url}/v1/sessions/${sessionId}/files`, {
-    headers: { authorization: `Bearer ${token}` },
-  });
-  return ((await res.json()) as FileList).files.filter((f) => f.kind === 'screenshot');
-}
 
 /** A PNG of `width` x `height`, all one colour. */
 async function plainPng(width: number, height: number, colour: string): Promise<Blob> {

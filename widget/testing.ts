@@ -5,7 +5,7 @@
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { AxeResults } from 'axe-core';
 import type { ReactiveElement } from 'lit';
-import type { CreatedSession } from '../src/rest.js';
+import type { CreatedSession, FileList } from '../src/rest.js';
 import type { CallMode } from '../src/call-modes.js';
 import type { CallState, VsErrorEvent } from './events.js';
 import './index.js';
@@ -20,6 +20,22 @@ export const service = () =>
   executeServerCommand<Service, undefined>('vs-service') as Promise<Service>;
 export const createSession = () =>
   executeServerCommand<CreatedSession, undefined>('vs-create-session') as Promise<CreatedSession>;
+
+/** The session's screenshots on the service, as the holder of `token` sees them. */
+export async function serviceFiles(sessionId: string, token: string) {
+  const { url } = await service();
+  const res = await fetch(`${url}/v1/sessions/${sessionId}/files`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  return ((await res.json()) as FileList).files.filter((f) => f.kind === 'screenshot');
+}
+
+/** The SHA-256 of the bytes, in hex. */
+export async function sha256(data: Blob | BufferSource): Promise<string> {
+  const bytes = data instanceof Blob ? await data.arrayBuffer() : data;
+  const d = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return [...d].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
 
 export function mount(attrs: Record<string, string> = {}): VideoSession {
   const el = document.createElement('video-session');

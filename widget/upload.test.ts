@@ -4,7 +4,7 @@ import type { FileInfo } from '../src/rest.js';
 import { StorageController } from './controllers/storage-controller.js';
 import { UploadController, type UploadProgressInfo } from './controllers/upload-controller.js';
 import { openWidgetDb } from './storage/widget-db.js';
-import { createSession, service, until } from './testing.js';
+import { createSession, service, until, sha256 } from './testing.js';
 
 /** A bare controller host: the controllers only register with it. */
 const host = (): ReactiveControllerHost => ({
@@ -18,11 +18,6 @@ function randomBytes(size: number): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(size);
   for (let i = 0; i < size; i += 65536) crypto.getRandomValues(bytes.subarray(i, i + 65536));
   return bytes;
-}
-
-async function sha256(data: BufferSource): Promise<string> {
-  const d = new Uint8Array(await crypto.subtle.digest('SHA-256', data));
-  return [...d].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** A PNG signature then random bytes: passes the service's magic-byte check for image/png. */
