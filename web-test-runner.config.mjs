@@ -69,6 +69,8 @@ function servicePlugin() {
         });
       if (command === 'vs-decline') return api('POST', `/v1/sessions/${payload.id}/decline`, {});
       if (command === 'vs-read-session') return api('GET', `/v1/sessions/${payload.id}`);
+      if (command === 'vs-set-visibility')
+        return api('PATCH', `/v1/sessions/${payload.id}`, { visibility: payload.visibility });
       if (command === 'vs-request-token') return api('POST', '/v1/request-tokens', payload);
       if (command === 'vs-create-session') {
         const res = await fetch(`${service.url}/v1/sessions`, {

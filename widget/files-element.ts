@@ -18,6 +18,7 @@ import type { Transfer } from './controllers/transfer-controller.js';
 import type { UploadController } from './controllers/upload-controller.js';
 import { VsRecordingChangeEvent, VsScreenshotEvent, VsUploadProgressEvent } from './events.js';
 import type { RecorderSources } from './recording/recorder.js';
+import { listFiles, serviceBase } from './service-api.js';
 import type { StillRecord } from './storage/widget-db.js';
 import type * as StillsModule from './stills/stills.js';
 import type { RecordingViews } from './views/call-view.js';
@@ -53,6 +54,8 @@ export abstract class FilesElement extends ChatElement {
   /** Still messages and files that arrived before the feature was loaded. */
   private readonly earlyStills: (StillMessage | Transfer)[] = [];
   private readonly announced = new WeakSet<Still>();
+  /** Counts the asks for the session's saved screenshots: only the latest answer is shown. */
+  private savedAsked = 0;
 
   /**
    * Takes a screenshot of the picture: the customer's camera (the agent's in `one-way-agent`), at
@@ -69,7 +72,10 @@ export abstract class FilesElement extends ChatElement {
     return this.loadStills().then((stills) => stills.take());
   }
 
-  /** The session's screenshots on this side, oldest first. */
+  /**
+   * The session's screenshots on this side, oldest first, with those the service has that this
+   * page never held (saved before it joined): `blob` null, `link` to the service's PNG.
+   */
   get screenshots(): readonly Still[] {
     return this.stills?.stills ?? [];
   }
@@ -124,8 +130,13 @@ export abstract class FilesElement extends ChatElement {
     await this.recording?.stop();
   }
 
-  /** Finishes what an earlier page left for this session (a recording, an upload cut short). */
+  /**
+   * Finishes what an earlier page left for this session (a recording, an upload cut short), and
+   * shows the screenshots already saved to the ticket (again after a reconnect).
+   */
   protected override welcomed(): void {
+    super.welcomed();
+    void this.showSaved();
     this.files()
       .then((f) => f.recover(this.sessionId, f.recording.currentId))
       .catch((err: unknown) =>
@@ -234,6 +245,26 @@ export abstract class FilesElement extends ChatElement {
     return this.stillsLoading;
   }
 
+  /**
+   * Asks the service for the session's files: its screenshots are saved, and those this page does
+   * not know join the gallery. Not getting them only costs that (the call goes on); a customer of
+   * an internal session is refused them, which is as it should be and says nothing.
+   */
+  private async showSaved(): Promise<void> {
+    const asked = ++this.savedAsked;
+    const sessionId = this.sessionId;
+    try {
+      const [stills, { files }] = await Promise.all([
+        this.loadStills(),
+        listFiles(serviceBase(this.signallingUrl), sessionId, this.token),
+      ]);
+      if (asked === this.savedAsked && sessionId === this.sessionId) stills.stored(files);
+    } catch (err) {
+      if (err instanceof VideoSessionError && err.code === 'ERR_SESSION_INTERNAL') return;
+      console.warn(`[video-session] saved screenshots not listed: ${String(err)}`);
+    }
+  }
+
   /** A still message or file before the feature is loaded: kept (bounded) until it is. */
   private stillEarly(item: StillMessage | Transfer): void {
     if (this.earlyStills.length < 100) this.earlyStills.push(item);
@@ -274,7 +305,7 @@ export abstract class FilesElement extends ChatElement {
           this.dispatchEvent(new VsUploadProgressEvent(p));
         },
         onDone: (file) => {
-          if (file.kind === 'screenshot') this.stills?.uploaded(file.ref);
+          this.stills?.stored([file]);
           this.dispatchEvent(
             new VsUploadProgressEvent(
               { ref: file.ref, kind: file.kind, loaded: file.size, size: file.size },

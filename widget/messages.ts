@@ -245,6 +245,8 @@ export const messages = {
   screenshotsEmpty: 'No screenshots yet. They stay with the session.',
   screenshotTaking: 'Taking…',
   screenshotAlt: (by: string, time: string) => `Screenshot by ${by} at ${time}`,
+  /** The link of a saved screenshot shown from the service (it opens in a new tab). */
+  screenshotOpen: (name: string) => `Open ${name}`,
   /** The screenshot editor (its drawing tools, colours, widths, undo and redo are the ones above). */
   stillEditor: {
     title: 'Edit the screenshot',

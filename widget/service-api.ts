@@ -1,7 +1,7 @@
 /**
  * The few REST calls the widgets make with their tokens: request a session (help button), read
- * it (long-polling while it is requested), cancel the request, rate the session, and report an
- * event for the webhook. Refusals come back as `VideoSessionError` with the service's code.
+ * it (long-polling while it is requested), cancel the request, rate the session, report an event
+ * for the webhook, upload files and list the session's files. Refusals come back as `VideoSessionError` with the service's code.
  */
 import { backoffDelay } from '../src/backoff.js';
 import { isErrorCode, VideoSessionError } from '../src/errors.js';
@@ -9,6 +9,7 @@ import type { ReportedEvent } from '../src/events.js';
 import {
   UPLOAD_CONTENT_TYPE,
   type CreateUpload,
+  type FileList,
   type RequestedSession,
   type SessionView,
   type UploadCreated,
@@ -166,6 +167,14 @@ export function createUpload(
     body,
     ...(signal ? { signal } : {}),
   });
+}
+
+/**
+ * The session's stored files, oldest first, each with a signed link for this token's holder. A
+ * customer is refused them while the session is internal (`ERR_SESSION_INTERNAL`).
+ */
+export function listFiles(base: string, sessionId: string, token: string): Promise<FileList> {
+  return call(base, `/v1/sessions/${encodeURIComponent(sessionId)}/files`, token);
 }
 
 /** Sends the bytes of an upload from `offset` (at most the service's `chunkSize`). */

@@ -21,6 +21,10 @@ export const service = () =>
 export const createSession = () =>
   executeServerCommand<CreatedSession, undefined>('vs-create-session') as Promise<CreatedSession>;
 
+/** Changes a session's visibility with the API key (`public` or `internal`). */
+export const setVisibility = (id: string, visibility: 'public' | 'internal') =>
+  executeServerCommand('vs-set-visibility', { id, visibility });
+
 /** The session's screenshots on the service, as the holder of `token` sees them. */
 export async function serviceFiles(sessionId: string, token: string) {
   const { url } = await service();

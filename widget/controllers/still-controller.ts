@@ -7,6 +7,7 @@
  * The side that asked for a still decides what becomes of it (`save` or `discard`); a saved still
  * goes to `persist` (this device's storage, then the service), an edited one replaces the first on
  * both sides, and the upload's progress is reported to the other side, so both galleries agree.
+ * What the service has (`stored`) is saved, and joins the gallery when this page did not know it.
  *
  * Knows no other controller: capturing, messages and files go through the options; updates come
  * out through `onUpdate`. What waits for the other side fails in one place (`abort`).
@@ -14,7 +15,8 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { VideoSessionError, type ErrorCode } from '../../src/errors.js';
 import type { Role } from '../../src/protocol.js';
-import { isHeld, stillId, stillName, type Still } from '../stills/still.js';
+import type { FileInfo } from '../../src/rest.js';
+import { isHeld, stillId, stillName, storedStill, type Still } from '../stills/still.js';
 import { assertNever } from '../../src/parse.js';
 import { pngSize, type StillMessage } from '../../src/still-messages.js';
 import type { Grabbed } from './capture-controller.js';
@@ -151,10 +153,39 @@ export class StillController implements ReactiveController {
     this.uploadState(id, 'uploading', loaded, size, null);
   }
 
-  /** The service has all of saved still `id`: it is on the ticket. */
-  uploaded(id: string): void {
-    const still = this.byId.get(id);
-    if (still) this.uploadState(id, 'saved', still.uploadSize, still.uploadSize, null);
+  /**
+   * The service has these files (its list of the session's files, or an upload's end): each
+   * screenshot among them is saved. One this page does not know joins the stills, shown from its
+   * link (ordered by time among the others); a known one becomes `saved` if it was not yet.
+   */
+  stored(files: readonly FileInfo[]): void {
+    let added = false;
+    for (const file of files) {
+      if (file.kind !== 'screenshot') continue;
+      let still = this.byId.get(file.ref);
+      if (!still) {
+        still = storedStill(file);
+        this.byId.set(still.id, still);
+        added = true;
+      } else if (!still.blob && (still.link || still.state === 'failed')) {
+        // Shown from the service: it never got here, or the last link may be about to expire.
+        still.link = file.url;
+        still.state = 'done';
+        still.code = null;
+      }
+      if (still.save !== 'saved' && still.takenBy === this.options.role()) {
+        this.uploadState(still.id, 'saved', file.size, file.size, null); // tells the other side
+        continue;
+      }
+      still.save = 'saved';
+      still.uploaded = still.uploadSize = file.size;
+      still.saveCode = null;
+      this.options.onUpdate(still);
+    }
+    if (!added) return;
+    const byTime = [...this.byId.values()].sort((a, b) => a.at - b.at);
+    this.byId.clear();
+    for (const still of byTime) this.byId.set(still.id, still);
   }
 
   /** Saved still `id` did not reach the service (`code`); its local copy stays. */
@@ -171,8 +202,9 @@ export class StillController implements ReactiveController {
     code: ErrorCode | null,
   ): void {
     const still = this.byId.get(id);
-    if (!still || still.takenBy !== this.options.role() || still.save === 'open') return;
-    if (still.save === 'saved') return; // confirmed: later news of it change nothing
+    if (!still || still.takenBy !== this.options.role() || still.save === 'saved') return;
+    // Undecided: no upload of it is under way, unless the service says it has it.
+    if (still.save === 'open' && state !== 'saved') return;
     still.save = state;
     still.uploaded = loaded;
     still.uploadSize = size;
@@ -188,9 +220,9 @@ export class StillController implements ReactiveController {
     this.options.onUpdate(still);
   }
 
-  /** An object URL of the still's PNG, made once (null until it is here). */
+  /** An object URL of the still's PNG, made once, or the service's link (null: neither yet). */
   url(still: Still): string | null {
-    if (!still.blob) return null;
+    if (!still.blob) return still.link;
     let url = this.urls.get(still);
     if (!url) this.urls.set(still, (url = URL.createObjectURL(still.blob)));
     return url;
@@ -278,7 +310,10 @@ export class StillController implements ReactiveController {
     } else if (!still) {
       // The other side took one of its own camera.
       still = this.add(id, this.options.role() === 'agent' ? 'customer' : 'agent', 'receiving');
-    } else if ((still.blob || still.state === 'failed') && !this.awaitingEdit.has(id)) {
+    } else if (
+      (still.blob || still.link || still.state === 'failed') &&
+      !this.awaitingEdit.has(id)
+    ) {
       return; // not one we wait for: a second file for the same still is ignored
     }
     still.name = t.name;
@@ -372,6 +407,7 @@ export class StillController implements ReactiveController {
       width: 0,
       height: 0,
       blob: null,
+      link: null,
       loaded: 0,
       size: 0,
       state,

@@ -284,6 +284,7 @@ export const de: Messages = {
   screenshotsEmpty: 'Noch keine Screenshots. Sie bleiben bei der Sitzung.',
   screenshotTaking: 'Wird aufgenommen…',
   screenshotAlt: (by, time) => `Screenshot von ${by} um ${time}`,
+  screenshotOpen: (name) => `${name} öffnen`,
   stillEditor: {
     title: 'Screenshot bearbeiten',
     tools: 'Bearbeitungswerkzeuge',

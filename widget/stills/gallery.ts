@@ -2,7 +2,7 @@
  * The gallery: the session's screenshots, newest first, each with who took it, when, its size,
  * where it is on its way (taking, sending or receiving with progress, or why it failed), whether
  * it is saved to the ticket (with the upload's progress, as its saver reports it), and a link to
- * open or download it.
+ * download it (or, for one shown from the service's link, to open it).
  */
 import { html, nothing } from 'lit';
 import type { Role } from '../../src/protocol.js';
@@ -14,7 +14,7 @@ export interface GalleryView {
   role: Role;
   peerName: string;
   stills: readonly Still[];
-  /** An object URL of the still's PNG (null until it is here). */
+  /** An object URL of the still's PNG, or the service's link to it (null: neither yet). */
   url(still: Still): string | null;
   close(): void;
 }
@@ -33,13 +33,24 @@ export function gallery(v: GalleryView) {
       ${[...v.stills].reverse().map((still) => {
         const url = v.url(still);
         const by = still.takenBy === v.role ? t.you : v.peerName;
+        const img = url
+          ? html`<img class="thumb" src=${url} alt=${t.screenshotAlt(by, time(still.at))} />`
+          : nothing;
         return html`<li class="still" data-id=${still.id}>
           ${
-            url
-              ? html`<a href=${url} download=${still.name} title=${t.fileDownload(still.name)}>
-                  <img class="thumb" src=${url} alt=${t.screenshotAlt(by, time(still.at))} />
-                </a>`
-              : html`<div class="thumb placeholder" aria-hidden="true"></div>`
+            !url
+              ? html`<div class="thumb placeholder" aria-hidden="true"></div>`
+              : still.blob
+                ? html`<a href=${url} download=${still.name} title=${t.fileDownload(still.name)}
+                    >${img}</a
+                  >`
+                : html`<a
+                    href=${url}
+                    target="_blank"
+                    rel="noopener"
+                    title=${t.screenshotOpen(still.name)}
+                    >${img}</a
+                  >`
           }
           <span class="small"
             >${by} ·

@@ -4,6 +4,7 @@
  */
 import type { ErrorCode } from '../../src/errors.js';
 import type { Role } from '../../src/protocol.js';
+import type { FileInfo } from '../../src/rest.js';
 
 /** One screenshot, as this side holds it. */
 export interface Still {
@@ -19,6 +20,11 @@ export interface Still {
   height: number;
   /** The PNG, once on this side. */
   blob: Blob | null;
+  /**
+   * The service's signed, expiring link to the PNG, for a saved still this page knows only from
+   * the service (an earlier page's, or one taken before this person joined again); else null.
+   */
+  link: string | null;
   /** Bytes sent to or received from the other side, of `size`. */
   loaded: number;
   size: number;
@@ -40,6 +46,33 @@ export interface Still {
   saveCode: ErrorCode | null;
   /** Edited before it was saved (this side holds the edited PNG once it is here). */
   edited: boolean;
+}
+
+/**
+ * A saved still as the service lists it (`GET /v1/sessions/:id/files`): the file's `ref` is the
+ * still's id; who took it and its size come from the file's `meta` (a screenshot the host
+ * uploaded has no `takenBy`: it counts as the agent's side).
+ */
+export function storedStill(file: FileInfo): Still {
+  return {
+    id: file.ref,
+    name: file.name,
+    takenBy: file.meta.takenBy ?? 'agent',
+    at: Date.parse(file.createdAt),
+    width: file.meta.width ?? 0,
+    height: file.meta.height ?? 0,
+    blob: null,
+    link: file.url,
+    loaded: file.size,
+    size: file.size,
+    state: 'done',
+    code: null,
+    save: 'saved',
+    uploaded: file.size,
+    uploadSize: file.size,
+    saveCode: null,
+    edited: false,
+  };
 }
 
 /** This side holds the still's PNG and is done with its transfer (delivered or not). */
