@@ -16,15 +16,20 @@ export type ShortcutAction<T extends string = Tool | 'pointer'> =
   | { kind: 'color'; index: number }
   | { kind: 'width'; step: 1 | -1 };
 
-/** The drawing tools' keys (lower case). */
-export const TOOL_KEYS: Readonly<Record<string, Tool | 'pointer'>> = {
-  p: 'pointer',
+/** The drawing tools' keys (lower case), in the call and in the screenshot editor. */
+export const DRAWING_KEYS: Readonly<Record<string, Tool>> = {
   d: 'pen',
   a: 'arrow',
   o: 'ellipse',
   r: 'rectangle',
   h: 'highlighter',
   t: 'text',
+};
+
+/** The call's tool keys: the drawing keys and P for the pointer. */
+export const TOOL_KEYS: Readonly<Record<string, Tool | 'pointer'>> = {
+  p: 'pointer',
+  ...DRAWING_KEYS,
 };
 
 /** The action `e` stands for, with `tools` (key -> tool) for the tool keys. */

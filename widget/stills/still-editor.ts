@@ -9,7 +9,7 @@ import { styleMap } from 'lit/directives/style-map.js';
 import { MAX_TEXT_LENGTH } from '../../src/annotation-ops.js';
 import { VideoSessionError, type ErrorCode } from '../../src/errors.js';
 import { COLORS, WIDTHS } from '../annotations/types.js';
-import { shortcutFor } from '../annotations/shortcuts.js';
+import { DRAWING_KEYS, shortcutFor } from '../annotations/shortcuts.js';
 import { VsStillDiscardEvent, VsStillSaveEvent } from '../events.js';
 import { messages, type Messages } from '../messages.js';
 import { EditGesture, pointOnStill } from './edit-gesture.js';
@@ -28,12 +28,7 @@ import {
 
 /** The editor's tool keys: the call's drawing keys, and X crop, M pixelate, B cover. */
 const EDITOR_KEYS: Readonly<Record<string, EditorTool>> = {
-  d: 'pen',
-  a: 'arrow',
-  o: 'ellipse',
-  r: 'rectangle',
-  h: 'highlighter',
-  t: 'text',
+  ...DRAWING_KEYS,
   x: 'crop',
   m: 'pixelate',
   b: 'fill',
