@@ -17,6 +17,19 @@ CREATE TABLE participants (session_id TEXT NOT NULL REFERENCES sessions (id) ON 
   role TEXT NOT NULL, resume_key_hash TEXT NOT NULL, PRIMARY KEY (session_id, role));
 `;
 
+/** The least of a session record the store needs (it keeps the rest as given). */
+const record = (id: string) =>
+  ({
+    id,
+    status: 'created',
+    ticketId: 'T',
+    eventSeq: 0,
+    createdAt: 1,
+    transitions: [],
+    expiresAt: 10,
+    answerBy: null,
+  }) as unknown as SessionRecord;
+
 describe('the SQLite store', () => {
   it('upgrades a data dir written by the foundation, keeping sessions and resume keys', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vs-migrate-'));
@@ -107,17 +120,6 @@ describe('the SQLite store', () => {
     it(`commits the writes of one turn together; a write that throws fails alone (${where})`, async () => {
       const dir = where === ':memory:' ? where : mkdtempSync(join(tmpdir(), 'vs-commit-'));
       const store = openSqliteStore(dir);
-      const record = (id: string) =>
-        ({
-          id,
-          status: 'created',
-          ticketId: 'T',
-          eventSeq: 0,
-          createdAt: 1,
-          transitions: [],
-          expiresAt: 10,
-          answerBy: null,
-        }) as unknown as SessionRecord;
       const event = (id: string, sessionId: string) => ({
         id,
         sessionId,
@@ -174,16 +176,7 @@ describe('the SQLite store', () => {
     const status = reader.prepare<[string], { status: string }>(
       'SELECT status FROM sessions WHERE id = ?',
     );
-    const session = {
-      id: 'ses_d',
-      status: 'created',
-      ticketId: 'T',
-      eventSeq: 0,
-      createdAt: 1,
-      transitions: [],
-      expiresAt: 10,
-      answerBy: null,
-    } as unknown as SessionRecord;
+    const session = record('ses_d');
     const inserted = store.insert(session, []);
     expect(status.get('ses_d')).toBeUndefined();
     await inserted;
@@ -200,13 +193,7 @@ describe('the SQLite store', () => {
 
   it('writes a change and its events together, or neither', async () => {
     const store = openSqliteStore(':memory:');
-    const base = {
-      id: 'ses_x',
-      status: 'created',
-      ticketId: 'T',
-      eventSeq: 0,
-      createdAt: 1,
-    } as unknown as SessionRecord;
+    const base = record('ses_x');
     const event = (id: string, sequence: number) => ({
       id,
       sessionId: 'ses_x',

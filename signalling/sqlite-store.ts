@@ -26,11 +26,14 @@ interface SessionRow {
   doc: string;
 }
 
-/** The statements that write sessions and their events. */
+/**
+ * The statements that write sessions and their events, with positional parameters: the writer
+ * thread gets a copy of each, and arrays copy faster than objects.
+ */
 const SESSION_WRITES = {
   insertSession: {
     sql: `INSERT INTO sessions (id, ticket_id, status, deadline, request_key, created_at, doc)
-      VALUES (@id, @ticketId, @status, @deadline, @requestKey, @createdAt, @doc)`,
+      VALUES (?, ?, ?, ?, ?, ?, ?)`,
     returning: false,
   },
   updateSession: {
@@ -83,15 +86,6 @@ export function openSqliteStore(dataDir: string | ':memory:'): SessionStore {
     'SELECT resume_key_hash FROM participants WHERE session_id = ? AND role = ?',
   );
 
-  const row = (s: SessionRecord) => ({
-    id: s.id,
-    ticketId: s.ticketId,
-    status: s.status,
-    deadline: deadlineOf(s),
-    requestKey: s.requestKey,
-    createdAt: s.createdAt,
-    doc: JSON.stringify(s),
-  });
   const parse = (r: SessionRow | undefined): SessionRecord | null =>
     r ? (JSON.parse(r.doc) as SessionRecord) : null;
   /** Records as last committed, least recently written first. */
@@ -106,7 +100,6 @@ export function openSqliteStore(dataDir: string | ':memory:'): SessionStore {
     (w.local.get(id) as SessionRecord | undefined) ?? committed.get(id) ?? parse(select.get(id));
   const write = (w: Writer<WriteName>, session: SessionRecord, events: readonly OutboxEvent[]) => {
     w.local.set(session.id, session);
-    // Positional parameters: the writer thread gets a copy of each, and arrays copy faster.
     for (const e of events) {
       w.run('insertEvent', e.id, e.sessionId, e.sequence, e.type, e.body, e.createdAt, e.createdAt);
     }
@@ -143,7 +136,16 @@ export function openSqliteStore(dataDir: string | ':memory:'): SessionStore {
   return {
     insert(session, events) {
       return commit((w) => {
-        w.run('insertSession', row(session));
+        w.run(
+          'insertSession',
+          session.id,
+          session.ticketId,
+          session.status,
+          deadlineOf(session),
+          session.requestKey,
+          session.createdAt,
+          JSON.stringify(session),
+        );
         write(w, session, events);
       }).then(() => remember(session), duplicateEvent);
     },
