@@ -63,3 +63,13 @@ export async function recordErrors(page: Page): Promise<() => Promise<string[]>>
   });
   return () => page.evaluate(() => (window as unknown as { vsErrors: string[] }).vsErrors);
 }
+
+/** The width of the other person's video on `page` (0 until its first frame). */
+export function remoteVideoWidth(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      document
+        .querySelector('video-session')!
+        .shadowRoot!.querySelector<HTMLVideoElement>('[part~="remote-video"]')!.videoWidth,
+  );
+}

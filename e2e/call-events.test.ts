@@ -3,42 +3,19 @@
  * the chat (messages and files, never their bytes) when the session ends, as signed webhooks that an
  * independent implementation verifies.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WebhookReceiver } from '../signalling/testing-receiver.js';
-import type { TestService } from '../signalling/testing.js';
+import { describe, expect, it } from 'vitest';
 import { waitForState } from './browser.js';
-import type { HostPage } from './host-page.js';
-import { startTicketScene, type TicketScene } from './ticket-scene.js';
+import { useTicketScene } from './ticket-scene.js';
 
 describe('the call as the ticket sees it', () => {
-  let scene: TicketScene;
-  let browser: Browser;
-  let service: TestService;
-  let host: HostPage;
-  let receiver: WebhookReceiver;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    scene = await startTicketScene();
-    ({ browser, service, host, receiver } = scene);
-  });
-  afterAll(() => scene?.close(contexts));
-
-  async function open(token: string): Promise<Page> {
-    const context = await browser.newContext();
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(host.url(token));
-    return page;
-  }
+  const scene = useTicketScene();
 
   it('reports the declined offer, the mode changes and the chat transcript', async () => {
-    const session = await service.createSession({ customer: { name: 'Dana' } });
-    const agent = await open(session.agentToken);
+    const session = await scene.service.createSession({ customer: { name: 'Dana' } });
+    const agent = await scene.open(session.agentToken);
     await agent.evaluate(() => document.querySelector('video-session')!.start());
     await waitForState(agent, 'waiting');
-    const customer = await open(session.customerToken);
+    const customer = await scene.open(session.customerToken);
     const widget = customer.locator('video-session');
     await widget.getByRole('button', { name: 'Chat only' }).click();
     await Promise.all([waitForState(agent, 'connected'), waitForState(customer, 'connected')]);
@@ -61,11 +38,14 @@ describe('the call as the ticket sees it', () => {
     await waitForState(customer, 'ended');
 
     const mine = () =>
-      receiver
+      scene.receiver
         .distinct()
         .filter((d) => d.event.sessionId === session.id)
         .map((d) => d.event);
-    await receiver.until(() => mine().some((e) => e.type === 'session.chat_transcript'), 15_000);
+    await scene.receiver.until(
+      () => mine().some((e) => e.type === 'session.chat_transcript'),
+      15_000,
+    );
     const events = mine();
     const of = <T extends string>(type: T) => events.filter((e) => e.type === type);
 
@@ -89,6 +69,6 @@ describe('the call as the ticket sees it', () => {
         },
       ],
     });
-    expect(receiver.rejected).toEqual([]); // every delivery verified
+    expect(scene.receiver.rejected).toEqual([]); // every delivery verified
   });
 });

@@ -4,14 +4,12 @@
  * and the service has a file that plays, as long as what was recorded. The consent steps reach
  * the ticket as signed webhooks (the audit trail).
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { FileList } from '../src/rest.js';
-import type { WebhookReceiver } from '../signalling/testing-receiver.js';
-import { TEST_API_KEY, type TestService } from '../signalling/testing.js';
+import { TEST_API_KEY } from '../signalling/testing.js';
 import { waitForState } from './browser.js';
-import type { HostPage } from './host-page.js';
-import { startTicketScene, type TicketScene } from './ticket-scene.js';
+import { useTicketScene } from './ticket-scene.js';
 
 /** The agent's stored recordings of the session, read from the page's IndexedDB. */
 function storedRecordings(page: Page, sessionId: string) {
@@ -41,33 +39,13 @@ function storedRecordings(page: Page, sessionId: string) {
 }
 
 describe('recording, crash-safe', () => {
-  let scene: TicketScene;
-  let browser: Browser;
-  let service: TestService;
-  let host: HostPage;
-  let receiver: WebhookReceiver;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    scene = await startTicketScene();
-    ({ browser, service, host, receiver } = scene);
-  });
-  afterAll(() => scene?.close(contexts));
-
-  async function context(): Promise<BrowserContext> {
-    const c = await browser.newContext();
-    contexts.push(c);
-    return c;
-  }
+  const scene = useTicketScene();
 
   it('recovers a recording after the agent page closes abruptly: uploaded, playable, full length', async () => {
-    const session = await service.createSession({ customer: { name: 'Dana' } });
-    const agentContext = await context();
-    let agent = await agentContext.newPage();
-    await agent.goto(host.url(session.agentToken));
+    const session = await scene.service.createSession({ customer: { name: 'Dana' } });
+    let agent = await scene.open(session.agentToken);
     await agent.evaluate(() => document.querySelector('video-session')!.start());
-    const customer = await (await context()).newPage();
-    await customer.goto(host.url(session.customerToken));
+    const customer = await scene.open(session.customerToken);
     await customer
       .locator('video-session')
       .getByRole('button', { name: 'Join video call' })
@@ -103,11 +81,11 @@ describe('recording, crash-safe', () => {
     const recorded = crashAt - before!.startedAt;
 
     // The agent opens the ticket again: the widget for the session finds and uploads the orphan.
-    agent = await agentContext.newPage();
-    await agent.goto(host.url(session.agentToken));
+    agent = await agent.context().newPage();
+    await agent.goto(scene.host.url(session.agentToken));
     await agent.evaluate(() => document.querySelector('video-session')!.start());
     const files = async () => {
-      const res = await fetch(`${service.url}/v1/sessions/${session.id}/files`, {
+      const res = await fetch(`${scene.service.url}/v1/sessions/${session.id}/files`, {
         headers: { authorization: `Bearer ${TEST_API_KEY}` },
       });
       return ((await res.json()) as FileList).files.filter((f) => f.kind === 'recording');
@@ -149,17 +127,17 @@ describe('recording, crash-safe', () => {
 
     // The audit trail: who asked, who agreed, when it started.
     const steps = () =>
-      receiver
+      scene.receiver
         .distinct()
         .filter((d) => d.event.sessionId === session.id && d.event.type.startsWith('recording.'))
         .map((d) => d.event);
-    await receiver.until(() => steps().some((e) => e.type === 'recording.available'), 15_000);
+    await scene.receiver.until(() => steps().some((e) => e.type === 'recording.available'), 15_000);
     const by = (type: string) =>
       steps().find((e) => e.type === type)?.data as
         { by?: string; recordingRef?: string } | undefined;
     expect(by('recording.requested')).toMatchObject({ by: 'agent', recordingRef: before!.id });
     expect(by('recording.consented')).toMatchObject({ by: 'customer', recordingRef: before!.id });
     expect(by('recording.started')).toMatchObject({ by: 'agent', recordingRef: before!.id });
-    expect(receiver.rejected).toEqual([]);
+    expect(scene.receiver.rejected).toEqual([]);
   });
 });

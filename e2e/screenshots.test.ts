@@ -4,15 +4,13 @@
  * scaled down, and the same bytes end up on both pages and on the service (downloaded through the
  * signed link of the `screenshot.created` webhook). A discarded one leaves nothing behind.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FileList } from '../src/rest.js';
-import type { WebhookReceiver } from '../signalling/testing-receiver.js';
-import { TEST_API_KEY, type TestService } from '../signalling/testing.js';
-import { waitForState } from './browser.js';
-import type { HostPage } from './host-page.js';
-import { startTicketScene, type TicketScene } from './ticket-scene.js';
+import { TEST_API_KEY } from '../signalling/testing.js';
+import { remoteVideoWidth, waitForState } from './browser.js';
+import { useTicketScene } from './ticket-scene.js';
 
 /** Keeps the page's peer connections, to scale their video down later. */
 const KEEP_CONNECTIONS = `(() => {
@@ -55,41 +53,23 @@ const sha256 = (bytes: ArrayBuffer) =>
   createHash('sha256').update(new Uint8Array(bytes)).digest('hex');
 
 describe('screenshots between two pages, saved for the ticket', () => {
-  let scene: TicketScene;
-  let browser: Browser;
-  let service: TestService;
-  let host: HostPage;
-  let receiver: WebhookReceiver;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    scene = await startTicketScene();
-    ({ browser, service, host, receiver } = scene);
-  });
-  afterAll(() => scene?.close(contexts));
+  const scene = useTicketScene();
 
   /** Both pages of a fresh session in a call. */
   async function inCall() {
-    const session = await service.createSession({ customer: { name: 'Dana' } });
+    const session = await scene.service.createSession({ customer: { name: 'Dana' } });
     const pages: Page[] = [];
     for (const token of [session.agentToken, session.customerToken]) {
-      const c = await browser.newContext();
-      contexts.push(c);
-      const page = await c.newPage();
-      if (token === session.customerToken) await page.addInitScript(KEEP_CONNECTIONS);
-      await page.goto(host.url(token));
+      const page = await scene.open(
+        token,
+        token === session.customerToken ? KEEP_CONNECTIONS : undefined,
+      );
       await page.evaluate(() => document.querySelector('video-session')!.start());
       pages.push(page);
     }
     const [agent, customer] = pages as [Page, Page];
     await Promise.all([waitForState(agent, 'connected'), waitForState(customer, 'connected')]);
-    const remoteWidth = () =>
-      agent.evaluate(
-        () =>
-          document
-            .querySelector('video-session')!
-            .shadowRoot!.querySelector<HTMLVideoElement>('[part~="remote-video"]')!.videoWidth,
-      );
+    const remoteWidth = () => remoteVideoWidth(agent);
     await expect.poll(remoteWidth, { timeout: 15_000 }).toBeGreaterThan(0);
     return { session, agent, customer, remoteWidth };
   }
@@ -135,10 +115,10 @@ describe('screenshots between two pages, saved for the ticket', () => {
 
     // The ticket is told, with a signed link to the very same bytes.
     const created = () =>
-      receiver
+      scene.receiver
         .distinct()
         .find((d) => d.event.sessionId === session.id && d.event.type === 'screenshot.created');
-    await receiver.until(() => created() !== undefined, 10_000);
+    await scene.receiver.until(() => created() !== undefined, 10_000);
     const data = created()!.event.data as { ref: string; url: string; meta: { width: number } };
     expect(data.ref).toBe(id);
     expect(data.meta.width).toBe(camera.width);
@@ -151,7 +131,7 @@ describe('screenshots between two pages, saved for the ticket', () => {
     await gallery(agent).getByText('Saved to the ticket').waitFor();
     await customer.locator('video-session').locator('[part~="gallery-button"]').click();
     await gallery(customer).getByText('Saved to the ticket').waitFor();
-    expect(receiver.rejected).toEqual([]);
+    expect(scene.receiver.rejected).toEqual([]);
   });
 
   it('a masked area keeps none of its pixels on the service, and the other page holds the edit', async () => {
@@ -198,10 +178,10 @@ describe('screenshots between two pages, saved for the ticket', () => {
       .toBe(ours.sha256);
 
     const created = () =>
-      receiver
+      scene.receiver
         .distinct()
         .find((d) => d.event.sessionId === session.id && d.event.type === 'screenshot.created');
-    await receiver.until(() => created() !== undefined, 10_000);
+    await scene.receiver.until(() => created() !== undefined, 10_000);
     const { url } = created()!.event.data as { url: string };
     const res = await fetch(url);
     expect(sha256(await res.arrayBuffer())).toBe(ours.sha256);
@@ -249,7 +229,7 @@ describe('screenshots between two pages, saved for the ticket', () => {
       page.evaluate(() => document.querySelector('video-session')!.screenshots.length);
     await expect.poll(() => count(customer), { timeout: 5000 }).toBe(0);
     expect(await count(agent)).toBe(0);
-    const res = await fetch(`${service.url}/v1/sessions/${session.id}/files`, {
+    const res = await fetch(`${scene.service.url}/v1/sessions/${session.id}/files`, {
       headers: { authorization: `Bearer ${TEST_API_KEY}` },
     });
     expect(((await res.json()) as FileList).files).toEqual([]);

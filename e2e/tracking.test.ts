@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestService, type TestService } from '../signalling/testing.js';
-import { launchChromium, recordErrors, waitForState } from './browser.js';
+import { launchChromium, recordErrors, remoteVideoWidth, waitForState } from './browser.js';
 import { startHostPage, type HostPage } from './host-page.js';
 import { COVERED, movePoint, READ_BARCODE, SCENE, writeMovingScene } from './moving-scene.js';
 
@@ -160,16 +160,7 @@ describe('anchored marks stay on the object', () => {
     await agent.evaluate(() => document.querySelector('video-session')!.start());
     await customer.evaluate(() => document.querySelector('video-session')!.start());
     await Promise.all([waitForState(agent, 'connected'), waitForState(customer, 'connected')]);
-    const remoteWidth = () =>
-      agent.evaluate(
-        () =>
-          (
-            document
-              .querySelector('video-session')!
-              .shadowRoot!.querySelector('video.remote') as HTMLVideoElement
-          ).videoWidth,
-      );
-    await expect.poll(remoteWidth, { timeout: 20_000 }).toBe(SCENE.width);
+    await expect.poll(() => remoteVideoWidth(agent), { timeout: 20_000 }).toBe(SCENE.width);
     const tools = agent.locator('video-session').getByRole('toolbar', { name: 'Drawing tools' });
     await tools.getByRole('button', { name: 'Keep marks on the object (K)' }).click();
     await tools.getByRole('button', { name: 'Arrow (A)' }).click();
