@@ -2,7 +2,18 @@ import { expect } from 'chai';
 import type { Still } from './stills/still.js';
 import type { VsErrorEvent, VsUploadProgressEvent } from './events.js';
 import { openWidgetDb } from './storage/widget-db.js';
-import { call, inMode, part, reach, service, until, serviceFiles, sha256 } from './testing.js';
+import {
+  call,
+  inMode,
+  mount,
+  part,
+  reach,
+  service,
+  until,
+  serviceFiles,
+  sha256,
+  storeSavedStill,
+} from './testing.js';
 import type { VideoSession } from './video-session.js';
 
 afterEach(() => {
@@ -169,23 +180,9 @@ describe('saving screenshots', () => {
     agent.remove();
     customer.remove();
     // What a page that closed right after saving leaves: the still stored, no upload yet.
-    const db = await openWidgetDb();
-    await db.put('stills', {
-      id: still.id,
-      sessionId: session.id,
-      blob: still.blob!,
-      name: still.name,
-      type: 'image/png',
-      width: still.width,
-      height: still.height,
-      takenBy: 'agent',
-      createdAt: still.at,
-    });
+    await storeSavedStill(still, session.id);
     const { signallingUrl } = await service();
-    const again = document.createElement('video-session');
-    again.setAttribute('signalling-url', signallingUrl);
-    again.setAttribute('token', session.agentToken);
-    document.body.append(again);
+    const again = mount({ 'signalling-url': signallingUrl, token: session.agentToken });
     await again.start();
     await until(
       async () => (await serviceFiles(session.id, session.agentToken)).length === 1,
@@ -194,6 +191,7 @@ describe('saving screenshots', () => {
     );
     const [file] = await serviceFiles(session.id, session.agentToken);
     expect(file!.sha256).to.equal(await sha256(still.blob!));
+    const db = await openWidgetDb();
     await until(async () => (await db.get('stills', still.id)) === undefined, 5000, 'kept');
   });
 });

@@ -9,6 +9,8 @@ import type { CreatedSession, FileList } from '../src/rest.js';
 import type { CallMode } from '../src/call-modes.js';
 import type { CallState, VsErrorEvent } from './events.js';
 import './index.js';
+import { openWidgetDb } from './storage/widget-db.js';
+import type { Still } from './stills/still.js';
 import type { VideoSession } from './video-session.js';
 
 export interface Service {
@@ -32,6 +34,25 @@ export async function serviceFiles(sessionId: string, token: string) {
     headers: { authorization: `Bearer ${token}` },
   });
   return ((await res.json()) as FileList).files.filter((f) => f.kind === 'screenshot');
+}
+
+/**
+ * Stores the taker's still as a page that closed right after Save leaves it: kept on the device
+ * for the session, not uploaded yet.
+ */
+export async function storeSavedStill(still: Still, sessionId: string): Promise<void> {
+  const db = await openWidgetDb();
+  await db.put('stills', {
+    id: still.id,
+    sessionId,
+    blob: still.blob!,
+    name: still.name,
+    type: 'image/png',
+    width: still.width,
+    height: still.height,
+    takenBy: still.takenBy,
+    createdAt: still.at,
+  });
 }
 
 /** The SHA-256 of the bytes, in hex. */

@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import type { CreatedSession } from '../../src/rest.js';
 import type { VsErrorEvent } from '../events.js';
-import { openWidgetDb } from '../storage/widget-db.js';
 import {
   call,
   inMode,
@@ -12,6 +11,7 @@ import {
   serviceFiles,
   setVisibility,
   sha256,
+  storeSavedStill,
   until,
 } from '../testing.js';
 import type { VideoSession } from '../video-session.js';
@@ -125,18 +125,7 @@ describe('the gallery lists what the service has', () => {
     await until(() => find(customer, still.id)?.blob != null);
     // The agent's page closes right after saving: its still is stored, the customer never hears.
     agent.remove();
-    const db = await openWidgetDb();
-    await db.put('stills', {
-      id: still.id,
-      sessionId: session.id,
-      blob: still.blob!,
-      name: still.name,
-      type: 'image/png',
-      width: still.width,
-      height: still.height,
-      takenBy: 'agent',
-      createdAt: still.at,
-    });
+    await storeSavedStill(still, session.id);
     const { signallingUrl } = await service();
     const again = mount({ 'signalling-url': signallingUrl, token: session.agentToken });
     await again.start();
