@@ -183,10 +183,16 @@ async function outboxPaced(receiver: Receiver, secret: string): Promise<Result> 
 
 type Client = 'undici' | 'node:http';
 
-/** The same kind of bodies POSTed with nothing stored, signed or waited on. */
-function ceilingPoster(receiver: Receiver, client: Client) {
-  const target = new URL(receiver.url);
-  const headers = { 'content-type': 'application/json' };
+const JSON_TYPE = { 'content-type': 'application/json' };
+
+/** Sends one body and forgets it; `close` drops the connections. */
+interface Sender {
+  send(body: string): void;
+  close(): void;
+}
+
+/** The outbox's client: undici, `CONCURRENCY` connections, one request at a time on each. */
+function undiciSender(target: URL): Sender {
   const pool = new Pool(target.origin, { connections: CONCURRENCY, pipelining: 1 });
   const ignore = {
     onRequestStart() {},
@@ -195,40 +201,55 @@ function ceilingPoster(receiver: Receiver, client: Client) {
     onResponseEnd() {},
     onResponseError() {},
   };
-  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const viaHttp = (body: string) => {
-    const req = request({
-      hostname: target.hostname,
-      port: target.port,
-      path: target.pathname,
-      method: 'POST',
-      agent,
-      headers: { ...headers, 'content-length': Buffer.byteLength(body) },
-    });
-    req.on('response', (res) => res.resume());
-    req.on('error', () => undefined);
-    req.end(body);
+  return {
+    send: (body) =>
+      pool.dispatch({ path: target.pathname, method: 'POST', headers: JSON_TYPE, body }, ignore),
+    close: () => void pool.destroy(),
   };
+}
+
+/** `node:http` with a kept-alive agent of `CONCURRENCY` sockets. */
+function httpSender(target: URL): Sender {
+  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  return {
+    send(body) {
+      const req = request({
+        hostname: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: 'POST',
+        agent,
+        headers: { ...JSON_TYPE, 'content-length': Buffer.byteLength(body) },
+      });
+      req.on('response', (res) => res.resume());
+      req.on('error', () => undefined);
+      req.end(body);
+    },
+    close: () => agent.destroy(),
+  };
+}
+
+/** The same kind of bodies POSTed with nothing stored, signed or waited on. */
+function ceilingPoster(receiver: Receiver, client: Client) {
+  const target = new URL(receiver.url);
+  const sender = client === 'undici' ? undiciSender(target) : httpSender(target);
   return {
     post(n: number) {
-      const body = JSON.stringify({
-        id: `msg_ceiling${n}`,
-        type: 'session.visibility_changed',
-        occurredAt: new Date().toISOString(),
-        sessionId: `ses_${n % SESSIONS}`,
-        ticketId: `B-${n % SESSIONS}`,
-        sequence: n + 1,
-        visibility: 'public',
-        metadata: null,
-        data: { visibility: 'public', previous: 'internal', madeAt: now() },
-      });
-      if (client === 'node:http') viaHttp(body);
-      else pool.dispatch({ path: target.pathname, method: 'POST', headers, body }, ignore);
+      sender.send(
+        JSON.stringify({
+          id: `msg_ceiling${n}`,
+          type: 'session.visibility_changed',
+          occurredAt: new Date().toISOString(),
+          sessionId: `ses_${n % SESSIONS}`,
+          ticketId: `B-${n % SESSIONS}`,
+          sequence: n + 1,
+          visibility: 'public',
+          metadata: null,
+          data: { visibility: 'public', previous: 'internal', madeAt: now() },
+        }),
+      );
     },
-    close() {
-      agent.destroy();
-      void pool.destroy();
-    },
+    close: () => sender.close(),
   };
 }
 
