@@ -1,23 +1,26 @@
 /**
  * Group commit for the SQLite store. Writes that arrive while a batch is being written (or in the
- * same turn of the event loop) go together into the next batch: one transaction, one disk flush
+ * same turn of the event loop) go together into a later batch: one transaction, one disk flush
  * (`synchronous = FULL`) for all of them.
  *
- * A write's work runs on the main thread, against what is on disk plus the batch so far
- * (`Writer.local`), and names the statements to run; the statements run on the writer
+ * A write's work runs on the main thread, against what is on disk plus the batches not yet on
+ * disk (`Writer.local`), and names the statements to run; the statements run on the writer
  * (`sqlite-writer.mjs`): a worker thread that owns the file's writing connection, so the main
  * thread goes on serving while the disk flushes (for an in-memory database, the same writer runs
- * in this thread). A write's promise settles only after its batch is on disk, so whatever awaits
- * it sees it durable, and so does the main thread's reading connection. When a statement throws,
- * the batch is rolled back, that write rejects alone (`SqliteWriteError`), and the others are
- * worked out again into the next batch (so their work must be synchronous and pure).
+ * in this thread). The next batch is worked out while one is being flushed (`MAX_IN_FLIGHT`), and
+ * a batch holds `MAX_BATCH` writes at most, so a burst of writes never holds the main thread for
+ * long. A write's promise settles only after its batch is on disk, so whatever awaits it sees it
+ * durable, and so does the main thread's reading connection. When a statement throws, the batch
+ * is rolled back, that write rejects alone (`SqliteWriteError`), and the others, with those of the
+ * batches worked out on top of it, are worked out again (so their work must be synchronous and
+ * pure).
  */
 import type { Database } from 'better-sqlite3';
 import { Worker } from 'node:worker_threads';
 import {
   openWriter,
+  type Batch,
   type BatchOutcome,
-  type Write,
   type WriteResult,
   type WriteStatement,
   type WriterData,
@@ -25,15 +28,27 @@ import {
 
 export type { WriteResult, WriteStatement };
 
-/** What a write's work gets: the statements it runs, and the batch's scratch (see `local`). */
+/** Writes in one batch at most: bounds the main thread's turn working them out, and the transaction. */
+const MAX_BATCH = 256;
+
+/** Batches handed to the writer at once: the next is worked out while the one before is flushed. */
+const MAX_IN_FLIGHT = 2;
+
+/** What a write's work gets: the statements it runs, and the scratch of batches not yet on disk. */
 export interface Writer<N extends string = string> {
   /** Runs statement `name` with `params` in this write's transaction. */
   run(name: N, ...params: unknown[]): void;
   /**
-   * Lives as long as the batch: what an earlier write of the batch wrote that a later one must
-   * read (the reading connection sees only what is on disk).
+   * What the writes not yet on disk (this batch's, and those of the batches being written) left
+   * that a later write must read: the reading connection sees only what is on disk. Forgotten
+   * once on disk, or rolled back.
    */
-  readonly local: Map<string, unknown>;
+  readonly local: Scratch;
+}
+
+export interface Scratch {
+  get(key: string): unknown;
+  set(key: string, value: unknown): void;
 }
 
 export interface Commit<N extends string = string> {
@@ -69,8 +84,14 @@ interface Item {
   reject(err: unknown): void;
 }
 
+/** A batch handed to the writer: its writes, and what they left for later writes to read. */
+interface Sent {
+  items: Item[];
+  scratch: Map<string, unknown>;
+}
+
 /** Writes a batch (one transaction) and tells how it went. */
-type Send = (items: Write[][]) => Promise<BatchOutcome>;
+type Send = (batch: Batch) => Promise<BatchOutcome>;
 
 /**
  * `file`: the database file, written by a worker thread; null for an in-memory database, written
@@ -82,65 +103,113 @@ export function groupCommit<N extends string>(
   statements: Record<N, WriteStatement>,
 ): Commit<N> {
   const writer = file ? workerWriter(file, statements) : inThreadWriter(db, statements);
+  const index = new Map(Object.keys(statements).map((name, i) => [name, i]));
   let queue: Item[] = [];
-  let writing = false;
+  /** Batches handed to the writer, oldest first; their outcomes come back in this order. */
+  const inFlight: Sent[] = [];
+  /** Failures heard of (the writer skips batches worked out before the last one). */
+  let epoch = 0;
+  /** After a failure: the writes to work out again once the batches in flight are back. */
+  let redo: Item[] | null = null;
   let scheduled = false;
   let drained: (() => void) | null = null;
 
   const schedule = () => {
-    if (writing || scheduled || queue.length === 0) return;
+    if (scheduled || redo || inFlight.length >= MAX_IN_FLIGHT || queue.length === 0) return;
     scheduled = true;
     setImmediate(() => {
       scheduled = false;
-      void flush();
+      send();
     });
   };
 
-  async function flush(): Promise<void> {
-    const batch = queue;
-    queue = [];
-    const local = new Map<string, unknown>();
+  /** Newest first: this batch's scratch, then those of the batches in flight. */
+  const scratchOf = (own: Map<string, unknown>): Scratch => ({
+    get(key) {
+      if (own.has(key)) return own.get(key);
+      for (let i = inFlight.length - 1; i >= 0; i--) {
+        if (inFlight[i]!.scratch.has(key)) return inFlight[i]!.scratch.get(key);
+      }
+      return undefined;
+    },
+    set: (key, value) => void own.set(key, value),
+  });
+
+  /** Works out the next batch and hands it to the writer. */
+  function send(): void {
+    const items = queue.length > MAX_BATCH ? queue.splice(0, MAX_BATCH) : queue;
+    if (items === queue) queue = [];
+    const scratch = new Map<string, unknown>();
+    const local = scratchOf(scratch);
     const sent: Item[] = [];
-    const items: Write[][] = [];
-    for (const item of batch) {
-      const writes: Write[] = [];
+    const writes: unknown[] = [];
+    const want: number[] = [];
+    for (const item of items) {
+      const start = writes.length;
+      let count = 0;
+      writes.push(0);
       try {
         item.value = item.work({
-          run: (name, ...params) => void writes.push([name, params]),
+          run(name, ...params) {
+            writes.push(index.get(name), params.length, ...params);
+            count++;
+          },
           local,
         });
       } catch (err) {
+        writes.length = start;
         item.reject(err);
         continue;
       }
+      writes[start] = count;
+      if (item.result) want.push(sent.length);
       sent.push(item);
-      items.push(writes);
     }
-    let outcome: BatchOutcome;
-    if (items.every((writes) => writes.length === 0)) {
-      outcome = { results: items.map(() => []) };
-    } else {
-      writing = true;
-      try {
-        outcome = await writer.send(items);
-      } catch (err) {
-        outcome = { failedAt: -1, error: { message: String(err), statement: '(writer)' } };
-      }
-      writing = false;
+    if (sent.length === 0) return settled();
+    if (writes.length === sent.length && inFlight.length === 0) {
+      // Nothing to write, and nothing it was worked out on is still to be written.
+      for (const item of sent) item.resolve(item.result ? item.result([]) : item.value);
+      return settled();
     }
+    const batch: Sent = { items: sent, scratch };
+    inFlight.push(batch);
+    writer.send({ epoch, writes, want }).then(
+      (outcome) => heard(batch, outcome),
+      (err: unknown) =>
+        heard(batch, { failedAt: -1, error: { message: String(err), statement: '(writer)' } }),
+    );
+    schedule();
+  }
+
+  /** A batch's outcome (they come back in the order they were sent). */
+  function heard(batch: Sent, outcome: BatchOutcome): void {
+    inFlight.shift();
     if ('results' in outcome) {
-      sent.forEach((item, i) =>
-        item.resolve(item.result ? item.result(outcome.results[i]!) : item.value),
-      );
+      let r = 0;
+      for (const item of batch.items) {
+        item.resolve(item.result ? item.result(outcome.results[r++]!) : item.value);
+      }
+    } else if ('skipped' in outcome) {
+      redo!.push(...batch.items);
     } else if (outcome.failedAt < 0) {
-      for (const item of sent) item.reject(new SqliteWriteError(outcome.error));
+      for (const item of batch.items) item.reject(new SqliteWriteError(outcome.error));
     } else {
-      const failed = sent[outcome.failedAt]!;
+      const failed = batch.items[outcome.failedAt]!;
       failed.reject(new SqliteWriteError(outcome.error));
-      queue = [...sent.filter((item) => item !== failed), ...queue];
+      // The batches in flight were worked out on top of this one: the writer skips them.
+      epoch++;
+      redo = batch.items.filter((item) => item !== failed);
     }
-    if (queue.length > 0) schedule();
-    else drained?.();
+    if (redo && inFlight.length === 0) {
+      queue = [...redo, ...queue];
+      redo = null;
+    }
+    settled();
+  }
+
+  function settled(): void {
+    schedule();
+    if (!scheduled && inFlight.length === 0 && queue.length === 0) drained?.();
   }
 
   const enqueue = (item: Omit<Item, 'resolve' | 'reject'>) =>
@@ -157,7 +226,7 @@ export function groupCommit<N extends string>(
       result: (results) => results[0],
     }) as Promise<WriteResult>;
   commit.close = async () => {
-    if (writing || scheduled || queue.length > 0) {
+    if (scheduled || inFlight.length > 0 || queue.length > 0) {
       await new Promise<void>((resolve) => (drained = resolve));
     }
     await writer.close();
@@ -172,7 +241,7 @@ interface BatchWriter {
 
 function inThreadWriter(db: Database, statements: Record<string, WriteStatement>): BatchWriter {
   const run = openWriter(db, statements);
-  return { send: async (items) => run(items), close: async () => undefined };
+  return { send: async (batch) => run(batch), close: async () => undefined };
 }
 
 /** The writer in its own thread; it keeps the process alive only while it writes. */
@@ -204,11 +273,11 @@ function workerWriter(file: string, statements: Record<string, WriteStatement>):
     }),
   );
   return {
-    send(items) {
+    send({ epoch, writes, want }) {
       if (failure) return Promise.reject(failure);
       const batch = next++;
       worker.ref();
-      worker.postMessage({ batch, items });
+      worker.postMessage({ batch, epoch, writes, want });
       return new Promise((resolve, reject) => waiting.set(batch, { resolve, reject }));
     },
     async close() {

@@ -169,6 +169,54 @@ describe('the SQLite store', () => {
     });
   }
 
+  for (const where of [':memory:', 'a data dir (written by the writer thread)'] as const) {
+    it(`works a burst out in batches, each on the one before; a failed write has the writes worked out on it done again (${where})`, async () => {
+      const dir = where === ':memory:' ? where : mkdtempSync(join(tmpdir(), 'vs-commit-'));
+      const store = openSqliteStore(dir);
+      const sessions = Array.from({ length: 10 }, (_, i) => `s${i}`);
+      await Promise.all(sessions.map((s) => store.insert(record(s), [])));
+      await store.insert(record('t'), [
+        { id: 'msg_taken', sessionId: 't', sequence: 1, type: 'x', body: '{}', createdAt: 1 },
+      ]);
+      // 600 changes in one turn (more than one batch holds), each session's building on its
+      // previous one; the sixth reuses an event id, so its whole batch is rolled back.
+      const changes = Array.from({ length: 600 }, (_, i) =>
+        store.update(sessions[i % 10]!, (s) => ({
+          session: { ...s, eventSeq: s.eventSeq + 1 },
+          events: [
+            {
+              id: i === 5 ? 'msg_taken' : `msg_${i}`,
+              sessionId: s.id,
+              sequence: s.eventSeq + 1,
+              type: 'x',
+              body: '{}',
+              createdAt: 1,
+            },
+          ],
+        })),
+      );
+      const results = await Promise.allSettled(changes);
+      expect(results.filter((r) => r.status === 'rejected')).toEqual([
+        { status: 'rejected', reason: expect.any(DuplicateEventError) },
+      ]);
+      expect(results[5]!.status).toBe('rejected');
+      for (const [n, s] of sessions.entries()) {
+        // In the order asked, each change started from the one before (never the failed one).
+        const befores = results
+          .filter((r, i) => i % 10 === n && r.status === 'fulfilled')
+          .map((r) => {
+            const value = (r as PromiseFulfilledResult<Awaited<(typeof changes)[number]>>).value;
+            return value.ok ? value.before.eventSeq : -1;
+          });
+        const made = n === 5 ? 59 : 60;
+        expect(befores).toEqual(Array.from({ length: made }, (_, i) => i));
+        expect((await store.get(s))!.eventSeq).toBe(made);
+      }
+      expect((await store.outbox.counts()).pending).toBe(600);
+      await store.close();
+    });
+  }
+
   it('has a change on disk when its promise resolves (another connection reads it)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vs-commit-'));
     const store = openSqliteStore(dir);

@@ -6,18 +6,27 @@ export interface WriteStatement {
   returning: boolean;
 }
 
-/** One statement to run: its name and its (positional or one named-object) parameters. */
-export type Write = [name: string, params: unknown[]];
-
 /** What a statement did: rows changed, and the rows it returned (when `returning`). */
 export interface WriteResult {
   changes: number;
   rows: unknown[];
 }
 
+/**
+ * A batch, flat: for each item, its number of statements, then for each statement its index in
+ * the statement table, its number of parameters and the parameters. `want`: the items (indices,
+ * ascending) whose results are wanted. `epoch`: the failures its sender had heard of.
+ */
+export interface Batch {
+  epoch: number;
+  writes: unknown[];
+  want: number[];
+}
+
 export type BatchOutcome =
   | { results: WriteResult[][] }
-  | { failedAt: number; error: { message: string; code?: string; statement: string } };
+  | { failedAt: number; error: { message: string; code?: string; statement: string } }
+  | { skipped: true };
 
 /** What the worker is started with (`workerData.sqliteWriter`). */
 export interface WriterData {
@@ -29,4 +38,4 @@ export interface WriterData {
 export function openWriter(
   db: Database,
   statements: Record<string, WriteStatement>,
-): (items: Write[][]) => BatchOutcome;
+): (batch: Batch) => BatchOutcome;

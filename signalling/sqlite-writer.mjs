@@ -1,47 +1,70 @@
 /**
  * The writing side of the SQLite store (plain JavaScript: it is also a worker thread's entry, and
  * a worker thread loads no TypeScript). It runs batches of writes, one transaction per batch;
- * what to write was decided on the main thread (`sqlite-commit.ts`), as named statements with
- * their parameters.
+ * what to write was decided on the main thread (`sqlite-commit.ts`), as statements (by their index
+ * in the statement table) with their parameters.
+ *
+ * A batch comes flat, as it is cheapest to copy between threads: for each item (a write), the
+ * number of its statements, then for each statement its index, the number of its parameters and
+ * the parameters. `want` lists the items whose statement results are wanted, in order.
+ *
+ * Batches are worked out ahead, each on top of the ones before it: a batch sent before its sender
+ * heard of a failed one (its `epoch` is older than the number of failures) was worked out on writes
+ * that were rolled back, so it is skipped, not written. Types: `sqlite-writer.d.mts`.
  *
  * Run as a worker (`workerData.sqliteWriter`), it owns the database file's writing connection, so
- * the main thread never waits for a disk flush: it posts `{batch, items}` and hears
- * `{batch, results}` once the transaction is on disk, or `{batch, failedAt, error}` when item
- * `failedAt` threw (the whole batch rolled back). Types: `sqlite-writer.d.mts`.
+ * the main thread never waits for a disk flush: it posts `{batch, epoch, writes, want}` and hears
+ * `{batch, results}` once the transaction is on disk, `{batch, failedAt, error}` when item
+ * `failedAt` threw (the whole batch rolled back), or `{batch, skipped: true}`.
  */
 import Database from 'better-sqlite3';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 
-/** Prepares `statements` ({name: {sql, returning}}) on `db`; returns the batch runner. */
+/** Prepares `statements` ({name: {sql, returning}}, in table order) on `db`; returns the batch runner. */
 export function openWriter(db, statements) {
-  const prepared = new Map();
-  for (const [name, { sql, returning }] of Object.entries(statements)) {
-    prepared.set(name, { statement: db.prepare(sql), returning });
-  }
+  const names = Object.keys(statements);
+  const prepared = names.map((name) => ({
+    statement: db.prepare(statements[name].sql),
+    returning: statements[name].returning,
+  }));
+  let failures = 0;
   let at = 0;
   let statementName = '';
-  const all = db.transaction((items) => {
+  const all = db.transaction((writes, want) => {
     const results = [];
-    for (at = 0; at < items.length; at++) {
-      const itemResults = [];
-      for (const [name, params] of items[at]) {
-        statementName = name;
-        const { statement, returning } = prepared.get(name);
-        itemResults.push(
-          returning
-            ? { changes: 0, rows: statement.all(...params) }
-            : { changes: statement.run(...params).changes, rows: [] },
-        );
+    let next = 0;
+    let wanted = want.length > 0 ? want[0] : -1;
+    at = 0;
+    for (let i = 0; i < writes.length; at++) {
+      const keep = at === wanted ? [] : null;
+      for (let n = writes[i++]; n > 0; n--) {
+        const index = writes[i++];
+        const params = writes.slice(i + 1, i + 1 + writes[i]);
+        i += 1 + writes[i];
+        statementName = names[index];
+        const { statement, returning } = prepared[index];
+        if (returning) {
+          const rows = statement.all(...params);
+          keep?.push({ changes: 0, rows });
+        } else {
+          const { changes } = statement.run(...params);
+          keep?.push({ changes, rows: [] });
+        }
       }
-      results.push(itemResults);
+      if (keep) {
+        results.push(keep);
+        wanted = ++next < want.length ? want[next] : -1;
+      }
     }
     return results;
   });
-  return (items) => {
+  return ({ epoch, writes, want }) => {
+    if (epoch < failures) return { skipped: true };
     try {
       // `immediate`: take the write lock before the first statement.
-      return { results: all.immediate(items) };
+      return { results: all.immediate(writes, want) };
     } catch (err) {
+      failures++;
       return {
         failedAt: at,
         error: { message: String(err?.message ?? err), code: err?.code, statement: statementName },
@@ -64,6 +87,6 @@ if (!isMainThread && workerData?.sqliteWriter) {
       parentPort.close();
       return;
     }
-    parentPort.postMessage({ batch: message.batch, ...run(message.items) });
+    parentPort.postMessage({ batch: message.batch, ...run(message) });
   });
 }
