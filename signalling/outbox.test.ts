@@ -149,6 +149,14 @@ describe('the outbox dispatcher, against a real receiver that verifies every del
         .every((d) => d.event.metadata?.n === 3),
     ).toBe(true);
     expect(await h.store.outbox.counts()).toEqual({ pending: 0, delivered: 36, dead: 0 });
+    // Each delivery is recorded: one attempt, the receiver's status, when.
+    const rows = await h.store.outbox.list({ status: 'delivered', limit: 100 });
+    expect(rows).toHaveLength(36);
+    for (const r of rows) {
+      expect(r).toMatchObject({ attempts: 1, lastStatus: 204, lastError: null });
+      expect(r.deliveredAt).toBeGreaterThanOrEqual(r.createdAt);
+      expect(r.firstAttemptAt).toBe(r.deliveredAt);
+    }
   });
 
   it('sends an acknowledged event once, even when the session changes again right after', async () => {

@@ -315,7 +315,7 @@ export class Outbox {
 
   /** Sends the session's oldest pending event once and records the outcome. */
   private async deliverNext(sessionId: string, queue: Queue): Promise<void> {
-    const event = await this.nextOf(sessionId, queue);
+    const event = queue.fromStore ? await this.nextOf(sessionId, queue) : (queue.events[0] ?? null);
     if (this.closed) return;
     if (!event) {
       if (!queue.fromStore && queue.events.length === 0) this.queues.delete(sessionId);

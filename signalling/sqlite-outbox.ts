@@ -44,10 +44,14 @@ function fromRow(r: Row): OutboxRow {
 
 /** The statements that record attempts and replays. */
 export const OUTBOX_WRITES = {
+  /**
+   * A batch of acknowledgements in one statement (`acks`: a JSON array of `[id, status]`); `+status`
+   * keeps each event looked up by its id, not found among the pending ones.
+   */
   delivered: {
-    sql: `UPDATE outbox SET status = 'delivered', delivered_at = ?, last_status = ?,
-      attempts = attempts + 1, first_attempt_at = coalesce(first_attempt_at, ?)
-      WHERE id = ? AND status = 'pending'`,
+    sql: `UPDATE outbox SET status = 'delivered', delivered_at = @at, last_status = a.value ->> 1,
+      attempts = attempts + 1, first_attempt_at = coalesce(first_attempt_at, @at)
+      FROM json_each(@acks) AS a WHERE outbox.id = a.value ->> 0 AND +outbox.status = 'pending'`,
     returning: false,
   },
   retry: {
@@ -118,9 +122,10 @@ export function openSqliteOutbox(
       const r = head.get(sessionId, afterSeq);
       return r ? fromRow(r) : null;
     },
-    markDelivered(acks, at) {
-      return commit((w) => {
-        for (const { id, status } of acks) w.run('delivered', at, status, at, id);
+    async markDelivered(acks, at) {
+      await commit.run('delivered', {
+        at,
+        acks: JSON.stringify(acks.map(({ id, status }) => [id, status])),
       });
     },
     async markRetry(id, a) {
