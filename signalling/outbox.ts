@@ -259,18 +259,29 @@ export class Outbox {
       }
       queue.busy = true;
       this.inflight++;
-      void this.deliverNext(sessionId, queue)
-        .catch((err: unknown) => {
-          this.opts.logger.error({ err, sessionId }, 'webhook delivery failed unexpectedly');
-          queue.notBefore = this.now() + this.retry.baseMs;
-        })
-        .finally(() => {
-          queue.busy = false;
-          this.inflight--;
-          this.schedule(0);
-        });
+      if (queue.fromStore) {
+        void this.nextOf(sessionId, queue).then(
+          (event) => this.deliver(sessionId, queue, event),
+          (err: unknown) => this.crashed(sessionId, queue, err),
+        );
+      } else {
+        this.deliver(sessionId, queue, queue.events[0] ?? null);
+      }
     }
     if (next < Infinity) this.schedule(next - now);
+  }
+
+  /** The session's delivery is over (whatever came of it): the next may start. */
+  private release(queue: Queue): void {
+    queue.busy = false;
+    this.inflight--;
+    this.schedule(0);
+  }
+
+  private crashed(sessionId: string, queue: Queue, err: unknown): void {
+    this.opts.logger.error({ err, sessionId }, 'webhook delivery failed unexpectedly');
+    queue.notBefore = this.now() + this.retry.baseMs;
+    this.release(queue);
   }
 
   /** The session's queue, made when it has none. */
@@ -313,13 +324,12 @@ export class Outbox {
     return queue.events[0] ?? null;
   }
 
-  /** Sends the session's oldest pending event once and records the outcome. */
-  private async deliverNext(sessionId: string, queue: Queue): Promise<void> {
-    const event = queue.fromStore ? await this.nextOf(sessionId, queue) : (queue.events[0] ?? null);
-    if (this.closed) return;
+  /** Sends the session's oldest pending event once; `attempted` records the outcome. */
+  private deliver(sessionId: string, queue: Queue, event: Waiting | null): void {
+    if (this.closed) return this.release(queue);
     if (!event) {
       if (!queue.fromStore && queue.events.length === 0) this.queues.delete(sessionId);
-      return;
+      return this.release(queue);
     }
     // Round robin: this session goes to the back of the line.
     this.queues.delete(sessionId);
@@ -327,11 +337,17 @@ export class Outbox {
     const now = this.now();
     if (event.nextAttemptAt > now) {
       queue.notBefore = event.nextAttemptAt; // a backoff (maybe from before a restart)
-      return;
+      return this.release(queue);
     }
     const generation = queue.generation;
-    const result = await this.opts.sender.send(event.id, event.body, now);
-    if (this.closed) return;
+    this.opts.sender.send(event.id, event.body, now).then(
+      (result) => this.attempted(queue, event, generation, result),
+      (err: unknown) => this.crashed(sessionId, queue, err),
+    );
+  }
+
+  private attempted(queue: Queue, event: Waiting, generation: number, result: AttemptResult): void {
+    if (this.closed) return this.release(queue);
     if (result.kind === 'response' && result.status >= 200 && result.status < 300) {
       this.handled(queue, event, generation);
       this.acks.push({ id: event.id, status: result.status });
@@ -340,9 +356,12 @@ export class Outbox {
         this.ackTimer = undefined;
         void this.flush();
       }, ACK_FLUSH_MS);
-      return;
+      return this.release(queue);
     }
-    await this.failed(event, queue, generation, result);
+    this.failed(event, queue, generation, result).then(
+      () => this.release(queue),
+      (err: unknown) => this.crashed(event.sessionId, queue, err),
+    );
   }
 
   /** Moves the queue past `event` (unless a replay started it over meanwhile). */
