@@ -161,9 +161,11 @@ async function outboxSaturated(
   const started = now();
   let next = 0;
   await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      for (let n = next++; n < EVENTS; n = next++) await o.change(n);
-    }),
+    inFlight >= EVENTS
+      ? Array.from({ length: EVENTS }, (_, n) => o.change(n))
+      : Array.from({ length: inFlight }, async () => {
+          for (let n = next++; n < EVENTS; n = next++) await o.change(n);
+        }),
   );
   await arrived;
   const result = {
