@@ -190,15 +190,15 @@ export function groupCommit<N extends string>(
         item.resolve(item.result ? item.result(outcome.results[r++]!) : item.value);
       }
     } else if ('skipped' in outcome) {
-      redo!.push(...batch.items);
-    } else if (outcome.failedAt < 0) {
-      for (const item of batch.items) item.reject(new SqliteWriteError(outcome.error));
+      (redo ??= []).push(...batch.items);
     } else {
-      const failed = batch.items[outcome.failedAt]!;
-      failed.reject(new SqliteWriteError(outcome.error));
+      // One write failed (the others are worked out again), or the whole transaction did (a
+      // deferred constraint or a full disk at commit, or no writer): then all of them fail.
+      const failed = outcome.failedAt < 0 ? batch.items : [batch.items[outcome.failedAt]!];
+      for (const item of failed) item.reject(new SqliteWriteError(outcome.error));
       // The batches in flight were worked out on top of this one: the writer skips them.
       epoch++;
-      redo = batch.items.filter((item) => item !== failed);
+      redo = batch.items.filter((item) => !failed.includes(item));
     }
     if (redo && inFlight.length === 0) {
       queue = [...redo, ...queue];

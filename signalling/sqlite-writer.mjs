@@ -15,7 +15,9 @@
  * Run as a worker (`workerData.sqliteWriter`), it owns the database file's writing connection, so
  * the main thread never waits for a disk flush: it posts `{batch, epoch, writes, want}` and hears
  * `{batch, results}` once the transaction is on disk, `{batch, failedAt, error}` when item
- * `failedAt` threw (the whole batch rolled back), or `{batch, skipped: true}`.
+ * `failedAt` threw, or the transaction itself (`failedAt` -1: it could not begin or commit; a
+ * deferred constraint, a full disk), the whole batch rolled back either way, or
+ * `{batch, skipped: true}`.
  */
 import Database from 'better-sqlite3';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -28,7 +30,8 @@ export function openWriter(db, statements) {
     returning: statements[name].returning,
   }));
   let failures = 0;
-  let at = 0;
+  /** The item being written; -1 outside them (beginning or committing the transaction). */
+  let at = -1;
   let statementName = '';
   const all = db.transaction((writes, want) => {
     const results = [];
@@ -56,10 +59,14 @@ export function openWriter(db, statements) {
         wanted = ++next < want.length ? want[next] : -1;
       }
     }
+    at = -1;
+    statementName = 'COMMIT';
     return results;
   });
   return ({ epoch, writes, want }) => {
     if (epoch < failures) return { skipped: true };
+    at = -1;
+    statementName = 'BEGIN';
     try {
       // `immediate`: take the write lock before the first statement.
       return { results: all.immediate(writes, want) };
