@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { WebhookStatusView } from '../src/rest.js';
 import { startWebhookReceiver, type WebhookReceiver } from './testing-receiver.js';
 
 const API_KEY = 'crash-test-api-key-0123456789';
@@ -101,7 +102,8 @@ describe('the outbox across kill -9', () => {
           }),
         );
       }
-      expect(await api(first, 'GET', '/v1/webhook')).toMatchObject({ pending: 1000, delivered: 0 });
+      const waiting = (await api(first, 'GET', '/v1/webhook')) as WebhookStatusView;
+      expect(waiting).toMatchObject({ pending: 1000, delivered: 0 });
 
       open();
       const distinctAcked = () => new Set(receiver.acknowledged().map((d) => d.id)).size;
@@ -130,9 +132,12 @@ describe('the outbox across kill -9', () => {
       // A duplicate is the same bytes again.
       for (const d of receiver.deliveries)
         expect(d.body).toBe(firstArrivals.find((f) => f.id === d.id)!.body);
+      // While the receiver was away, the queue said since when the oldest event had waited.
+      const made = firstArrivals.map((d) => d.event.occurredAt).sort();
+      expect(waiting.oldestPendingAt).toBe(made[0]);
       await expect
         .poll(() => api(second, 'GET', '/v1/webhook'), { timeout: 5000 })
-        .toMatchObject({ pending: 0, delivered: 1000, dead: 0 });
+        .toMatchObject({ pending: 0, delivered: 1000, dead: 0, oldestPendingAt: null });
       process.stdout.write(
         `crash test: ${atKill} distinct acknowledged at the kill, ${receiver.deliveries.length - 1000} duplicates in all\n`,
       );

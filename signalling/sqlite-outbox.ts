@@ -110,6 +110,9 @@ export function openSqliteOutbox(
   const counts = db.prepare<[], { status: DeliveryStatus; n: number }>(
     'SELECT status, count(*) AS n FROM outbox GROUP BY status',
   );
+  const oldestPending = db.prepare<[], { created_at: number }>(
+    `SELECT created_at FROM outbox WHERE status = 'pending' ORDER BY seq LIMIT 1`,
+  );
   const endpoint = db.prepare<[string], { disabled_at: number | null; disabled_reason: string }>(
     'SELECT disabled_at, disabled_reason FROM webhook_endpoints WHERE url = ?',
   );
@@ -153,6 +156,9 @@ export function openSqliteOutbox(
       const result: Record<DeliveryStatus, number> = { pending: 0, delivered: 0, dead: 0 };
       for (const { status, n } of counts.all()) result[status] = n;
       return result;
+    },
+    async oldestPending() {
+      return oldestPending.get()?.created_at ?? null;
     },
     async endpointState(url) {
       const r = endpoint.get(url);

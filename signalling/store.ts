@@ -210,6 +210,8 @@ export interface OutboxStore {
     now: number,
   ): Promise<{ count: number; sessionIds: string[] }>;
   counts(): Promise<Record<DeliveryStatus, number>>;
+  /** When the oldest event still waiting for delivery was made; null when none waits. */
+  oldestPending(): Promise<number | null>;
   /** Whether delivery to `url` was disabled (a `410 Gone`), and why. */
   endpointState(url: string): Promise<{ disabledAt: number; reason: string } | null>;
   setEndpointState(url: string, disabled: { at: number; reason: string } | null): Promise<void>;

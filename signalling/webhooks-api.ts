@@ -28,12 +28,14 @@ export function webhooksApi({ config, tokens, store, outbox }: WebhooksApiDeps):
 
   const status = async (): Promise<WebhookStatusView> => {
     const state = config.webhook ? await store.endpointState(config.webhook.url) : null;
+    const oldest = await store.oldestPending();
     return {
       url: config.webhook?.url ?? null,
       enabled: outbox?.enabled ?? false,
       disabledAt: state ? new Date(state.disabledAt).toISOString() : null,
       disabledReason: state?.reason ?? null,
       ...(await store.counts()),
+      oldestPendingAt: oldest === null ? null : new Date(oldest).toISOString(),
     };
   };
 

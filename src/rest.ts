@@ -164,6 +164,8 @@ export interface WebhookStatusView {
   pending: number;
   delivered: number;
   dead: number;
+  /** When the oldest event still waiting for delivery was made (how far behind delivery is); null when none waits. */
+  oldestPendingAt: string | null;
 }
 
 /**
