@@ -19,43 +19,15 @@
  * One dispatcher per store: the embedded SQLite store is one process's.
  */
 import type { Logger } from 'pino';
-import { backoffDelay } from '../src/backoff.js';
+import { DEFAULT_RETRY, retryWait, type RetryPolicy } from './retry-policy.js';
 import type { OutboxEvent, OutboxRow, OutboxStore } from './store.js';
 import type { AttemptResult, WebhookSender } from './webhook.js';
-
-export interface RetryPolicy {
-  /** The first retry comes after about this long; each later one waits twice as long. */
-  baseMs: number;
-  /** No wait is longer than this. */
-  maxMs: number;
-  /** An event failing for this long is dead-lettered. */
-  giveUpAfterMs: number;
-}
-
-export const DEFAULT_RETRY: RetryPolicy = {
-  baseMs: 5_000,
-  maxMs: 60 * 60_000,
-  giveUpAfterMs: 72 * 60 * 60_000,
-};
 
 /**
  * Deliveries are recorded in batches this often: a record lost in a crash only means the event is
  * sent again (at least once), and one write per batch leaves the disk to the state changes.
  */
 const ACK_FLUSH_MS = 20;
-
-/** A `Retry-After` longer than this is read as this (a day). */
-const MAX_RETRY_AFTER_MS = 24 * 60 * 60_000;
-
-/**
- * The wait after the `failures`-th failed attempt (1-based): exponential, with "equal jitter"
- * (uniform in the upper half of the step), so retries spread out yet still grow.
- */
-export function retryDelay(failures: number, policy: RetryPolicy, random = Math.random): number {
-  const attempt = Math.max(0, failures - 1);
-  const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** attempt);
-  return backoffDelay(attempt, { ...policy, minMs: ceiling / 2, random });
-}
 
 export interface OutboxOptions {
   store: OutboxStore;
@@ -420,9 +392,8 @@ export class Outbox {
       );
       return;
     }
-    const backoff = retryDelay(attempt.attempts, this.retry, this.opts.random);
-    const asked = result.kind === 'response' ? (result.retryAfterMs ?? 0) : 0;
-    const wait = Math.max(backoff, Math.min(asked, MAX_RETRY_AFTER_MS));
+    const asked = result.kind === 'response' ? result.retryAfterMs : null;
+    const wait = retryWait(attempt.attempts, asked, this.retry, this.opts.random);
     event.nextAttemptAt = now + wait;
     await this.opts.store.markRetry(event.id, { ...attempt, nextAttemptAt: now + wait });
     queue.notBefore = now + wait;
