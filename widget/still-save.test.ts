@@ -5,14 +5,12 @@ import { openWidgetDb } from './storage/widget-db.js';
 import {
   call,
   inMode,
-  mount,
   part,
   reach,
-  service,
+  rejoinAfterSave,
   until,
   serviceFiles,
   sha256,
-  storeSavedStill,
 } from './testing.js';
 import type { VideoSession } from './video-session.js';
 
@@ -179,16 +177,7 @@ describe('saving screenshots', () => {
     const still = await agent.takeScreenshot();
     agent.remove();
     customer.remove();
-    // What a page that closed right after saving leaves: the still stored, no upload yet.
-    await storeSavedStill(still, session.id);
-    const { signallingUrl } = await service();
-    const again = mount({ 'signalling-url': signallingUrl, token: session.agentToken });
-    await again.start();
-    await until(
-      async () => (await serviceFiles(session.id, session.agentToken)).length === 1,
-      15_000,
-      'not uploaded',
-    );
+    await rejoinAfterSave(still, session);
     const [file] = await serviceFiles(session.id, session.agentToken);
     expect(file!.sha256).to.equal(await sha256(still.blob!));
     const db = await openWidgetDb();

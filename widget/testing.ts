@@ -37,14 +37,18 @@ export async function serviceFiles(sessionId: string, token: string) {
 }
 
 /**
- * Stores the taker's still as a page that closed right after Save leaves it: kept on the device
- * for the session, not uploaded yet.
+ * The agent's page closed right after Save (what it leaves: the still kept on the device for the
+ * session, not uploaded yet), and a new page of the agent joins: resolves with it once the service
+ * has the still.
  */
-export async function storeSavedStill(still: Still, sessionId: string): Promise<void> {
+export async function rejoinAfterSave(
+  still: Still,
+  session: CreatedSession,
+): Promise<VideoSession> {
   const db = await openWidgetDb();
   await db.put('stills', {
     id: still.id,
-    sessionId,
+    sessionId: session.id,
     blob: still.blob!,
     name: still.name,
     type: 'image/png',
@@ -53,6 +57,15 @@ export async function storeSavedStill(still: Still, sessionId: string): Promise<
     takenBy: still.takenBy,
     createdAt: still.at,
   });
+  const { signallingUrl } = await service();
+  const again = mount({ 'signalling-url': signallingUrl, token: session.agentToken });
+  await again.start();
+  await until(
+    async () => (await serviceFiles(session.id, session.agentToken)).length === 1,
+    15_000,
+    'not uploaded',
+  );
+  return again;
 }
 
 /** The SHA-256 of the bytes, in hex. */

@@ -7,11 +7,11 @@ import {
   mount,
   part,
   reach,
+  rejoinAfterSave,
   service,
   serviceFiles,
   setVisibility,
   sha256,
-  storeSavedStill,
   until,
 } from '../testing.js';
 import type { VideoSession } from '../video-session.js';
@@ -125,15 +125,7 @@ describe('the gallery lists what the service has', () => {
     await until(() => find(customer, still.id)?.blob != null);
     // The agent's page closes right after saving: its still is stored, the customer never hears.
     agent.remove();
-    await storeSavedStill(still, session.id);
-    const { signallingUrl } = await service();
-    const again = mount({ 'signalling-url': signallingUrl, token: session.agentToken });
-    await again.start();
-    await until(
-      async () => (await serviceFiles(session.id, session.agentToken)).length === 1,
-      15_000,
-      'not uploaded',
-    );
+    const again = await rejoinAfterSave(still, session);
     await until(() => find(again, still.id)?.save === 'saved', 5000, 'agent: not listed');
     expect(find(customer, still.id)!.save, 'the customer was not told').to.equal('open');
 
