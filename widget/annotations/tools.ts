@@ -29,7 +29,7 @@ import {
 import type { Messages } from '../messages.js';
 
 /** The drawing tools' icons. */
-export const TOOL_ICONS = {
+const TOOL_ICONS = {
   pointer: pointerIcon,
   pen: penIcon,
   arrow: arrowIcon,
@@ -40,7 +40,7 @@ export const TOOL_ICONS = {
 } as const;
 
 /** The drawing tools' keys as `aria-keyshortcuts` names them. */
-export const KEYS: Record<Exclude<ToolChoice, null>, string> = {
+const KEYS: Record<Exclude<ToolChoice, null>, string> = {
   pointer: 'P',
   pen: 'D',
   arrow: 'A',
@@ -59,16 +59,7 @@ export function renderAnnotationTools(overlay: OverlayController, t: Messages) {
     role="toolbar"
     aria-label=${t.annotationTools}
   >
-    ${tools.map((tool) =>
-      toolButton({
-        label: t.tools[tool],
-        keys: KEYS[tool],
-        pressed: overlay.tool === tool,
-        icon: TOOL_ICONS[tool],
-        data: tool,
-        click: () => overlay.setTool(tool),
-      }),
-    )}
+    ${drawingToolButtons(t, tools, overlay.tool, (tool) => overlay.setTool(tool))}
     <span class="sep" aria-hidden="true"></span>
     ${styleButtons(t, overlay.color, overlay.width, {
       setColor: (color) => overlay.setColor(color),
@@ -106,6 +97,25 @@ export function renderAnnotationTools(overlay: OverlayController, t: Messages) {
       ${clearIcon}
     </button>
   </div>`;
+}
+
+/** A button for each drawing tool of `tools`, pressed while it is `current`. */
+export function drawingToolButtons<T extends Exclude<ToolChoice, null>>(
+  t: Messages,
+  tools: readonly T[],
+  current: string | null,
+  setTool: (tool: T) => void,
+) {
+  return tools.map((tool) =>
+    toolButton({
+      label: t.tools[tool],
+      keys: KEYS[tool],
+      pressed: current === tool,
+      icon: TOOL_ICONS[tool],
+      data: tool,
+      click: () => setTool(tool),
+    }),
+  );
 }
 
 /** A tool button: pressed while its tool is in hand, its shortcut in `aria-keyshortcuts`. */

@@ -4,7 +4,7 @@
  */
 import { html } from 'lit';
 import { TOOLS, type Tool } from '../../src/annotation-ops.js';
-import { KEYS, styleButtons, TOOL_ICONS, toolButton, undoButtons } from '../annotations/tools.js';
+import { drawingToolButtons, styleButtons, toolButton, undoButtons } from '../annotations/tools.js';
 import { icon } from '../icons.js';
 import { svg } from 'lit';
 import type { Messages } from '../messages.js';
@@ -43,16 +43,7 @@ export interface EditorToolsView {
 export function renderEditorTools(v: EditorToolsView) {
   const { t } = v;
   return html`<div class="tools" part="tools" role="toolbar" aria-label=${t.stillEditor.tools}>
-    ${TOOLS.map((tool) =>
-      toolButton({
-        label: t.tools[tool],
-        keys: KEYS[tool],
-        pressed: v.tool === tool,
-        icon: TOOL_ICONS[tool],
-        data: tool,
-        click: () => v.setTool(tool),
-      }),
-    )}
+    ${drawingToolButtons(t, TOOLS, v.tool, (tool) => v.setTool(tool))}
     <span class="sep" aria-hidden="true"></span>
     ${AREA_TOOLS.map(({ tool, keys, icon }) =>
       toolButton({
