@@ -42,8 +42,9 @@ export function openWriter(db, statements) {
       const keep = at === wanted ? [] : null;
       for (let n = writes[i++]; n > 0; n--) {
         const index = writes[i++];
-        const params = writes.slice(i + 1, i + 1 + writes[i]);
-        i += 1 + writes[i];
+        const count = writes[i++];
+        const params = writes.slice(i, i + count);
+        i += count;
         statementName = names[index];
         const { statement, returning } = prepared[index];
         if (returning) {
