@@ -17,7 +17,10 @@
  * with 32 changes in flight at a time, the load earlier runs measured (there the figure is bound
  * by how many changes share each disk flush). Rounds interleaved. Latency: from the state change
  * (the ceiling: from the POST) to the arrival at the receiver, once under that saturation, and
- * once paced at PACE events/s, the load of a busy helpdesk. The receiver runs in
+ * once paced at PACE events/s, the load of a busy helpdesk. And the two halves of the work on
+ * their own, to see where the time goes: the changes committed with their events held back from
+ * the dispatcher (from the first change until the last is on disk), then those events handed to
+ * the dispatcher at once (until the receiver has them all). The receiver runs in
  * its own thread, as a helpdesk runs in its own process; the service side is one thread and the
  * store's writer thread, as the service is. Processor time per event is the whole process's (every
  * thread, the receiver's too) over a round.
@@ -35,6 +38,7 @@ import { Pool } from 'undici';
 import { Outbox } from '../signalling/outbox.js';
 import { Sessions } from '../signalling/sessions.js';
 import { openSqliteStore } from '../signalling/sqlite-store.js';
+import type { OutboxEvent } from '../signalling/store.js';
 import { newWebhookSecret } from '../signalling/testing-receiver.js';
 import { createWebhookSender, parseWebhookSecret } from '../signalling/webhook.js';
 import { formatRow, summarize } from './stats.js';
@@ -118,7 +122,9 @@ async function outboxSetup(receiver: Receiver, secret: string) {
     logger,
     concurrency: CONCURRENCY,
   });
-  sessions.subscribe(({ events }) => outbox.enqueue(events));
+  /** While held back (`hold`), stored events wait here instead of going to the dispatcher. */
+  let held: OutboxEvent[] | null = null;
+  sessions.subscribe(({ events }) => (held ? held.push(...events) : outbox.enqueue(events)));
   await outbox.start();
   const created = receiver.expect(SESSIONS);
   const ids: string[] = [];
@@ -139,6 +145,13 @@ async function outboxSetup(receiver: Receiver, secret: string) {
     );
   return {
     change,
+    hold: () => void (held = []),
+    /** Hands the events held back to the dispatcher, all at once. */
+    release() {
+      const events = held ?? [];
+      held = null;
+      outbox.enqueue(events);
+    },
     /** Log lines the outbox wrote (it logs only failed attempts and dead letters). */
     problems: () => retries,
     async close() {
@@ -176,6 +189,40 @@ async function outboxSaturated(
   if (o.problems() > 0) throw new Error(`the outbox logged ${o.problems()} failed attempts`);
   await o.close();
   return result;
+}
+
+/**
+ * The two halves of a round on their own: EVENTS changes asked for at once with their events held
+ * back, until all are on disk; then those events given to the dispatcher at once, until all have
+ * arrived. (No latency: the events wait on purpose.)
+ */
+async function outboxHalves(
+  receiver: Receiver,
+  secret: string,
+): Promise<{ commit: Result; delivery: Result }> {
+  const o = await outboxSetup(receiver, secret);
+  const timed = async (run: () => Promise<unknown>): Promise<Result> => {
+    const cpu = process.cpuUsage();
+    const started = now();
+    await run();
+    return {
+      eventsPerSecond: EVENTS / ((now() - started) / 1000),
+      latencies: [],
+      cpuPerEvent: cpuSince(cpu, EVENTS),
+    };
+  };
+  o.hold();
+  const commit = await timed(() =>
+    Promise.all(Array.from({ length: EVENTS }, (_, n) => o.change(n))),
+  );
+  const arrived = receiver.expect(EVENTS);
+  const delivery = await timed(() => {
+    o.release();
+    return arrived;
+  });
+  if (o.problems() > 0) throw new Error(`the outbox logged ${o.problems()} failed attempts`);
+  await o.close();
+  return { commit, delivery };
 }
 
 async function outboxPaced(receiver: Receiver, secret: string): Promise<Result> {
@@ -321,18 +368,24 @@ await ceilingSaturated(receiver, 'undici');
 await ceilingSaturated(receiver, 'node:http');
 const ours: Result[] = [];
 const ours32: Result[] = [];
+const commitHalf: Result[] = [];
+const deliveryHalf: Result[] = [];
 const ceiling: Result[] = [];
 const httpLoop: Result[] = [];
 const perSecond = (r: Result[]) => r.at(-1)!.eventsPerSecond.toFixed(0);
 for (let r = 0; r < ROUNDS; r++) {
   ours.push(await outboxSaturated(receiver, secret, EVENTS));
   ours32.push(await outboxSaturated(receiver, secret, IN_FLIGHT));
+  const halves = await outboxHalves(receiver, secret);
+  commitHalf.push(halves.commit);
+  deliveryHalf.push(halves.delivery);
   ceiling.push(await ceilingSaturated(receiver, 'undici'));
   httpLoop.push(await ceilingSaturated(receiver, 'node:http'));
   process.stdout.write(
     `round ${r + 1}: outbox ${perSecond(ours)} events/s (${perSecond(ours32)} with ` +
       `${IN_FLIGHT} in flight), ceiling ${perSecond(ceiling)}, ` +
-      `node:http loop ${perSecond(httpLoop)}\n`,
+      `node:http loop ${perSecond(httpLoop)}; halves alone: commit ${perSecond(commitHalf)}, ` +
+      `delivery ${perSecond(deliveryHalf)}\n`,
   );
 }
 const pacedOurs = await outboxPaced(receiver, secret);
@@ -353,6 +406,9 @@ const row = (label: string, r: Result[], saturated: boolean) => {
   );
 };
 const ratio = (of: Result[], to = ours) => `${(rate(to) / rate(of)).toFixed(2)}x`;
+/** A half's row: events/s, its ratio to the ceiling, and processor time per event. */
+const halfRow = (label: string, r: Result[]) =>
+  formatRow(label, [rate(r).toFixed(0), ratio(ceiling, r), '', cpuOf(r).toFixed(0)]);
 process.stdout.write(
   `\nsaturated (median of ${ROUNDS} rounds; latency over all of them; CPU: µs of processor time\n` +
     `per event, every thread of the process)\n` +
@@ -364,6 +420,11 @@ process.stdout.write(
     `${formatRow('ratio to ceiling', [ratio(ceiling)])}\n` +
     `${formatRow(`  ${IN_FLIGHT} in flight`, [ratio(ceiling, ours32)])}\n` +
     `${formatRow('ratio to node:http', [ratio(httpLoop)])}\n` +
+    `\nthe halves alone (median of ${ROUNDS}): changes committed with their events held back, then\n` +
+    `those events delivered all at once\n` +
+    `${formatRow('', ['events/s', 'x ceiling', '', 'CPU µs'])}\n` +
+    `${halfRow('commit (to disk)', commitHalf)}\n` +
+    `${halfRow('delivery', deliveryHalf)}\n` +
     `\npaced at ${PACE} events/s (${PACED_EVENTS} events)\n` +
     `${formatRow('', ['', 'p50 ms', 'p99 ms'])}\n` +
     `${row('outbox (durable)', [pacedOurs], false)}\n` +
