@@ -19,7 +19,6 @@ import type { UploadController } from './controllers/upload-controller.js';
 import { VsRecordingChangeEvent, VsScreenshotEvent, VsUploadProgressEvent } from './events.js';
 import type { RecorderSources } from './recording/recorder.js';
 import { listFiles, serviceBase } from './service-api.js';
-import type { StillRecord } from './storage/widget-db.js';
 import type * as StillsModule from './stills/stills.js';
 import type { RecordingViews } from './views/call-view.js';
 
@@ -32,8 +31,8 @@ interface Files {
   uploadRecording(id: string): Promise<void>;
   /** Finishes what an earlier page left for the session (but the recording `runningId`). */
   recover(sessionId: string, runningId: string | null): Promise<void>;
-  /** Stores a saved still on this device and uploads it (resolves once stored). */
-  saveStill(still: StillRecord): Promise<void>;
+  /** Stores a saved still of `sessionId` on this device and uploads it (resolves once stored). */
+  saveStill(still: Still & { blob: Blob }, sessionId: string): Promise<void>;
 }
 
 /** Screenshots and recording over the call (see the module's comment). */
@@ -207,18 +206,7 @@ export abstract class FilesElement extends ChatElement {
           },
           send: (message) => this.peer.send(message),
           sendFile: (blob, name, ref) => this.transfers.send(blob, name, 'still', ref),
-          persist: async (still) =>
-            (await this.files()).saveStill({
-              id: still.id,
-              sessionId: this.sessionId,
-              blob: still.blob,
-              name: still.name,
-              type: 'image/png',
-              width: still.width,
-              height: still.height,
-              takenBy: still.takenBy,
-              createdAt: still.at,
-            }),
+          persist: async (still) => (await this.files()).saveStill(still, this.sessionId),
           onUpdate: (still) => this.stillUpdated(still),
         });
         this.stills = stills;
@@ -348,7 +336,7 @@ export abstract class FilesElement extends ChatElement {
         uploadRecording: (id) => files.uploadRecording(storage, uploads, id),
         recover: (sessionId, runningId) =>
           files.recoverSession(storage, uploads, sessionId, runningId),
-        saveStill: (still) => files.saveStill(storage, uploads, still),
+        saveStill: (still, sessionId) => files.saveStill(storage, uploads, still, sessionId),
       };
     });
     this.filesLoading.catch(() => (this.filesLoading = null));

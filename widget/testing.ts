@@ -11,6 +11,7 @@ import type { CallState, VsErrorEvent } from './events.js';
 import './index.js';
 import { openWidgetDb } from './storage/widget-db.js';
 import type { Still } from './stills/still.js';
+import { stillRecord } from './stills/upload-still.js';
 import type { VideoSession } from './video-session.js';
 
 export interface Service {
@@ -46,17 +47,7 @@ export async function rejoinAfterSave(
   session: CreatedSession,
 ): Promise<VideoSession> {
   const db = await openWidgetDb();
-  await db.put('stills', {
-    id: still.id,
-    sessionId: session.id,
-    blob: still.blob!,
-    name: still.name,
-    type: 'image/png',
-    width: still.width,
-    height: still.height,
-    takenBy: still.takenBy,
-    createdAt: still.at,
-  });
+  await db.put('stills', stillRecord({ ...still, blob: still.blob! }, session.id));
   const { signallingUrl } = await service();
   const again = mount({ 'signalling-url': signallingUrl, token: session.agentToken });
   await again.start();

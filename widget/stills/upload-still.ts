@@ -7,15 +7,33 @@
 import type { StorageController } from '../controllers/storage-controller.js';
 import type { UploadController } from '../controllers/upload-controller.js';
 import type { StillRecord } from '../storage/widget-db.js';
+import type { Still } from './still.js';
+
+/** What a saved still of session `sessionId` is kept as on this device until the service has it. */
+export function stillRecord(still: Still & { blob: Blob }, sessionId: string): StillRecord {
+  return {
+    id: still.id,
+    sessionId,
+    blob: still.blob,
+    name: still.name,
+    type: 'image/png',
+    width: still.width,
+    height: still.height,
+    takenBy: still.takenBy,
+    createdAt: still.at,
+  };
+}
 
 /** Stores `still` on this device; resolves once stored, while its upload goes on. */
 export async function saveStill(
   storage: StorageController,
   uploads: UploadController,
-  still: StillRecord,
+  still: Still & { blob: Blob },
+  sessionId: string,
 ): Promise<void> {
-  await storage.putStill(still);
-  void uploadStill(uploads, still);
+  const record = stillRecord(still, sessionId);
+  await storage.putStill(record);
+  void uploadStill(uploads, record);
 }
 
 /** Uploads the stored stills of `sessionId` that have no upload under way (an earlier page's). */
