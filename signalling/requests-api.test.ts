@@ -4,9 +4,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { RequestedSession } from '../src/rest.js';
-import { createRestTestApp, recordedEvents, TEST_API_KEY, TEST_PUBLIC_KEY } from './testing.js';
+import {
+  createRestTestApp,
+  recordedEvents,
+  TEST_AGENT,
+  TEST_API_KEY,
+  TEST_PUBLIC_KEY,
+} from './testing.js';
 
-const agent = { id: 'agent-7', name: 'Sam' };
+const agent = TEST_AGENT;
 
 describe('request keys, request tokens, rate limits and direct calls', () => {
   it('takes a host-minted request token bound to one ticket, one live request per token', async () => {
@@ -40,8 +46,7 @@ describe('request keys, request tokens, rate limits and direct calls', () => {
       detail: 'the ticket and metadata come from the request token',
     });
     // A join token or a forged one is not a request token.
-    const join = (await t.call('POST', '/v1/sessions', TEST_API_KEY, { ticketId: 'T-1', agent }))
-      .body.customerToken as string;
+    const join = (await t.createSession()).customerToken;
     expect((await t.call('POST', '/v1/requests', join, {})).body.code).toBe(
       'ERR_REQUEST_KEY_INVALID',
     );

@@ -1,15 +1,11 @@
 /** The customer's rating of a session through the REST API: who may rate, when, and how often. */
 import { describe, expect, it } from 'vitest';
-import type { CreatedSession } from '../src/rest.js';
 import { createRestTestApp, recordedTypes, TEST_API_KEY } from './testing.js';
-
-const agent = { id: 'agent-7', name: 'Sam' };
 
 describe('rating', () => {
   it('rates once, only as the customer, only after a call', async () => {
     const t = createRestTestApp();
-    const s = (await t.call('POST', '/v1/sessions', TEST_API_KEY, { ticketId: 'T-1', agent }))
-      .body as unknown as CreatedSession;
+    const s = await t.createSession();
     const rate = (key: string, body: unknown = { score: 5 }) =>
       t.call('POST', `/v1/sessions/${s.id}/rating`, key, body);
     expect((await rate(s.customerToken)).body.code).toBe('ERR_RATING_NOT_OPEN');

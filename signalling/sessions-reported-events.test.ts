@@ -1,15 +1,11 @@
 /** Events the widgets report through the REST API (`POST /v1/sessions/:id/events`). */
 import { describe, expect, it } from 'vitest';
-import type { CreatedSession } from '../src/rest.js';
 import { createRestTestApp, recordedEvents, TEST_API_KEY } from './testing.js';
-
-const agent = { id: 'agent-7', name: 'Sam' };
 
 describe('events reported by widgets', () => {
   it('writes a reported event once per ref, stamped with the reporter', async () => {
     const t = createRestTestApp();
-    const s = (await t.call('POST', '/v1/sessions', TEST_API_KEY, { ticketId: 'T-1', agent }))
-      .body as unknown as CreatedSession;
+    const s = await t.createSession();
     const report = (key: string, body: unknown) =>
       t.call('POST', `/v1/sessions/${s.id}/events`, key, body);
     const body = {

@@ -1,15 +1,11 @@
 /** A session's visibility through the REST API: what an internal session hides from the customer. */
 import { describe, expect, it } from 'vitest';
-import type { CreatedSession } from '../src/rest.js';
 import { createRestTestApp, recordedEvents, TEST_API_KEY } from './testing.js';
-
-const agent = { id: 'agent-7', name: 'Sam' };
 
 describe('visibility', () => {
   it('hides an internal session from the customer token, and only the API key changes it', async () => {
     const t = createRestTestApp();
-    const s = (await t.call('POST', '/v1/sessions', TEST_API_KEY, { ticketId: 'T-1', agent }))
-      .body as unknown as CreatedSession;
+    const s = await t.createSession();
     expect(
       (await t.call('PATCH', `/v1/sessions/${s.id}`, s.agentToken, { visibility: 'internal' })).body
         .code,

@@ -5,21 +5,17 @@
  * that are refused; leaving the call on purpose.
  */
 import { describe, expect, it } from 'vitest';
-import type {
-  AcceptedSession,
-  CreatedSession,
-  RequestedSession,
-  SessionView,
-} from '../src/rest.js';
+import type { AcceptedSession, RequestedSession, SessionView } from '../src/rest.js';
 import {
   createRestTestApp,
   recordedEvents,
   recordedTypes,
+  TEST_AGENT,
   TEST_API_KEY,
   TEST_PUBLIC_KEY,
 } from './testing.js';
 
-const agent = { id: 'agent-7', name: 'Sam' };
+const agent = TEST_AGENT;
 
 describe('the session lifecycle', () => {
   it('request -> accept -> join -> connect -> end -> rate, with the webhook sequence', async () => {
@@ -205,8 +201,7 @@ describe('the session lifecycle', () => {
 
   it('refuses illegal transitions with their codes, and changes nothing', async () => {
     const t = createRestTestApp();
-    const s = (await t.call('POST', '/v1/sessions', TEST_API_KEY, { ticketId: 'T-1', agent }))
-      .body as unknown as CreatedSession;
+    const s = await t.createSession();
     const before = await recordedTypes(t.store, s.id);
     const decline = await t.call('POST', `/v1/sessions/${s.id}/decline`);
     expect(decline).toMatchObject({
@@ -240,8 +235,7 @@ describe('the session lifecycle', () => {
 
   it('goes back to waiting when somebody leaves the call on purpose', async () => {
     const t = createRestTestApp();
-    const s = (await t.call('POST', '/v1/sessions', TEST_API_KEY, { ticketId: 'T-1', agent }))
-      .body as unknown as CreatedSession;
+    const s = await t.createSession();
     await t.sessions.joined(s.id, 'agent', 'Sam', { resumed: false, bothPresent: false });
     await t.sessions.joined(s.id, 'customer', 'Bob', { resumed: false, bothPresent: true });
     await t.sessions.callConnected(s.id);

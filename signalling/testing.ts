@@ -87,13 +87,17 @@ export function createTestApp(options: ServerOptions & { now?: () => number } = 
   return { app, config, store, sessions, tokens, rooms, files, disk };
 }
 
+/** The agent the REST tests make sessions for. */
+export const TEST_AGENT = { id: 'agent-7', name: 'Sam' };
+
 /** The public key the help button sends, accepted by `createRestTestApp`. */
 export const TEST_PUBLIC_KEY = 'pk_test_0123456789abcdef';
 
 /**
  * `createTestApp` accepting `TEST_PUBLIC_KEY`, on a clock that starts at 2026-11-23T10:00:00Z and
  * moves only by `tick(ms)`, with `call()`: one REST request under a bearer key (the API key unless
- * told, `null` for none) and a JSON body when given, answered as its status and parsed JSON body.
+ * told, `null` for none) and a JSON body when given, answered as its status and parsed JSON body;
+ * and `createSession()`: a session made with the API key (ticket T-1, `TEST_AGENT`).
  */
 export function createRestTestApp(options: Parameters<typeof createTestApp>[0] = {}) {
   let clock = Date.parse('2026-11-23T10:00:00Z');
@@ -117,7 +121,15 @@ export function createRestTestApp(options: Parameters<typeof createTestApp>[0] =
       body: (await res.json()) as Record<string, unknown> & { code?: string },
     };
   };
-  return { ...t, call, tick: (ms: number) => (clock += ms), now: () => clock };
+  const createSession = async () => {
+    const res = await call('POST', '/v1/sessions', TEST_API_KEY, {
+      ticketId: 'T-1',
+      agent: TEST_AGENT,
+    });
+    if (res.status !== 201) throw new Error(`session not created: ${JSON.stringify(res.body)}`);
+    return res.body as unknown as CreatedSession;
+  };
+  return { ...t, call, createSession, tick: (ms: number) => (clock += ms), now: () => clock };
 }
 
 /** The webhook events the store recorded for a session, oldest first. */
