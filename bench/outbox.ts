@@ -92,11 +92,21 @@ interface Result {
   cpuPerEvent: number;
 }
 
-/** Processor time used since `from`, per event, in µs. */
-const cpuSince = (from: NodeJS.CpuUsage, events: number) => {
-  const used = process.cpuUsage(from);
-  return (used.user + used.system) / events;
-};
+/**
+ * Runs `run` (EVENTS events), timed: events/s, and processor time (user + system, every thread of
+ * the process) per event; the latencies are the caller's to add.
+ */
+async function timed(run: () => Promise<unknown>): Promise<Result> {
+  const cpu = process.cpuUsage();
+  const started = now();
+  await run();
+  const used = process.cpuUsage(cpu);
+  return {
+    eventsPerSecond: EVENTS / ((now() - started) / 1000),
+    latencies: [],
+    cpuPerEvent: (used.user + used.system) / EVENTS,
+  };
+}
 
 /** A fresh service-side outbox on a fresh data dir, with SESSIONS sessions already delivered. */
 async function outboxSetup(receiver: Receiver, secret: string) {
@@ -170,22 +180,18 @@ async function outboxSaturated(
 ): Promise<Result> {
   const o = await outboxSetup(receiver, secret);
   const arrived = receiver.expect(EVENTS);
-  const cpu = process.cpuUsage();
-  const started = now();
   let next = 0;
-  await Promise.all(
-    inFlight >= EVENTS
-      ? Array.from({ length: EVENTS }, (_, n) => o.change(n))
-      : Array.from({ length: inFlight }, async () => {
-          for (let n = next++; n < EVENTS; n = next++) await o.change(n);
-        }),
-  );
-  await arrived;
-  const result = {
-    eventsPerSecond: EVENTS / ((now() - started) / 1000),
-    latencies: receiver.latencies(),
-    cpuPerEvent: cpuSince(cpu, EVENTS),
-  };
+  const result = await timed(async () => {
+    await Promise.all(
+      inFlight >= EVENTS
+        ? Array.from({ length: EVENTS }, (_, n) => o.change(n))
+        : Array.from({ length: inFlight }, async () => {
+            for (let n = next++; n < EVENTS; n = next++) await o.change(n);
+          }),
+    );
+    await arrived;
+  });
+  result.latencies = receiver.latencies();
   if (o.problems() > 0) throw new Error(`the outbox logged ${o.problems()} failed attempts`);
   await o.close();
   return result;
@@ -201,16 +207,6 @@ async function outboxHalves(
   secret: string,
 ): Promise<{ commit: Result; delivery: Result }> {
   const o = await outboxSetup(receiver, secret);
-  const timed = async (run: () => Promise<unknown>): Promise<Result> => {
-    const cpu = process.cpuUsage();
-    const started = now();
-    await run();
-    return {
-      eventsPerSecond: EVENTS / ((now() - started) / 1000),
-      latencies: [],
-      cpuPerEvent: cpuSince(cpu, EVENTS),
-    };
-  };
   o.hold();
   const commit = await timed(() =>
     Promise.all(Array.from({ length: EVENTS }, (_, n) => o.change(n))),
@@ -324,15 +320,11 @@ function ceilingPoster(receiver: Receiver, client: Client) {
 async function ceilingSaturated(receiver: Receiver, client: Client): Promise<Result> {
   const poster = ceilingPoster(receiver, client);
   const arrived = receiver.expect(EVENTS);
-  const cpu = process.cpuUsage();
-  const started = now();
-  for (let n = 0; n < EVENTS; n++) poster.post(n);
-  await arrived;
-  const result = {
-    eventsPerSecond: EVENTS / ((now() - started) / 1000),
-    latencies: receiver.latencies(),
-    cpuPerEvent: cpuSince(cpu, EVENTS),
-  };
+  const result = await timed(() => {
+    for (let n = 0; n < EVENTS; n++) poster.post(n);
+    return arrived;
+  });
+  result.latencies = receiver.latencies();
   poster.close();
   return result;
 }
