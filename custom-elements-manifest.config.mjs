@@ -5,20 +5,15 @@ const TAGS = {
   VideoSession: 'video-session',
   VideoHelpButton: 'video-help-button',
   SessionRating: 'video-session-rating',
-  StillEditor: 'video-session-still-editor',
+  ScreenshotEditor: 'video-session-screenshot-editor',
 };
 
 export default {
   globs: [
     'widget/video-session.ts',
-    'widget/drawing-element.ts',
-    'widget/files-element.ts',
-    'widget/chat-element.ts',
-    'widget/call-element.ts',
-    'widget/call-link.ts',
-    'widget/video-help-button.ts',
-    'widget/session-rating.ts',
-    'widget/stills/still-editor.ts',
+    'widget/help-button/video-help-button.ts',
+    'widget/features/rating/session-rating.ts',
+    'widget/features/screenshots/screenshot-editor.ts',
   ],
   outdir: '.',
   litelement: true,

@@ -86,7 +86,8 @@ const config: RollupOptions[] = [
       // The modules the call's drawing tools and the screenshot editor share (painting marks, the
       // tool bar's buttons) land in a chunk of their own: name it after what it holds.
       chunkFileNames: (chunk) =>
-        !chunk.isDynamicEntry && chunk.moduleIds.some((id) => id.includes('/widget/annotations/'))
+        !chunk.isDynamicEntry &&
+        chunk.moduleIds.some((id) => id.includes('/widget/features/drawing/'))
           ? 'video-session-marks-[hash].js'
           : 'video-session-[name]-[hash].js',
     },
@@ -117,10 +118,13 @@ const config: RollupOptions[] = [
   {
     // The tracking worker: one self-contained classic script (the page loads it as a blob, since the
     // SDK's origin is usually not the page's), next to the chunk that loads it in both builds.
-    input: 'widget/tracking/worker.ts',
+    input: 'widget/features/tracking/worker.ts',
     output: [
       { file: 'dist/video-session-tracking-worker.js', format: 'iife' },
-      { file: 'dist/esm/widget/controllers/video-session-tracking-worker.js', format: 'iife' },
+      {
+        file: 'dist/esm/widget/features/tracking/video-session-tracking-worker.js',
+        format: 'iife',
+      },
     ],
     plugins: [
       esbuild({ target }),

@@ -23,8 +23,28 @@ export const CHROMIUM_ARGS = [
   '--allow-loopback-in-peer-connection', // gather 127.0.0.1 ICE candidates (ignored by default)
 ];
 
+/** The test pages' port (another run beside this one takes another: `WTR_PORT=8001`). */
+const PORT = Number(process.env.WTR_PORT ?? 8000);
 const API_KEY = 'wtr-api-key-0123456789';
 const PUBLIC_KEY = 'pk_wtr_0123456789abcdef';
+
+/**
+ * Paths the dev server answers 404 for, set by a test (`vs-block-chunks`): a host that serves the
+ * widget's script without some of its chunks. Each test file runs in a fresh page, so a chunk a
+ * page has not loaded yet really fails to load.
+ */
+const blocked = new Set();
+
+function blockChunks(ctx, next) {
+  for (const path of blocked) {
+    if (ctx.path.includes(path)) {
+      ctx.status = 404;
+      ctx.body = 'blocked by the test';
+      return undefined;
+    }
+  }
+  return next();
+}
 
 /** Starts the real service for the run; tests reach it through `executeServerCommand`. */
 function servicePlugin() {
@@ -41,7 +61,7 @@ function servicePlugin() {
         host: '127.0.0.1',
         apiKey: API_KEY,
         dataDir,
-        allowedOrigins: ['http://localhost:8000', 'http://127.0.0.1:8000'],
+        allowedOrigins: [`http://localhost:${PORT}`, `http://127.0.0.1:${PORT}`],
         heartbeatMs: 2000,
         publicKeys: [PUBLIC_KEY],
         requestRate: 1000,
@@ -61,6 +81,11 @@ function servicePlugin() {
         });
         return { status: res.status, body: await res.json() };
       };
+      if (command === 'vs-block-chunks') {
+        blocked.clear();
+        for (const path of payload.paths) blocked.add(path);
+        return true;
+      }
       if (command === 'vs-service')
         return { url: service.url, signallingUrl: service.signallingUrl, publicKey: PUBLIC_KEY };
       if (command === 'vs-accept')
@@ -119,7 +144,8 @@ function trackingWorker() {
   return {
     name: 'tracking-worker',
     serve(context) {
-      if (!context.path.endsWith('/widget/controllers/video-session-tracking-worker.js')) return;
+      if (!context.path.endsWith('/widget/features/tracking/video-session-tracking-worker.js'))
+        return;
       return { body: readFileSync('dist/video-session-tracking-worker.js', 'utf8'), type: 'js' };
     },
   };
@@ -127,7 +153,8 @@ function trackingWorker() {
 
 export default {
   files: process.env.WTR_FILES ?? 'widget/**/*.test.ts',
-  port: 8000,
+  port: PORT,
+  middleware: [blockChunks],
   nodeResolve: { browser: true, exportConditions: ['browser', 'production'] },
   plugins: [
     umdAsModule('/node_modules/fix-webm-duration/fix-webm-duration.js'),

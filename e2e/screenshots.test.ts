@@ -79,7 +79,7 @@ describe('screenshots between two pages, saved for the ticket', () => {
       document.querySelector('video-session')!.screenshots.map((s) => s.id),
     );
     await agent.locator('video-session').locator('[part~="screenshot-button"]').click();
-    await agent.locator('video-session').locator('[part~="still-review"]').waitFor();
+    await agent.locator('video-session').locator('[part~="screenshot-review"]').waitFor();
     return agent.evaluate(
       (before) =>
         document
@@ -102,7 +102,7 @@ describe('screenshots between two pages, saved for the ticket', () => {
     await expect.poll(remoteWidth, { timeout: 15_000 }).toBeLessThanOrEqual(camera.width / 4);
 
     const id = await take(agent);
-    await agent.locator('video-session-still-editor').locator('[part~="save"]').click();
+    await agent.locator('video-session-screenshot-editor').locator('[part~="save"]').click();
 
     const saved = async (page: Page) => (await stillOn(page, id))?.save;
     await expect.poll(() => saved(agent), { timeout: 20_000 }).toBe('saved');
@@ -146,7 +146,7 @@ describe('screenshots between two pages, saved for the ticket', () => {
     }, id);
 
     // Cover the middle of the picture with the editor's solid mask, through the mouse.
-    const editor = agent.locator('video-session-still-editor');
+    const editor = agent.locator('video-session-screenshot-editor');
     await editor.locator('canvas').waitFor();
     await editor.locator('[data-tool="fill"]').click();
     const shown = await editor.locator('canvas').evaluate((canvas: HTMLCanvasElement) => {
@@ -224,7 +224,7 @@ describe('screenshots between two pages, saved for the ticket', () => {
     const { session, agent, customer } = await inCall();
     const id = await take(agent);
     await expect.poll(() => stillOn(customer, id), { timeout: 10_000 }).not.toBeNull();
-    await agent.locator('video-session-still-editor').locator('[part~="discard"]').click();
+    await agent.locator('video-session-screenshot-editor').locator('[part~="discard"]').click();
     const count = (page: Page) =>
       page.evaluate(() => document.querySelector('video-session')!.screenshots.length);
     await expect.poll(() => count(customer), { timeout: 5000 }).toBe(0);

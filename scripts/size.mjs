@@ -2,30 +2,36 @@
 // Prints the sizes of what browsers load (minified, gzip -9 and brotli), and with --check fails when
 // one is over its budget. Run after every build; `npm test` runs it with --check.
 // - dist/video-session.js: the script a page loads first;
-// - dist/video-session-drawing-*.js: the drawing tools, loaded when a call starts;
+// - dist/video-session-drawing-chunk-*.js: the drawing tools and the tracker, loaded when a call connects;
 // - dist/video-session-marks-*.js: what the drawing tools and the screenshot editor share (painting
 //   marks, the tool bar's buttons), loaded with the first of them;
-// - dist/video-session-still-editor-*.js: the screenshot editor, loaded when one opens;
-// - dist/video-session-tracking-worker.js: the tracker, in its worker, loaded for anchored marks.
-// - dist/video-session-files-*.js: local storage, the uploader, recording consent, loaded on joining;
-// - dist/video-session-recorder-*.js: the recorder, loaded when both have consented;
-// - dist/video-session-finalise-*.js: the WebM duration fix, loaded to upload a recording.
+// - dist/video-session-screenshot-editor-*.js: the screenshot editor, loaded when one opens;
+// - dist/video-session-tracking-worker.js: the tracker, in its worker, loaded for anchored marks;
+// - dist/video-session-persistence-chunk-*.js: local storage and the uploader, loaded on joining;
+// - dist/video-session-recording-chunk-*.js: recording consent and upload, loaded on joining;
+// - dist/video-session-recorder-*.js: the recorder, loaded when everyone has consented;
+// - dist/video-session-finalise-*.js: the WebM duration fix, loaded to upload a recording;
 // - dist/video-session-de-*.js: the German strings, loaded when a page asks for German;
-// - dist/video-session-stills-*.js: screenshots and their gallery, loaded when a call starts.
+// - dist/video-session-screenshots-chunk-*.js: screenshots and their gallery, loaded on joining;
+// - dist/video-session-panels-*.js: the settings and chat panels, loaded when a call connects;
+// - dist/video-session-session-rating-*.js: the customer's rating prompt, loaded during the call.
 import { readdirSync, readFileSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 const BUDGETS = [
   { pattern: /^video-session\.js$/, gzip: 45 * 1024 },
-  { pattern: /^video-session-drawing-[\w-]+\.js$/, gzip: 9 * 1024 },
+  { pattern: /^video-session-drawing-chunk-[\w-]+\.js$/, gzip: 9 * 1024 },
   { pattern: /^video-session-marks-[\w-]+\.js$/, gzip: 7 * 1024 },
-  { pattern: /^video-session-still-editor-[\w-]+\.js$/, gzip: 6 * 1024 },
+  { pattern: /^video-session-screenshot-editor-[\w-]+\.js$/, gzip: 6 * 1024 },
   { pattern: /^video-session-tracking-worker\.js$/, gzip: 10 * 1024 },
-  { pattern: /^video-session-files-[\w-]+\.js$/, gzip: 7 * 1024 },
+  { pattern: /^video-session-persistence-chunk-[\w-]+\.js$/, gzip: 4 * 1024 },
+  { pattern: /^video-session-recording-chunk-[\w-]+\.js$/, gzip: 4 * 1024 },
   { pattern: /^video-session-recorder-[\w-]+\.js$/, gzip: 3 * 1024 },
   { pattern: /^video-session-finalise-[\w-]+\.js$/, gzip: 6 * 1024 },
   { pattern: /^video-session-de-[\w-]+\.js$/, gzip: 6 * 1024 },
-  { pattern: /^video-session-stills-[\w-]+\.js$/, gzip: 6 * 1024 },
+  { pattern: /^video-session-screenshots-chunk-[\w-]+\.js$/, gzip: 7 * 1024 },
+  { pattern: /^video-session-panels-[\w-]+\.js$/, gzip: 4 * 1024 },
+  { pattern: /^video-session-session-rating-[\w-]+\.js$/, gzip: 3 * 1024 },
 ];
 
 const built = readdirSync('dist');

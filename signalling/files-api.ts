@@ -145,6 +145,7 @@ export function filesApi(deps: FilesApiDeps): Hono<Env> {
     if (hidden) return hidden;
     const list: FileList = {
       files: (await files.list(sessionIdOf(c))).map((f) => infoFor(c, f)),
+      now: new Date(now()).toISOString(),
     };
     return c.json(list, 200, { 'cache-control': 'no-store' });
   });

@@ -357,6 +357,12 @@ export const errors = {
     message:
       'This device is out of storage space; recording stopped and what was recorded is kept.',
   },
+  ERR_CHUNK_LOAD: {
+    status: 503,
+    close: 4000,
+    fatal: false,
+    message: 'A part of the widget could not be loaded (its script did not arrive).',
+  },
   ERR_STORAGE_UNAVAILABLE: {
     status: 503,
     close: 4000,

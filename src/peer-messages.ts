@@ -107,3 +107,17 @@ export type PeerMessage = v.InferOutput<typeof PeerMessageSchema>;
 export function parsePeerMessage(raw: unknown): Result<PeerMessage> {
   return parseJsonFrame(PeerMessageSchema, raw, 'ERR_PEER_MESSAGE_INVALID', MAX_PEER_MESSAGE_BYTES);
 }
+
+/** A message schema: an object with a literal `type`, or a variant of such objects. */
+interface TypedSchema {
+  readonly entries?: { readonly type?: { readonly literal?: unknown } };
+  readonly options?: readonly TypedSchema[];
+}
+
+const typeOf = (schema: TypedSchema): string =>
+  String(schema.entries?.type?.literal ?? typeOf(schema.options![0]!));
+
+/** Every data-channel message type, from the schema (what the widget's router must cover). */
+export const PEER_MESSAGE_TYPES = PeerMessageSchema.options.map((schema) =>
+  typeOf(schema as TypedSchema),
+) as readonly PeerMessage['type'][];

@@ -240,6 +240,8 @@ export interface FileInfo {
 /** `GET /v1/sessions/:id/files`, oldest first. */
 export interface FileList {
   files: FileInfo[];
+  /** The service's clock when it answered (ISO 8601): what `urlExpiresAt` counts from. */
+  now: string;
 }
 
 /** `DELETE /v1/sessions/:id/files` (API key). */

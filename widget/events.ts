@@ -4,18 +4,17 @@
  */
 import type { CallMode } from '../src/call-modes.js';
 import type { ErrorCode } from '../src/errors.js';
-import type { ChatEntry } from './chat-log.js';
-import type { RecordingStatus } from './controllers/recording-controller.js';
-import type { Still } from './stills/still.js';
-import type { Transfer } from './controllers/transfer-controller.js';
+import type { CallState } from './core/call/call-controller.js';
+import type { ChatEntry } from './features/chat/chat-log.js';
+import type { RecordingStatus } from './features/recording/recording-controller.js';
+import type { Screenshot } from './features/screenshots/screenshot.js';
+import type { Transfer } from './features/transfer/transfer-controller.js';
 import type { FileKind } from '../src/events.js';
 import type { FileInfo } from '../src/rest.js';
 import type { Role } from '../src/protocol.js';
 import type { SessionStatus } from '../src/session-state.js';
 
-/** The call's state as the element shows it. */
-export type CallState =
-  'idle' | 'connecting' | 'waiting' | 'connected' | 'reconnecting' | 'ended' | 'failed';
+export type { CallState };
 
 /** Fired on every change of `state`. */
 export class VsStateChangeEvent extends Event {
@@ -141,8 +140,8 @@ export class VsChatEvent extends Event {
 export class VsFileProgressEvent extends Event {
   static readonly type = 'vs-file-progress';
   readonly name: string;
-  /** `chat` (a file of the chat) or `still` (a screenshot). */
-  readonly purpose: Transfer['purpose'];
+  /** `chat` (a file of the chat) or `screenshot`. */
+  readonly purpose: 'chat' | 'screenshot';
   readonly direction: 'out' | 'in';
   readonly loaded: number;
   readonly size: number;
@@ -152,7 +151,7 @@ export class VsFileProgressEvent extends Event {
   constructor(t: Transfer) {
     super(VsFileProgressEvent.type, { bubbles: true, composed: true });
     this.name = t.name;
-    this.purpose = t.purpose;
+    this.purpose = t.purpose === 'still' ? 'screenshot' : t.purpose;
     this.direction = t.direction;
     this.loaded = t.loaded;
     this.size = t.size;
@@ -202,44 +201,44 @@ export class VsUploadProgressEvent extends Event {
 
 /**
  * Fired on each side when a screenshot is here: taken on this side, or received complete from the
- * other (`still.blob` is the PNG, `still.width` x `still.height` the camera's size).
+ * other (`screenshot.blob` is the PNG, `screenshot.width` x `screenshot.height` the camera's size).
  */
 export class VsScreenshotEvent extends Event {
   static readonly type = 'vs-screenshot';
-  readonly still: Still;
+  readonly screenshot: Screenshot;
 
-  constructor(still: Still) {
+  constructor(screenshot: Screenshot) {
     super(VsScreenshotEvent.type, { bubbles: true, composed: true });
-    this.still = still;
+    this.screenshot = screenshot;
   }
 }
 
 /**
- * Fired by `<video-session-still-editor>` on Save: `blob` is the PNG to keep, at the still's own
+ * Fired by `<video-session-screenshot-editor>` on Save: `blob` is the PNG to keep, at the still's own
  * size (or the crop's). `edited` is false when nothing was changed (or everything was undone):
  * then `blob` is the very `src` Blob the editor was opened on, byte for byte.
  */
-export class VsStillSaveEvent extends Event {
-  static readonly type = 'vs-still-save';
+export class VsScreenshotSaveEvent extends Event {
+  static readonly type = 'vs-screenshot-save';
   readonly blob: Blob;
   readonly edited: boolean;
 
   constructor(blob: Blob, edited: boolean) {
-    super(VsStillSaveEvent.type, { bubbles: true, composed: true });
+    super(VsScreenshotSaveEvent.type, { bubbles: true, composed: true });
     this.blob = blob;
     this.edited = edited;
   }
 }
 
 /**
- * Fired by `<video-session-still-editor>` on Discard: the person does not want the still.
+ * Fired by `<video-session-screenshot-editor>` on Discard: the person does not want the still.
  * `<video-session>` then throws it away on both sides (`discardScreenshot`); nothing is stored.
  */
-export class VsStillDiscardEvent extends Event {
-  static readonly type = 'vs-still-discard';
+export class VsScreenshotDiscardEvent extends Event {
+  static readonly type = 'vs-screenshot-discard';
 
   constructor() {
-    super(VsStillDiscardEvent.type, { bubbles: true, composed: true });
+    super(VsScreenshotDiscardEvent.type, { bubbles: true, composed: true });
   }
 }
 
@@ -257,7 +256,7 @@ declare global {
     'vs-chat': VsChatEvent;
     'vs-file-progress': VsFileProgressEvent;
     'vs-screenshot': VsScreenshotEvent;
-    'vs-still-save': VsStillSaveEvent;
-    'vs-still-discard': VsStillDiscardEvent;
+    'vs-screenshot-save': VsScreenshotSaveEvent;
+    'vs-screenshot-discard': VsScreenshotDiscardEvent;
   }
 }

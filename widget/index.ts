@@ -1,30 +1,37 @@
 /**
- * The widget entry: registers `<video-session>` and `<video-help-button>` (and the rating prompt
- * they use), and exports their classes, events and types. `dist/video-session.js` is this file
- * with everything bundled in.
+ * The widget entry: registers `<video-session>` and `<video-help-button>`, and exports their
+ * classes, every event class and the types they carry (the rating prompt and the screenshot editor
+ * register themselves when their chunks load). `dist/video-session.js` is this file with
+ * everything bundled in.
  */
-import { SessionRating } from './session-rating.js';
-import { VideoHelpButton } from './video-help-button.js';
+import { VideoHelpButton } from './help-button/video-help-button.js';
 import { VideoSession } from './video-session.js';
 
 export { VideoSession, formatDuration } from './video-session.js';
-export { VideoHelpButton } from './video-help-button.js';
+export { VideoHelpButton } from './help-button/video-help-button.js';
 export {
+  VsChatEvent,
   VsErrorEvent,
+  VsFileProgressEvent,
   VsHelpStateEvent,
-  VsRatedEvent,
   VsModeChangeEvent,
   VsModeOfferEvent,
-  VsSessionStatusEvent,
+  VsRatedEvent,
+  VsRecordingChangeEvent,
+  VsScreenshotDiscardEvent,
   VsScreenshotEvent,
+  VsScreenshotSaveEvent,
+  VsSessionStatusEvent,
   VsStateChangeEvent,
-  VsStillDiscardEvent,
-  VsStillSaveEvent,
+  VsUploadProgressEvent,
   type CallState,
   type HelpState,
 } from './events.js';
-export type { Still } from './stills/still.js';
-export { reportEvent } from './service-api.js';
+export type { ChatEntry } from './features/chat/chat-log.js';
+export type { AnnotationView } from './features/drawing/drawing-feature.js';
+export type { RecordingStatus } from './features/recording/recording-feature.js';
+export type { Screenshot } from './features/screenshots/screenshot.js';
+export { reportEvent } from './core/service-api.js';
 export { CALL_MODES, type CallMode, type ModeAnswer } from '../src/call-modes.js';
 export { errors, VideoSessionError, type ErrorCode } from '../src/errors.js';
 
@@ -32,5 +39,4 @@ const define = (name: string, element: CustomElementConstructor) => {
   if (!customElements.get(name)) customElements.define(name, element);
 };
 define('video-session', VideoSession);
-define('video-session-rating', SessionRating);
 define('video-help-button', VideoHelpButton);

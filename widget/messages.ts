@@ -7,7 +7,7 @@ import type { CallMode } from '../src/call-modes.js';
 import type { DeviceStatus } from '../src/call-messages.js';
 import type { QualityLevel } from '../src/network-quality.js';
 import { errors, type ErrorCode } from '../src/errors.js';
-import type { CallState } from './events.js';
+import type { CallState } from './core/call/call-controller.js';
 
 const errorTexts = Object.fromEntries(
   Object.entries(errors).map(([code, info]) => [code, info.message]),

@@ -9,9 +9,9 @@ import type { CreatedSession, FileList } from '../src/rest.js';
 import type { CallMode } from '../src/call-modes.js';
 import type { CallState, VsErrorEvent } from './events.js';
 import './index.js';
-import { openWidgetDb } from './storage/widget-db.js';
-import type { Still } from './stills/still.js';
-import { stillRecord } from './stills/upload-still.js';
+import { openWidgetDb } from './core/storage/widget-db.js';
+import type { Screenshot } from './features/screenshots/screenshot.js';
+import { stillRecord } from './features/screenshots/upload-still.js';
 import type { VideoSession } from './video-session.js';
 
 export interface Service {
@@ -43,10 +43,12 @@ export async function serviceFiles(sessionId: string, token: string) {
  * has the still.
  */
 export async function rejoinAfterSave(
-  still: Still,
+  still: Screenshot,
   session: CreatedSession,
 ): Promise<VideoSession> {
   const db = await openWidgetDb();
+  // The page kept the still undecided first; a Save then stored it as saved, over that.
+  await until(async () => (await db.get('stills', still.id)) !== undefined, 5000, 'not kept');
   await db.put('stills', stillRecord({ ...still, blob: still.blob! }, session.id));
   const { signallingUrl } = await service();
   const again = mount({ 'signalling-url': signallingUrl, token: session.agentToken });

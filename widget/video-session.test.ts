@@ -1,5 +1,9 @@
 import { executeServerCommand } from '@web/test-runner-commands';
 import { expect } from 'chai';
+import { PEER_MESSAGE_TYPES } from '../src/peer-messages.js';
+import type { MessageRouter } from './core/router.js';
+import * as events from './events.js';
+import * as api from './index.js';
 import {
   button,
   call,
@@ -21,6 +25,21 @@ afterEach(() => {
 });
 
 describe('<video-session>', () => {
+  it('has a feature for every data-channel message type (the call itself takes ping, pong, bye)', () => {
+    const el = mount();
+    const { router } = el as unknown as { router: MessageRouter };
+    const own = new Set(['ping', 'pong', 'bye']);
+    expect(router.unowned(PEER_MESSAGE_TYPES.filter((type) => !own.has(type)))).to.deep.equal([]);
+  });
+
+  it('exports every event class it fires', () => {
+    const classes = Object.entries(events).filter(
+      ([, value]) => typeof value === 'function' && value.prototype instanceof Event,
+    );
+    expect(classes.length).to.be.greaterThan(10);
+    for (const [name, value] of classes) expect(api, name).to.have.property(name, value);
+  });
+
   it('waits in idle with a Join button and the documented parts', async () => {
     const el = mount();
     await el.updateComplete;

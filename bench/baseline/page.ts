@@ -4,7 +4,7 @@
 // `window.__restart()` restarts ICE at once (the recovery bench's oracle); `__videoOff()` and
 // `__videoOn()` stop and restart the camera and tell the other page in one data-channel message,
 // which hides or shows its video (the mode-switch bench's bare path).
-import { PeerLink } from '../../widget/controllers/peer-link.js';
+import { PeerLink } from '../../widget/core/peer/peer-link.js';
 import type { SignalData } from '../../src/protocol.js';
 
 const params = new URLSearchParams(location.search);

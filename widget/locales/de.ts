@@ -73,6 +73,7 @@ const errors: Record<ErrorCode, string> = {
   ERR_SCREEN_SHARE_UNSUPPORTED: 'Dieser Browser kann seinen Bildschirm nicht teilen.',
   ERR_STORAGE_QUOTA:
     'Auf diesem Gerät ist kein Speicherplatz mehr frei; die Aufnahme wurde beendet, das Aufgenommene bleibt erhalten.',
+  ERR_CHUNK_LOAD: 'Ein Teil des Widgets konnte nicht geladen werden (sein Skript kam nicht an).',
   ERR_STORAGE_UNAVAILABLE:
     'Dieser Browser kann keine Dateien für das Gespräch speichern (IndexedDB ist nicht verfügbar).',
   ERR_RECORDING_UNSUPPORTED:

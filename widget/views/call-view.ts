@@ -8,11 +8,11 @@ import type { ErrorCode } from '../../src/errors.js';
 import type { ModeOffer } from '../../src/mode-negotiator.js';
 import type { QualityLevel, QualitySample } from '../../src/network-quality.js';
 import type { Role } from '../../src/protocol.js';
-import type { DeviceChoice, Preset } from '../controllers/media-controller.js';
-import type { RecordingStatus } from '../controllers/recording-controller.js';
-import type * as RecordingViewsModule from './recording.js';
-import type { ChatEntry } from '../chat-log.js';
-import type { CallState } from '../events.js';
+import type { DeviceChoice, Preset } from '../core/media/media-controller.js';
+import type { RecordingStatus } from '../features/recording/recording-controller.js';
+import type { RecordingViews } from '../features/recording/recording-feature.js';
+import type { ChatEntry } from '../features/chat/chat-log.js';
+import type { CallState } from '../core/call/call-controller.js';
 import type { Messages } from '../messages.js';
 
 export type DeviceKind = keyof DeviceChoice;
@@ -96,8 +96,6 @@ export interface CallView {
   /** The recording views, once their chunk is loaded. */
   recordingViews: RecordingViews | null;
 }
-
-export type RecordingViews = typeof RecordingViewsModule;
 
 export interface CallActions {
   join(media: { audio: boolean; video: boolean }): void;

@@ -3,7 +3,7 @@
  * delivers), the camera and microphone permission with how to fix it, and the window layout.
  */
 import { html, nothing } from 'lit';
-import { PRESETS, type Preset } from '../controllers/media-controller.js';
+import { PRESETS, type Preset } from '../core/media/media-controller.js';
 import type { CallActions, CallView, DeviceKind } from './call-view.js';
 
 export function settings(v: CallView, a: CallActions) {

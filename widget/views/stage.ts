@@ -6,11 +6,12 @@ import { html, nothing } from 'lit';
 import { sends } from '../../src/call-modes.js';
 import type { QualityLevel, QualitySample } from '../../src/network-quality.js';
 import { phoneIcon } from '../icons.js';
-import { sinkId } from '../sink-id.js';
-import { srcObject } from '../src-object.js';
+import { sinkId } from './sink-id.js';
+import { srcObject } from './src-object.js';
+// The rating prompt's type, for the template (its chunk registers it when the call runs).
+import type {} from '../features/rating/session-rating.js';
 import { modeLabel, type CallActions, type CallView } from './call-view.js';
 // For the template's types (index.ts registers the elements).
-import '../session-rating.js';
 
 export function stage(v: CallView, a: CallActions) {
   const remoteVideo = v.state === 'connected' && v.remote.video && v.remoteStream !== null;
