@@ -4,9 +4,9 @@
  * transaction; the bytes right after (a crash in between leaves bytes that `reconcile` removes).
  */
 import type { Logger } from 'pino';
+import type { Result } from '../src/parse.js';
 import type { ServerConfig } from './config.js';
 import type { FileDisk } from './file-disk.js';
-import type { Done } from './files.js';
 import type { Sessions } from './sessions.js';
 import type { FileRecord, SessionStore } from './store.js';
 import type { UploadLocks } from './upload-locks.js';
@@ -32,7 +32,7 @@ export class FileCleanup {
    * Deletes every file and unfinished upload of a session, now (`file.deleted`, reason `erased`,
    * one per file); how many files. Waits for uploads being written to.
    */
-  async erase(sessionId: string): Promise<Done<number>> {
+  async erase(sessionId: string): Promise<Result<number>> {
     const { store, disk, locks } = this.opts;
     const uploads = await store.files.uploadsOfSession(sessionId);
     await Promise.all(uploads.map((u) => locks.released(u.id)));
@@ -115,7 +115,7 @@ export class FileCleanup {
     files: FileRecord[],
     uploadIds: string[],
     reason: 'erased' | 'retention',
-  ): Promise<Done<null>> {
+  ): Promise<Result<null>> {
     if (files.length === 0 && uploadIds.length === 0) return { ok: true, value: null };
     const done = await this.opts.sessions.change(sessionId, (d) => {
       for (const f of files) {

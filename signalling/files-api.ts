@@ -9,6 +9,7 @@ import { Readable } from 'node:stream';
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { problem } from '../src/errors.js';
+import type { Refused } from '../src/parse.js';
 import {
   CreateUploadSchema,
   UPLOAD_CONTENT_TYPE,
@@ -22,7 +23,7 @@ import {
 import type { TokenService } from './auth.js';
 import type { ServerConfig } from './config.js';
 import type { FileLinks, LinkAudience } from './file-links.js';
-import { CHUNK_SIZE, type Files, type Refused } from './files.js';
+import { CHUNK_SIZE, type Files } from './files.js';
 import {
   authMiddlewares,
   limit,

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ErrorCode } from '../src/errors.js';
 import type { FileKind, Uploader } from '../src/events.js';
+import type { Refused, Result } from '../src/parse.js';
 import type { CreateUpload, FileInfo } from '../src/rest.js';
 import type { ServerConfig } from './config.js';
 import type { FileDisk } from './file-disk.js';
@@ -21,9 +22,6 @@ import { UploadLocks } from './upload-locks.js';
 
 /** The most bytes one `PATCH` may carry. */
 export const CHUNK_SIZE = 1024 * 1024;
-
-export type Refused = { ok: false; code: ErrorCode; reason: string; offset?: number };
-export type Done<T> = { ok: true; value: T } | Refused;
 
 const refuse = (code: ErrorCode, reason: string, offset?: number): Refused => ({
   ok: false,
@@ -63,7 +61,7 @@ export class Files {
     sessionId: string,
     input: CreateUpload,
     by: Uploader,
-  ): Promise<Done<{ created: boolean; upload: UploadRecord; file: FileRecord | null }>> {
+  ): Promise<Result<{ created: boolean; upload: UploadRecord; file: FileRecord | null }>> {
     const { store } = this.opts;
     const base = allowedType(input.kind, input.type);
     if (!base) {
@@ -154,10 +152,10 @@ export class Files {
     uploadId: string,
     offset: number,
     body: ReadableStream<Uint8Array> | null,
-  ): Promise<Done<{ offset: number; file: FileRecord | null }>> {
+  ): Promise<Result<{ offset: number; file: FileRecord | null }>> {
     const result = await this.locks.run(
       uploadId,
-      async (): Promise<Done<{ offset: number; file: FileRecord | null }>> => {
+      async (): Promise<Result<{ offset: number; file: FileRecord | null }>> => {
         const found = await this.find(sessionId, uploadId);
         if (!found) return refuse('ERR_UPLOAD_NOT_FOUND', uploadId);
         const { upload, file } = found;
@@ -221,7 +219,7 @@ export class Files {
   /** Checks a complete upload and stores it with its event, in one transaction. */
   private async finish(
     upload: UploadRecord,
-  ): Promise<Done<{ offset: number; file: FileRecord | null }>> {
+  ): Promise<Result<{ offset: number; file: FileRecord | null }>> {
     const { disk, sessions } = this.opts;
     const fileId = fileIdOf(upload.id);
     const placed = disk.filePath(upload.sessionId, fileId);
@@ -274,7 +272,7 @@ export class Files {
   /** Finishes an upload found complete on a new announcement (a crash came in between). */
   private async resumeFinish(
     upload: UploadRecord,
-  ): Promise<Done<{ created: boolean; upload: UploadRecord; file: FileRecord | null }>> {
+  ): Promise<Result<{ created: boolean; upload: UploadRecord; file: FileRecord | null }>> {
     const done = await this.locks.run(upload.id, () => this.finish(upload));
     if (!done) return refuse('ERR_UPLOAD_BUSY', 'the upload is being stored');
     if (!done.ok) return done;

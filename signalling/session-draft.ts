@@ -13,7 +13,8 @@ import {
   type SessionEventType,
 } from '../src/events.js';
 import { checkTransition, type FinalStatus, type SessionStatus } from '../src/session-state.js';
-import type { FileWrites, OutboxEvent, Refusal, SessionRecord } from './store.js';
+import type { Refused } from '../src/parse.js';
+import type { FileWrites, OutboxEvent, SessionRecord } from './store.js';
 
 /** Older transitions are dropped past this many (a session that flaps keeps the recent ones). */
 const MAX_TRANSITIONS = 100;
@@ -36,10 +37,10 @@ export class SessionDraft {
   }
 
   /** Moves to `to` through the state machine; returns the refusal when it is not allowed. */
-  move(to: SessionStatus): Refusal | null {
+  move(to: SessionStatus): Refused | null {
     const from = this.session.status;
     const check = checkTransition(from, to);
-    if (!check.ok) return { refuse: check.code, reason: check.reason };
+    if (!check.ok) return check;
     this.session.status = to;
     this.session.transitions = [...this.session.transitions, { from, to, at: this.at }].slice(
       -MAX_TRANSITIONS,
@@ -48,7 +49,7 @@ export class SessionDraft {
   }
 
   /** Ends the session in `status` and emits `session.ended` with the session's figures. */
-  finish(status: FinalStatus, by: EndedBy, reason: string): Refusal | null {
+  finish(status: FinalStatus, by: EndedBy, reason: string): Refused | null {
     const refused = this.move(status);
     if (refused) return refused;
     const s = this.session;

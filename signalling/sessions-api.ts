@@ -16,6 +16,7 @@ import {
   type AcceptedSession,
   type CreatedSession,
 } from '../src/rest.js';
+import type { Result } from '../src/parse.js';
 import { SESSION_STATUSES, isFinal, type SessionStatus } from '../src/session-state.js';
 import type { TokenService } from './auth.js';
 import type { ServerConfig } from './config.js';
@@ -29,7 +30,7 @@ import {
   type Env,
 } from './http.js';
 import { sessionView } from './session-view.js';
-import type { Outcome, Sessions } from './sessions.js';
+import type { Sessions } from './sessions.js';
 import type { SessionRecord } from './store.js';
 
 export interface SessionsApiDeps {
@@ -49,7 +50,7 @@ export function sessionsApi(deps: SessionsApiDeps): Hono<Env> {
 
   const show = (c: Context<Env>, s: SessionRecord, status: 200 | 201 = 200) =>
     c.json(sessionView(s, c.get('caller').kind === 'host', now()), status);
-  const answer = (c: Context<Env>, outcome: Outcome<SessionRecord>) =>
+  const answer = (c: Context<Env>, outcome: Result<SessionRecord>) =>
     outcome.ok ? show(c, outcome.value) : problemResponse(c, outcome.code, outcome.reason);
 
   /** Agent tokens are short lived, and never outlive the session. */

@@ -6,7 +6,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { ErrorCode } from '../src/errors.js';
 import {
   REPORTABLE,
   type EndedBy,
@@ -14,13 +13,13 @@ import {
   type ReportedEvent,
   type Visibility,
 } from '../src/events.js';
+import type { Refused, Result } from '../src/parse.js';
 import type { Role } from '../src/protocol.js';
 import { isFinal, type FinalStatus, type SessionStatus } from '../src/session-state.js';
 import { SessionDraft, iso, reportedEventId, setupMs } from './session-draft.js';
 import {
   DuplicateEventError,
   type OutboxEvent,
-  type Refusal,
   type SessionRecord,
   type SessionStore,
 } from './store.js';
@@ -44,8 +43,6 @@ export interface SessionChange {
   events: readonly OutboxEvent[];
 }
 
-export type Outcome<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; reason: string };
-
 /** What a new session starts from. */
 export interface NewSession {
   ticketId: string;
@@ -61,7 +58,7 @@ export interface NewRequest extends NewSession {
   direct: boolean;
 }
 
-export type Mutation = (d: SessionDraft) => Refusal | null | void;
+export type Mutation = (d: SessionDraft) => Refused | null | void;
 
 export class Sessions {
   private readonly opts: SessionsOptions;
@@ -127,7 +124,7 @@ export class Sessions {
   }
 
   /** An agent takes a request (`requested -> created`) or answers a direct call. */
-  accept(id: string, agent: { id: string; name: string }): Promise<Outcome<SessionRecord>> {
+  accept(id: string, agent: { id: string; name: string }): Promise<Result<SessionRecord>> {
     return this.change(id, (d) => {
       const s = d.session;
       if (s.status === 'requested') {
@@ -138,25 +135,27 @@ export class Sessions {
         return null;
       }
       if (isFinal(s.status))
-        return { refuse: 'ERR_SESSION_ENDED', reason: `the session is ${s.status}` };
-      if (s.agent !== null) return { refuse: 'ERR_TRANSITION_INVALID', reason: 'already accepted' };
+        return { ok: false, code: 'ERR_SESSION_ENDED', reason: `the session is ${s.status}` };
+      if (s.agent !== null)
+        return { ok: false, code: 'ERR_TRANSITION_INVALID', reason: 'already accepted' };
       Object.assign(s, { agent, acceptedAt: d.at, answerBy: null });
       return null;
     });
   }
 
   /** The host turns a request down (`requested -> declined`). */
-  decline(id: string, reason = 'declined'): Promise<Outcome<SessionRecord>> {
+  decline(id: string, reason = 'declined'): Promise<Result<SessionRecord>> {
     return this.change(id, (d) => d.finish('declined', 'host', reason));
   }
 
   /** The customer withdraws their request (`requested -> ended`, reason `cancelled`). */
-  cancel(id: string): Promise<Outcome<SessionRecord>> {
+  cancel(id: string): Promise<Result<SessionRecord>> {
     return this.change(id, (d) =>
       d.session.status === 'requested'
         ? d.finish('ended', 'customer', 'cancelled')
         : {
-            refuse: 'ERR_TRANSITION_INVALID',
+            ok: false,
+            code: 'ERR_TRANSITION_INVALID',
             reason: `a ${d.session.status} session cannot be cancelled`,
           },
     );
@@ -168,7 +167,7 @@ export class Sessions {
     by: EndedBy,
     reason: string,
     status: Extract<FinalStatus, 'ended' | 'failed'> = 'ended',
-  ): Promise<Outcome<SessionRecord>> {
+  ): Promise<Result<SessionRecord>> {
     return this.change(id, (d) => d.finish(status, by, reason));
   }
 
@@ -177,9 +176,9 @@ export class Sessions {
     return this.change(id, (d) => {
       const s = d.session;
       if (isFinal(s.status))
-        return { refuse: 'ERR_SESSION_ENDED', reason: `the session is ${s.status}` };
+        return { ok: false, code: 'ERR_SESSION_ENDED', reason: `the session is ${s.status}` };
       if (s.status === 'requested')
-        return { refuse: 'ERR_SESSION_NOT_ACCEPTED', reason: 'requested' };
+        return { ok: false, code: 'ERR_SESSION_NOT_ACCEPTED', reason: 'requested' };
       if (s.status === 'created') d.move('waiting');
       if (opts.bothPresent && s.bothPresentAt === null) s.bothPresentAt = d.at;
       d.emit('session.participant_joined', { role, name, resumed: opts.resumed });
@@ -194,7 +193,7 @@ export class Sessions {
   left(id: string, role: Role, reason: 'disconnected' | 'hang-up' = 'disconnected') {
     return this.change(id, (d) => {
       const s = d.session;
-      if (isFinal(s.status)) return { refuse: 'ERR_SESSION_ENDED', reason: 'final' };
+      if (isFinal(s.status)) return { ok: false, code: 'ERR_SESSION_ENDED', reason: 'final' };
       d.emit('session.participant_left', { role, reason });
       if (reason === 'hang-up' && (s.status === 'connected' || s.status === 'reconnecting')) {
         d.move('waiting');
@@ -213,7 +212,11 @@ export class Sessions {
       const s = d.session;
       const from = s.status;
       if (from !== 'waiting' && from !== 'reconnecting') {
-        return { refuse: 'ERR_TRANSITION_INVALID', reason: `${from} cannot become connected` };
+        return {
+          ok: false,
+          code: 'ERR_TRANSITION_INVALID',
+          reason: `${from} cannot become connected`,
+        };
       }
       d.move('connected');
       const first = s.connectedAt === null;
@@ -232,7 +235,7 @@ export class Sessions {
         const s = d.session;
         const unanswered = s.answerBy !== null && s.answerBy <= now && s.agent === null;
         if (!unanswered && s.expiresAt > now)
-          return { refuse: 'ERR_TRANSITION_INVALID', reason: 'not due' };
+          return { ok: false, code: 'ERR_TRANSITION_INVALID', reason: 'not due' };
         return d.finish('expired', 'service', unanswered ? 'not-answered' : 'session-expired');
       });
       if (done.ok) expired++;
@@ -241,7 +244,7 @@ export class Sessions {
   }
 
   /** Host only: `public` or `internal` (any status, even after the end). */
-  setVisibility(id: string, visibility: Visibility): Promise<Outcome<SessionRecord>> {
+  setVisibility(id: string, visibility: Visibility): Promise<Result<SessionRecord>> {
     return this.change(id, (d) => {
       const previous = d.session.visibility;
       if (previous === visibility) return;
@@ -251,16 +254,18 @@ export class Sessions {
   }
 
   /** The customer's rating, once, once the call has taken place (during the session or after). */
-  rate(id: string, score: number, comment: string | null): Promise<Outcome<SessionRecord>> {
+  rate(id: string, score: number, comment: string | null): Promise<Result<SessionRecord>> {
     return this.change(id, (d) => {
       const s = d.session;
       if (s.connectedAt === null) {
         return {
-          refuse: 'ERR_RATING_NOT_OPEN',
+          ok: false,
+          code: 'ERR_RATING_NOT_OPEN',
           reason: `the call has not taken place (${s.status})`,
         };
       }
-      if (s.rating !== null) return { refuse: 'ERR_ALREADY_RATED', reason: 'rated before' };
+      if (s.rating !== null)
+        return { ok: false, code: 'ERR_ALREADY_RATED', reason: 'rated before' };
       s.rating = { score, comment, at: d.at };
       d.emit('session.rated', { score, comment });
       return null;
@@ -276,7 +281,7 @@ export class Sessions {
     role: Role,
     ref: string,
     event: ReportedEvent,
-  ): Promise<Outcome<{ eventId: string; duplicate: boolean }>> {
+  ): Promise<Result<{ eventId: string; duplicate: boolean }>> {
     if (!REPORTABLE[event.type].includes(role)) {
       return { ok: false, code: 'ERR_FORBIDDEN', reason: `${role} cannot report ${event.type}` };
     }
@@ -341,7 +346,7 @@ export class Sessions {
    * Applies `mutate` in one store transaction; a mutation that returns nothing is accepted. Other
    * modules whose writes must be atomic with a session's events (files: `d.files`) use it too.
    */
-  async change(id: string, mutate: Mutation): Promise<Outcome<SessionRecord>> {
+  async change(id: string, mutate: Mutation): Promise<Result<SessionRecord>> {
     const at = this.now();
     const result = await this.opts.store.update(id, (current) => {
       const draft = new SessionDraft(current, at, this.opts.recordEvents);
@@ -349,8 +354,8 @@ export class Sessions {
       return refused ?? draft.result();
     });
     if (!result.ok) return result;
-    this.notify(result);
-    return { ok: true, value: result.after };
+    this.notify(result.value);
+    return { ok: true, value: result.value.after };
   }
 
   private notify(change: SessionChange): void {

@@ -159,7 +159,7 @@ describe('the SQLite store', () => {
       expect((await store.get('c'))!.status).toBe('waiting');
       // The next change starts from the record as committed, never from the failed change.
       const next = await store.update('b', (s) => ({ session: s, events: [] }));
-      expect(next.ok && next.before).toMatchObject({ status: 'created', eventSeq: 1 });
+      expect(next.ok && next.value.before).toMatchObject({ status: 'created', eventSeq: 1 });
       expect((await store.outbox.list({ limit: 10 })).map((r) => r.id).sort()).toEqual([
         'msg_a',
         'msg_c',
@@ -206,7 +206,7 @@ describe('the SQLite store', () => {
           .filter((r, i) => i % 10 === n && r.status === 'fulfilled')
           .map((r) => {
             const value = (r as PromiseFulfilledResult<Awaited<(typeof changes)[number]>>).value;
-            return value.ok ? value.before.eventSeq : -1;
+            return value.ok ? value.value.before.eventSeq : -1;
           });
         const made = n === 5 ? 59 : 60;
         expect(befores).toEqual(Array.from({ length: made }, (_, i) => i));
@@ -256,7 +256,8 @@ describe('the SQLite store', () => {
     );
 
     const refused = await store.update('ses_x', () => ({
-      refuse: 'ERR_TRANSITION_INVALID',
+      ok: false,
+      code: 'ERR_TRANSITION_INVALID',
       reason: 'no',
     }));
     expect(refused).toEqual({ ok: false, code: 'ERR_TRANSITION_INVALID', reason: 'no' });

@@ -8,6 +8,7 @@
  */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
+import type { Result } from '../src/parse.js';
 import type { Role } from '../src/protocol.js';
 import { isFinal } from '../src/session-state.js';
 import { groupCommit, SqliteWriteError, type Writer } from './sqlite-commit.js';
@@ -19,7 +20,7 @@ import {
   type OutboxEvent,
   type SessionRecord,
   type SessionStore,
-  type UpdateResult,
+  type StoredChange,
 } from './store.js';
 
 interface SessionRow {
@@ -121,16 +122,16 @@ export function openSqliteStore(dataDir: string | ':memory:'): SessionStore {
     w: Writer<WriteName>,
     id: string,
     change: Parameters<SessionStore['update']>[1],
-  ): UpdateResult => {
+  ): Result<StoredChange> => {
     const before = current(w, id);
     if (!before) return { ok: false, code: 'ERR_SESSION_NOT_FOUND', reason: id };
     const result = change(before);
-    if ('refuse' in result) return { ok: false, code: result.refuse, reason: result.reason };
+    if ('ok' in result) return result;
     const after = result.session;
     w.run('updateSession', after.status, deadlineOf(after), JSON.stringify(after), after.id);
     write(w, after, result.events);
     if (result.files) writeFiles(w, result.files);
-    return { ok: true, before, after, events: result.events };
+    return { ok: true, value: { before, after, events: result.events } };
   };
 
   return {
@@ -161,7 +162,7 @@ export function openSqliteStore(dataDir: string | ':memory:'): SessionStore {
     update(id, change) {
       // Remembered once on disk: a batch that fails leaves the record as it was committed.
       return commit((w) => updateNow(w, id, change)).then((result) => {
-        if (result.ok) remember(result.after);
+        if (result.ok) remember(result.value.after);
         return result;
       }, duplicateEvent);
     },

@@ -7,7 +7,6 @@
  * change caused in one transaction: an event exists exactly when its state change does (the
  * transactional outbox). The outbox half (`OutboxStore`) is what the dispatcher reads and marks.
  */
-import type { ErrorCode } from '../src/errors.js';
 import type {
   EndedBy,
   FileKind,
@@ -17,6 +16,7 @@ import type {
   Uploader,
   Visibility,
 } from '../src/events.js';
+import type { Refused, Result } from '../src/parse.js';
 import type { Role } from '../src/protocol.js';
 import type { SessionStatus, Transition } from '../src/session-state.js';
 
@@ -124,15 +124,12 @@ export interface Change {
   files?: FileWrites;
 }
 
-/** A change refused by the state machine (or any other rule); nothing is written. */
-export interface Refusal {
-  refuse: ErrorCode;
-  reason: string;
+/** A change as it was stored: the record before and after it, and the events written with it. */
+export interface StoredChange {
+  before: SessionRecord;
+  after: SessionRecord;
+  events: OutboxEvent[];
 }
-
-export type UpdateResult =
-  | { ok: true; before: SessionRecord; after: SessionRecord; events: OutboxEvent[] }
-  | { ok: false; code: ErrorCode; reason: string };
 
 /** An event id that already exists (a widget re-sent a report): the transaction was rolled back. */
 export class DuplicateEventError extends Error {
@@ -149,10 +146,13 @@ export interface SessionStore {
   findByRequestKey(key: string): Promise<SessionRecord | null>;
   /**
    * Runs `change` on the current record and writes its result in one transaction, or nothing when
-   * it refuses. `change` must be synchronous and pure. Throws `DuplicateEventError` when an event
-   * id already exists.
+   * it refuses (a change refused by the state machine or any other rule). `change` must be
+   * synchronous and pure. Throws `DuplicateEventError` when an event id already exists.
    */
-  update(id: string, change: (current: SessionRecord) => Change | Refusal): Promise<UpdateResult>;
+  update(
+    id: string,
+    change: (current: SessionRecord) => Change | Refused,
+  ): Promise<Result<StoredChange>>;
   /** Ids of sessions that are not final and whose `answerBy` or `expiresAt` is at or before `now`. */
   due(now: number, limit: number): Promise<string[]>;
   /** The hash of the resume key last handed to `role` in this session. */
