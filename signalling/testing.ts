@@ -19,22 +19,22 @@ import {
 import type { SessionEvent } from '../src/events.js';
 import type { CreatedSession } from '../src/rest.js';
 import { createApp } from './app.js';
-import { createTokenService } from './auth.js';
-import { FileDisk } from './file-disk.js';
-import { createFileLinks } from './file-links.js';
-import { Files } from './files.js';
 import { resolveConfig, type ServerOptions } from './config.js';
 import { startServer, type RunningServer, type StartOptions } from './node.js';
-import { Rooms } from './rooms.js';
-import { Sessions } from './sessions.js';
+import { createServices } from './services.js';
 import { openSqliteStore } from './sqlite-store.js';
 import type { SessionStore } from './store.js';
 
 export const TEST_API_KEY = 'test-api-key-0123456789';
 
+/** The logger of the test services: silent unless `VS_TEST_LOG` names a level. */
+const testLogger = () => pino({ level: process.env.VS_TEST_LOG ?? 'silent' });
+
 /**
- * The Hono app over an in-memory store, for `app.request()` tests. Events are recorded (read them
- * with `store.outbox.list`) but nothing delivers them. `now` drives the lifecycle's clock.
+ * The Hono app over the services `startServer` builds (`createServices`), with an in-memory store,
+ * for `app.request()` tests. The services are not started (no sweeps: only `now`, which drives the
+ * clock, moves time). Events are recorded (read them with `store.outbox.list`) but nothing delivers
+ * them.
  */
 export function createTestApp(options: ServerOptions & { now?: () => number } = {}) {
   const { now = Date.now, ...rest } = options;
@@ -45,46 +45,21 @@ export function createTestApp(options: ServerOptions & { now?: () => number } = 
     tokenSecret: 'x'.repeat(40),
     ...rest,
   });
-  const store = openSqliteStore(':memory:');
-  const logger = pino({ level: process.env.VS_TEST_LOG ?? 'silent' });
-  const tokens = createTokenService(config.tokenSecret, now);
-  const sessions = new Sessions({
-    store,
-    logger,
-    inviteTtl: config.inviteTtl,
-    requestTtl: config.requestTtl,
+  const services = createServices(config, {
+    logger: testLogger(),
+    now,
+    store: openSqliteStore(':memory:'),
     recordEvents: true,
-    now,
   });
-  const rooms = new Rooms({
-    store,
-    sessions,
-    logger,
-    heartbeatMs: 15_000,
-    iceServers: () => [],
-    now,
-  });
-  const links = createFileLinks(config.tokenSecret, () => config.publicUrl);
-  const disk = new FileDisk(config.dataDir);
-  const files = new Files({ store, sessions, disk, links, config: config.files, logger, now });
   const app = createApp({
-    config,
-    store,
-    sessions,
-    tokens,
-    rooms,
-    files,
-    links,
-    outbox: null,
-    logger,
-    now,
+    ...services,
     // The widget script and one lazily loaded chunk; any other name is not there.
     sdkScript: async (name: string) =>
       name === 'video-session.js' || name === 'video-session-chunk-abc123.js'
         ? 'customElements.define("video-session", class extends HTMLElement {})'
         : null,
   });
-  return { app, config, store, sessions, tokens, rooms, files, disk };
+  return { ...services, app };
 }
 
 /** The agent the REST tests make sessions for. */
@@ -163,7 +138,7 @@ export async function startTestService(options: StartOptions = {}): Promise<Test
     host: '127.0.0.1',
     apiKey: TEST_API_KEY,
     dataDir,
-    logger: pino({ level: process.env.VS_TEST_LOG ?? 'silent' }),
+    logger: testLogger(),
     ...options,
   });
   return Object.assign(server, {
