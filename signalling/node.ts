@@ -13,10 +13,10 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { problem, type ErrorCode } from '../src/errors.js';
 import { MAX_FRAME_BYTES, SUBPROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../src/protocol.js';
 import { createApp } from './app.js';
-import type { VerifiedToken } from './auth.js';
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config.js';
+import { acceptSignalConnection } from './relay/signal-connection.js';
 import { createServices, type ServicesOptions } from './services.js';
-import { acceptSignalConnection } from './signal-connection.js';
+import type { VerifiedToken } from './sessions/tokens.js';
 
 /** A running service. */
 export interface RunningServer {

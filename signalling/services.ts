@@ -5,18 +5,18 @@
  * with `app.request()`. Knows nothing of `node:http`, `ws` or ports.
  */
 import { pino, type Logger } from 'pino';
-import { createTokenService, type TokenService } from './auth.js';
 import type { ServerConfig } from './config.js';
-import { FileDisk } from './file-disk.js';
-import { createFileLinks, type FileLinks } from './file-links.js';
-import { Files } from './files.js';
-import { Outbox } from './outbox.js';
-import { Rooms } from './rooms.js';
-import { Sessions } from './sessions.js';
-import { openSqliteStore } from './sqlite-store.js';
-import type { SessionStore } from './store.js';
-import { iceServersFor } from './turn.js';
-import { createWebhookSender } from './webhook.js';
+import { FileDisk } from './files/file-disk.js';
+import { createFileLinks, type FileLinks } from './files/file-links.js';
+import { Files } from './files/files.js';
+import { Rooms } from './relay/rooms.js';
+import { iceServersFor } from './relay/turn.js';
+import { Sessions } from './sessions/sessions.js';
+import { createTokenService, type TokenService } from './sessions/tokens.js';
+import { openSqliteStore } from './store/sqlite/sqlite-store.js';
+import type { SessionStore } from './store/store.js';
+import { Outbox } from './webhooks/outbox.js';
+import { createWebhookSender } from './webhooks/webhook.js';
 
 /** How often overdue requests and sessions are expired. */
 const EXPIRY_SWEEP_MS = 5_000;
