@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { PROTOCOL_VERSION, SUBPROTOCOL, type SignalData } from '../src/protocol.js';
 import { createTokenService } from './sessions/tokens.js';
-import { connect, join, refusal, startTestService, type TestService } from './testing/service.js';
+import { connect, join, refusal } from './testing/client.js';
+import { startTestService, type TestService } from './testing/service.js';
 
 const offer: SignalData = { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' };
 

@@ -1,22 +1,14 @@
 /**
- * Test support (used by tests only): the app over an in-memory store for `app.request()` tests (with
- * a clock the test moves, and the webhook events it recorded), a real service on port 0 with its own
- * temporary data dir, and a `ws` client that speaks the protocol and records what it receives.
+ * Test support (used by tests, e2e/ and bench/): the service under test, built by the one wiring
+ * (`createServices`). In process, for `app.request()` tests (an in-memory store, a clock the test
+ * moves, and the webhook events it recorded); or a real service on port 0 with its own temporary
+ * data dir. `client.ts` speaks the protocol to it.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join as joinPath } from 'node:path';
+import { join } from 'node:path';
 import { pino } from 'pino';
-import WebSocket from 'ws';
-import type { ErrorCode } from '../../src/errors.js';
 import type { SessionEvent } from '../../src/events.js';
-import {
-  PROTOCOL_VERSION,
-  SUBPROTOCOL,
-  TOKEN_PROTOCOL_PREFIX,
-  type ClientMessage,
-  type ServerMessage,
-} from '../../src/protocol.js';
 import type { CreatedSession } from '../../src/rest.js';
 import { createApp } from '../app.js';
 import { resolveConfig, type ServerOptions } from '../config.js';
@@ -40,7 +32,7 @@ export function createTestApp(options: ServerOptions & { now?: () => number } = 
   const { now = Date.now, ...rest } = options;
   const config = resolveConfig({
     apiKey: TEST_API_KEY,
-    dataDir: mkdtempSync(joinPath(tmpdir(), 'vs-app-')),
+    dataDir: mkdtempSync(join(tmpdir(), 'vs-app-')),
     publicUrl: 'https://video.example.com',
     tokenSecret: 'x'.repeat(40),
     ...rest,
@@ -132,7 +124,7 @@ export interface TestService extends RunningServer {
 
 /** Starts the service on 127.0.0.1:0 with a fresh data dir; `stop()` removes the dir. */
 export async function startTestService(options: StartOptions = {}): Promise<TestService> {
-  const dataDir = options.dataDir ?? mkdtempSync(joinPath(tmpdir(), 'vs-test-'));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'vs-test-'));
   const server = await startServer({
     port: 0,
     host: '127.0.0.1',
@@ -161,87 +153,4 @@ export async function startTestService(options: StartOptions = {}): Promise<Test
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   });
-}
-
-/** A protocol client over a real socket that keeps every frame it got. */
-export interface TestClient {
-  ws: WebSocket;
-  received: ServerMessage[];
-  /** Resolves with the first received frame (past or future) that matches. */
-  next<T extends ServerMessage['type']>(type: T): Promise<Extract<ServerMessage, { type: T }>>;
-  send(message: ClientMessage | string): void;
-  closed: Promise<{ code: number; reason: string }>;
-  close(): void;
-}
-
-export function connect(
-  signallingUrl: string,
-  token: string | null,
-  opts: { origin?: string; protocols?: string[] } = {},
-): TestClient {
-  const protocols = opts.protocols ?? [
-    SUBPROTOCOL,
-    ...(token ? [TOKEN_PROTOCOL_PREFIX + token] : []),
-  ];
-  const ws = new WebSocket(signallingUrl, protocols, opts.origin ? { origin: opts.origin } : {});
-  const received: ServerMessage[] = [];
-  const waiters: Array<() => void> = [];
-  ws.on('message', (data) => {
-    received.push(JSON.parse(data.toString()) as ServerMessage);
-    for (const w of waiters.splice(0)) w();
-  });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => {
-    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() }));
-    ws.on('error', () => undefined);
-  });
-  const client: TestClient = {
-    ws,
-    received,
-    next(type) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const hit = received.find((m) => m.type === type);
-          if (hit) return resolve(hit as never);
-          if (ws.readyState === WebSocket.CLOSED)
-            return reject(new Error(`closed before ${type}: ${JSON.stringify(received)}`));
-          waiters.push(check);
-        };
-        void closed.then(() => setTimeout(check, 0));
-        check();
-      });
-    },
-    send(message) {
-      const text = typeof message === 'string' ? message : JSON.stringify(message);
-      if (ws.readyState === WebSocket.OPEN) ws.send(text);
-      else ws.once('open', () => ws.send(text));
-    },
-    closed,
-    close: () => ws.close(),
-  };
-  return client;
-}
-
-/** Connects and says hello; resolves once welcomed. */
-export async function join(
-  signallingUrl: string,
-  token: string,
-  resumeKey?: string,
-  peerConnected?: boolean,
-): Promise<TestClient> {
-  const client = connect(signallingUrl, token);
-  client.send({
-    type: 'hello',
-    protocol: PROTOCOL_VERSION,
-    ...(resumeKey ? { resumeKey } : {}),
-    ...(peerConnected !== undefined ? { peerConnected } : {}),
-  });
-  await client.next('welcome');
-  return client;
-}
-
-/** The error code a refused client received, and the close code that followed. */
-export async function refusal(client: TestClient): Promise<{ code: ErrorCode; close: number }> {
-  const error = await client.next('error');
-  const { code } = await client.closed;
-  return { code: error.code, close: code };
 }
