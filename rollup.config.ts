@@ -61,12 +61,12 @@ const trimTemplates = (): Plugin => ({
 const sqliteWriter = (): Plugin => ({
   name: 'sqlite-writer',
   transform(code, id) {
-    if (!id.endsWith('signalling/sqlite-commit.ts')) return null;
+    if (!id.endsWith('signalling/store/sqlite/sqlite-commit.ts')) return null;
     const url = "new URL('./sqlite-writer.mjs', import.meta.url)";
     if (!code.includes(url)) this.error(`sqlite-commit.ts no longer loads its worker as ${url}`);
     const ref = this.emitFile({
       type: 'chunk',
-      id: 'signalling/sqlite-writer.mjs',
+      id: 'signalling/store/sqlite/sqlite-writer.mjs',
       fileName: 'sqlite-writer.js',
     });
     return code.replace(url, `new URL(import.meta.ROLLUP_FILE_URL_${ref})`);

@@ -14,7 +14,7 @@ import { loadavg } from 'node:os';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, waitForState } from '../e2e/browser.js';
 import { startHostPage } from '../e2e/host-page.js';
-import { startTestService } from '../signalling/testing.js';
+import { startTestService } from '../signalling/testing/service.js';
 import { startBaseline } from './baseline/relay.js';
 import { formatRow, summarize } from './stats.js';
 

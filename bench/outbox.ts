@@ -35,12 +35,12 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { pino } from 'pino';
 import { Pool } from 'undici';
-import { Outbox } from '../signalling/outbox.js';
-import { Sessions } from '../signalling/sessions.js';
-import { openSqliteStore } from '../signalling/sqlite-store.js';
-import type { OutboxEvent } from '../signalling/store.js';
-import { newWebhookSecret } from '../signalling/testing-receiver.js';
-import { createWebhookSender, parseWebhookSecret } from '../signalling/webhook.js';
+import { Outbox } from '../signalling/webhooks/outbox.js';
+import { Sessions } from '../signalling/sessions/sessions.js';
+import { openSqliteStore } from '../signalling/store/sqlite/sqlite-store.js';
+import type { OutboxEvent } from '../signalling/store/store.js';
+import { newWebhookSecret } from '../signalling/testing/webhook-receiver.js';
+import { createWebhookSender, parseWebhookSecret } from '../signalling/webhooks/webhook.js';
 import { formatRow, summarize } from './stats.js';
 
 const EVENTS = Number(process.env.EVENTS ?? 6000);

@@ -16,8 +16,8 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium, waitForState } from '../e2e/browser.js';
 import { startHostPage } from '../e2e/host-page.js';
 import { startTurnServer } from '../e2e/turn-server.js';
-import { startTestService } from '../signalling/testing.js';
-import { iceServersFor } from '../signalling/turn.js';
+import { startTestService } from '../signalling/testing/service.js';
+import { iceServersFor } from '../signalling/relay/turn.js';
 import { startBaseline } from './baseline/relay.js';
 import { formatRow, summarize } from './stats.js';
 

@@ -15,7 +15,7 @@ import { loadavg } from 'node:os';
 import type { Page } from 'playwright-core';
 import { launchChromium, waitForState } from '../e2e/browser.js';
 import { startHostPage } from '../e2e/host-page.js';
-import { startTestService } from '../signalling/testing.js';
+import { startTestService } from '../signalling/testing/service.js';
 import { summarize } from './stats.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 10);

@@ -16,7 +16,7 @@ import type { Page } from 'playwright-core';
 import { launchChromium, waitForState } from '../e2e/browser.js';
 import { startHostPage } from '../e2e/host-page.js';
 import { SCENE, writeMovingScene } from '../e2e/moving-scene.js';
-import { startTestService } from '../signalling/testing.js';
+import { startTestService } from '../signalling/testing/service.js';
 import { formatRow, summarize } from './stats.js';
 
 const TRIALS = Number(process.env.TRIALS ?? 10);

@@ -1,6 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { newWebhookSecret } from '../signalling/testing-receiver.js';
+import { newWebhookSecret } from '../signalling/testing/webhook-receiver.js';
 import { verifyWebhook } from './verify-webhook.js';
 
 describe("the demo helpdesk's verifier, against deliveries signed by the official package", () => {

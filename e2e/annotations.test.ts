@@ -7,7 +7,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestService, type TestService } from '../signalling/testing.js';
+import { startTestService, type TestService } from '../signalling/testing/service.js';
 import { launchChromium, recordErrors, waitForState } from './browser.js';
 import { startHostPage, type HostPage } from './host-page.js';
 

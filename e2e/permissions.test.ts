@@ -4,7 +4,7 @@
  */
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTestService, type TestService } from '../signalling/testing.js';
+import { startTestService, type TestService } from '../signalling/testing/service.js';
 // @ts-expect-error -- a plain .mjs config file without types
 import { CHROMIUM_ARGS } from '../web-test-runner.config.mjs';
 import { launchChromium, remoteFrames, waitForState } from './browser.js';

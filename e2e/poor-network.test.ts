@@ -5,7 +5,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTestService, type TestService } from '../signalling/testing.js';
+import { startTestService, type TestService } from '../signalling/testing/service.js';
 import { launchChromium, waitForState } from './browser.js';
 import { startHostPage, type HostPage } from './host-page.js';
 import { startLossyRelay, type LossyRelay } from './lossy-relay.js';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTestService, type TestService } from '../signalling/testing.js';
+import { startTestService, type TestService } from '../signalling/testing/service.js';
 import { launchChromium, recordErrors, remoteFrames, waitForState } from './browser.js';
 import { startHostPage, type HostPage } from './host-page.js';
 import { startTurnServer, type TurnServer } from './turn-server.js';

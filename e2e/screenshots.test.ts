@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { FileList } from '../src/rest.js';
-import { TEST_API_KEY } from '../signalling/testing.js';
+import { TEST_API_KEY } from '../signalling/testing/service.js';
 import { remoteVideoWidth, waitForState } from './browser.js';
 import { useTicketScene } from './ticket-scene.js';
 

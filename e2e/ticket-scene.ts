@@ -5,8 +5,11 @@
  */
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
-import { startWebhookReceiver, type WebhookReceiver } from '../signalling/testing-receiver.js';
-import { startTestService, type TestService } from '../signalling/testing.js';
+import {
+  startWebhookReceiver,
+  type WebhookReceiver,
+} from '../signalling/testing/webhook-receiver.js';
+import { startTestService, type TestService } from '../signalling/testing/service.js';
 import { launchChromium } from './browser.js';
 import { startHostPage, type HostPage } from './host-page.js';
 

@@ -15,7 +15,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestService, type TestService } from '../signalling/testing.js';
+import { startTestService, type TestService } from '../signalling/testing/service.js';
 import { launchChromium, recordErrors, remoteVideoWidth, waitForState } from './browser.js';
 import { startHostPage, type HostPage } from './host-page.js';
 import { COVERED, movePoint, READ_BARCODE, SCENE, writeMovingScene } from './moving-scene.js';

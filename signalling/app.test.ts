@@ -1,7 +1,7 @@
 import { describe, beforeEach, expect, it } from 'vitest';
 import type { CreatedSession, SessionView } from '../src/rest.js';
-import { createTokenService } from './auth.js';
-import { createTestApp, TEST_API_KEY } from './testing.js';
+import { createTokenService } from './sessions/tokens.js';
+import { createTestApp, TEST_API_KEY } from './testing/service.js';
 
 const KEY = TEST_API_KEY;
 const setup = (overrides: { inviteUrlTemplate?: string; allowedOrigins?: string[] } = {}) =>

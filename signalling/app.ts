@@ -6,20 +6,20 @@
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import type { Logger } from 'pino';
-import type { TokenService } from './auth.js';
+import { filesApi } from './api/files-api.js';
+import { problemResponse, type Env } from './api/http.js';
+import { joinPage, JOIN_SCRIPT, JOIN_STYLES } from './api/join-page.js';
+import { requestsApi } from './api/requests-api.js';
+import { sessionsApi } from './api/sessions-api.js';
+import { webhooksApi } from './api/webhooks-api.js';
 import type { ServerConfig } from './config.js';
-import type { FileLinks } from './file-links.js';
-import type { Files } from './files.js';
-import { filesApi } from './files-api.js';
-import { problemResponse, type Env } from './http.js';
-import { joinPage, JOIN_SCRIPT, JOIN_STYLES } from './join-page.js';
-import type { Outbox } from './outbox.js';
-import { requestsApi } from './requests-api.js';
-import type { Rooms } from './rooms.js';
-import type { Sessions } from './sessions.js';
-import { sessionsApi } from './sessions-api.js';
-import type { SessionStore } from './store.js';
-import { webhooksApi } from './webhooks-api.js';
+import type { FileLinks } from './files/file-links.js';
+import type { Files } from './files/files.js';
+import type { Rooms } from './relay/rooms.js';
+import type { Sessions } from './sessions/sessions.js';
+import type { TokenService } from './sessions/tokens.js';
+import type { SessionStore } from './store/store.js';
+import type { Outbox } from './webhooks/outbox.js';
 
 export interface AppDeps {
   config: ServerConfig;

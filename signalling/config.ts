@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { IceTransportPolicy } from '../src/protocol.js';
-import { parseWebhookSecret } from './webhook.js';
+import { parseWebhookSecret } from './webhooks/webhook.js';
 
 /** Options for `startServer`; each has the environment variable that sets it. */
 export interface ServerOptions {

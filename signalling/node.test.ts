@@ -1,9 +1,10 @@
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROTOCOL_VERSION, SUBPROTOCOL, type SignalData } from '../src/protocol.js';
-import { createTokenService } from './auth.js';
-import { connect, join, refusal, startTestService, type TestService } from './testing.js';
 import { readFileSync } from 'node:fs';
+import { PROTOCOL_VERSION, SUBPROTOCOL, type SignalData } from '../src/protocol.js';
+import { createTokenService } from './sessions/tokens.js';
+import { connect, join, refusal } from './testing/client.js';
+import { startTestService, type TestService } from './testing/service.js';
 
 const offer: SignalData = { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' };
 

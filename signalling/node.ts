@@ -9,30 +9,14 @@ import { readFile } from 'node:fs/promises';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
-import { pino, type Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { problem, type ErrorCode } from '../src/errors.js';
 import { MAX_FRAME_BYTES, SUBPROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../src/protocol.js';
 import { createApp } from './app.js';
-import { createTokenService, type VerifiedToken } from './auth.js';
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config.js';
-import { Outbox } from './outbox.js';
-import { Rooms } from './rooms.js';
-import { Sessions } from './sessions.js';
-import { acceptSignalConnection } from './signal-connection.js';
-import { openSqliteStore } from './sqlite-store.js';
-import { iceServersFor } from './turn.js';
-import { createWebhookSender } from './webhook.js';
-import { FileDisk } from './file-disk.js';
-import { createFileLinks } from './file-links.js';
-import { Files } from './files.js';
-
-/** How often overdue requests and sessions are expired. */
-const EXPIRY_SWEEP_MS = 5_000;
-/** Delivered events are kept this long (for `GET /v1/webhook/events` and replays), then pruned. */
-const DELIVERED_RETENTION_MS = 7 * 24 * 3600_000;
-/** How often files past their retention time (and abandoned uploads) are deleted. */
-const RETENTION_SWEEP_MS = 3600_000;
+import { acceptSignalConnection } from './relay/signal-connection.js';
+import { createServices, type ServicesOptions } from './services.js';
+import type { VerifiedToken } from './sessions/tokens.js';
 
 /** A running service. */
 export interface RunningServer {
@@ -46,15 +30,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export interface StartOptions extends ServerOptions {
-  /** A logger to use instead of the default pino logger on stdout. */
-  logger?: Logger;
-  /**
-   * The clock of the lifecycle and of file retention (tests move it); default `Date.now`. Webhook
-   * deliveries keep the real clock (receivers check their timestamps).
-   */
-  now?: () => number;
-}
+/** The configuration, and a logger and a clock of your own if you like (see `ServicesOptions`). */
+export interface StartOptions extends ServerOptions, Pick<ServicesOptions, 'logger' | 'now'> {}
 
 /**
  * Starts the signalling service. Options not given fall back to their defaults (see
@@ -63,68 +40,12 @@ export interface StartOptions extends ServerOptions {
  */
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const config = resolveConfig(options);
-  const logger = options.logger ?? pino({ level: config.logLevel, base: { svc: 'video-session' } });
-  const store = openSqliteStore(config.dataDir);
-  const tokens = createTokenService(config.tokenSecret, options.now);
-  const sessions = new Sessions({
-    store,
-    logger,
-    inviteTtl: config.inviteTtl,
-    requestTtl: config.requestTtl,
-    recordEvents: config.webhook !== null,
-    ...(options.now ? { now: options.now } : {}),
-  });
-  const links = createFileLinks(config.tokenSecret, () => config.publicUrl);
-  const disk = new FileDisk(config.dataDir);
-  const files = new Files({
-    store,
-    sessions,
-    disk,
-    links,
-    config: config.files,
-    logger,
-    ...(options.now ? { now: options.now } : {}),
-  });
-  await files.cleanup.reconcile();
-  const outbox = config.webhook
-    ? new Outbox({
-        store: store.outbox,
-        logger,
-        sender: createWebhookSender({
-          url: config.webhook.url,
-          secrets: config.webhook.secrets,
-          timeoutMs: 10_000,
-          maxSockets: 16,
-        }),
-        concurrency: 16,
-        retry: { giveUpAfterMs: config.webhook.retryHours * 3600_000 },
-      })
-    : null;
-  if (outbox) {
-    sessions.subscribe(({ events }) => outbox.enqueue(events));
-    await outbox.start();
-  }
-  const rooms = new Rooms({
-    store,
-    sessions,
-    logger,
-    heartbeatMs: config.heartbeatMs,
-    iceServers: (sessionId, role) =>
-      iceServersFor(config.stunUrls, config.turn, `${sessionId}:${role}`),
-    iceTransportPolicy: config.iceTransportPolicy,
-  });
+  const services = createServices(config, { logger: options.logger, now: options.now });
+  const { logger, tokens, rooms } = services;
+  await services.start();
   const assets = findAssetsDir();
   const app = createApp({
-    config,
-    store,
-    sessions,
-    tokens,
-    rooms,
-    outbox,
-    files,
-    links,
-    logger,
-    ...(options.now ? { now: options.now } : {}),
+    ...services,
     sdkScript: (name) =>
       assets ? readFile(new URL(name, assets), 'utf8').catch(() => null) : Promise.resolve(null),
   });
@@ -194,27 +115,6 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     }
   }, config.heartbeatMs);
 
-  let lastPrune = 0;
-  const housekeeping = setInterval(() => {
-    void sessions.expireDue().catch((err: unknown) => logger.error({ err }, 'expiry sweep failed'));
-    if (Date.now() - lastPrune > 3600_000) {
-      lastPrune = Date.now();
-      void store.outbox
-        .pruneDelivered(Date.now() - DELIVERED_RETENTION_MS)
-        .catch((err: unknown) => logger.error({ err }, 'pruning delivered events failed'));
-    }
-  }, EXPIRY_SWEEP_MS);
-  void sessions.expireDue();
-  const sweepFiles = () =>
-    void files.cleanup
-      .sweep()
-      .then((swept) => {
-        if (swept.files + swept.uploads > 0) logger.info(swept, 'retention sweep');
-      })
-      .catch((err: unknown) => logger.error({ err }, 'retention sweep failed'));
-  const retention = setInterval(sweepFiles, RETENTION_SWEEP_MS);
-  sweepFiles();
-
   await listen(server, config.port, config.host);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -237,14 +137,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     close() {
       closing ??= (async () => {
         clearInterval(heartbeat);
-        clearInterval(housekeeping);
-        clearInterval(retention);
         for (const ws of wss.clients) ws.close(1001, 'service stopping');
         wss.close();
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
-        await outbox?.close();
-        await store.close();
+        await services.close();
       })();
       return closing;
     },

@@ -6,8 +6,7 @@
  * Pure logic: the overlay controller draws what this holds.
  */
 import { MAX_MARKS_PER_AUTHOR, type AnnotateMessage, type Mark } from './annotation-ops.js';
-import type { ErrorCode } from './errors.js';
-import { assertNever } from './parse.js';
+import { assertNever, type Refused } from './parse.js';
 
 export type Author = 'agent' | 'customer';
 
@@ -18,7 +17,7 @@ export interface BoardMark extends Mark {
 
 type Action = { kind: 'add'; mark: Mark } | { kind: 'clear'; scope: 'own' | 'all'; marks: Mark[] };
 
-export type ApplyResult = { ok: true } | { ok: false; code: ErrorCode; reason: string };
+export type ApplyResult = { ok: true } | Refused;
 
 export class AnnotationBoard {
   private readonly byKey = new Map<string, BoardMark>();

@@ -9,4 +9,4 @@ export * from './session-state.js';
 export * from './events.js';
 export * from './peer-messages.js';
 export * from './errors.js';
-export { parseClientMessage, parseServerMessage, type Result } from './parse.js';
+export { parseClientMessage, parseServerMessage, type Refused, type Result } from './parse.js';

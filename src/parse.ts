@@ -12,10 +12,23 @@ import {
   type ServerMessage,
 } from './protocol.js';
 
-/** A parse result: the value, or the code to refuse it with and a short reason for the log. */
-export type Result<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly code: ErrorCode; readonly reason: string };
+/**
+ * A refusal: the code to refuse with (from the error table) and a short reason for the log. An
+ * upload refused at the wrong offset also says where it stands (`offset`), for the client to
+ * resume from.
+ */
+export type Refused = {
+  readonly ok: false;
+  readonly code: ErrorCode;
+  readonly reason: string;
+  readonly offset?: number;
+};
+
+/**
+ * The one result type of the project, at both ends: the value, or the refusal. Parsers return it,
+ * and so does every service operation that can be refused (`signalling/`).
+ */
+export type Result<T> = { readonly ok: true; readonly value: T } | Refused;
 
 /** Runs `schema` on an already-decoded value; the issue path goes into `reason`. */
 export function parseWith<S extends v.GenericSchema>(

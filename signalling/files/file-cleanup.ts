@@ -1,0 +1,129 @@
+/**
+ * Files leave the service here: erasure on request, the retention sweep, and the start-up check
+ * for bytes no row claims. Rows go first, with one `file.deleted` event per file in the same
+ * transaction; the bytes right after (a crash in between leaves bytes that `reconcile` removes).
+ */
+import type { Logger } from 'pino';
+import type { Result } from '../../src/parse.js';
+import type { ServerConfig } from '../config.js';
+import type { Sessions } from '../sessions/sessions.js';
+import type { FileRecord, SessionStore } from '../store/store.js';
+import type { FileDisk } from './file-disk.js';
+import type { UploadLocks } from './upload-locks.js';
+
+export interface FileCleanupOptions {
+  store: SessionStore;
+  sessions: Sessions;
+  disk: FileDisk;
+  locks: UploadLocks;
+  config: ServerConfig['files'];
+  logger: Logger;
+  now: () => number;
+}
+
+export class FileCleanup {
+  private readonly opts: FileCleanupOptions;
+
+  constructor(opts: FileCleanupOptions) {
+    this.opts = opts;
+  }
+
+  /**
+   * Deletes every file and unfinished upload of a session, now (`file.deleted`, reason `erased`,
+   * one per file); how many files. Waits for uploads being written to.
+   */
+  async erase(sessionId: string): Promise<Result<number>> {
+    const { store, disk, locks } = this.opts;
+    const uploads = await store.files.uploadsOfSession(sessionId);
+    await Promise.all(uploads.map((u) => locks.released(u.id)));
+    const files = await store.files.filesOfSession(sessionId);
+    const done = await this.removeRows(
+      sessionId,
+      files,
+      uploads.map((u) => u.id),
+      'erased',
+    );
+    if (!done.ok) return done;
+    await disk.removeSession(sessionId);
+    for (const u of uploads) await disk.removeUpload(u.id);
+    return { ok: true, value: files.length };
+  }
+
+  /**
+   * The retention sweep: files stored more than `VS_RETENTION_DAYS` ago (`file.deleted`, reason
+   * `retention`), and uploads untouched for longer than the grace period. What it removed.
+   */
+  async sweep(): Promise<{ files: number; uploads: number }> {
+    const { store, disk, config, locks } = this.opts;
+    const now = this.opts.now();
+    let removedFiles = 0;
+    for (;;) {
+      const old = await store.files.filesCreatedBefore(
+        now - config.retentionDays * 86_400_000,
+        200,
+      );
+      if (old.length === 0) break;
+      const bySession = new Map<string, FileRecord[]>();
+      for (const f of old) bySession.set(f.sessionId, [...(bySession.get(f.sessionId) ?? []), f]);
+      for (const [sessionId, files] of bySession) {
+        const done = await this.removeRows(sessionId, files, [], 'retention');
+        if (!done.ok) throw new Error(`retention sweep: ${done.code} ${done.reason}`);
+        for (const f of files) await disk.removeFile(sessionId, f.id);
+        removedFiles += files.length;
+      }
+    }
+    let removedUploads = 0;
+    const stale = await store.files.staleUploads(now - config.uploadGraceHours * 3600_000, 1000);
+    for (const u of stale) {
+      if (locks.isHeld(u.id)) continue;
+      await store.files.deleteUpload(u.id);
+      await disk.removeUpload(u.id);
+      removedUploads++;
+    }
+    return { files: removedFiles, uploads: removedUploads };
+  }
+
+  /**
+   * At start: removes bytes on disk that no row claims (left by a crash between a store write and
+   * the disk), keeping a stored upload whose file row is not written yet.
+   */
+  async reconcile(): Promise<number> {
+    const { store, disk, logger } = this.opts;
+    let removed = 0;
+    for (const id of await disk.uploadIds()) {
+      if (!(await store.files.getUpload(id))) {
+        await disk.removeUpload(id);
+        removed++;
+      }
+    }
+    for (const [sessionId, fileId] of await disk.fileIds()) {
+      const claimed =
+        (await store.files.getFile(fileId)) ??
+        (await store.files.getUpload(`upl_${fileId.slice(4)}`));
+      if (!claimed) {
+        await disk.removeFile(sessionId, fileId);
+        removed++;
+      }
+    }
+    if (removed > 0) logger.warn({ removed }, 'removed file bytes no record claimed');
+    return removed;
+  }
+
+  /** Removes file rows and upload rows with one `file.deleted` per file, in one transaction. */
+  private async removeRows(
+    sessionId: string,
+    files: FileRecord[],
+    uploadIds: string[],
+    reason: 'erased' | 'retention',
+  ): Promise<Result<null>> {
+    if (files.length === 0 && uploadIds.length === 0) return { ok: true, value: null };
+    const done = await this.opts.sessions.change(sessionId, (d) => {
+      for (const f of files) {
+        d.files.remove.push(f.id);
+        d.emit('file.deleted', { fileId: f.id, kind: f.kind, name: f.name, reason });
+      }
+      d.files.removeUploads.push(...uploadIds);
+    });
+    return done.ok ? { ok: true, value: null } : done;
+  }
+}
