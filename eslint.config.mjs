@@ -5,6 +5,17 @@ export default tseslint.config(
   { ignores: ['dist/', 'data/', 'node_modules/', 'custom-elements.json'] },
   ...tseslint.configs.recommended,
   {
+    // Type-aware rules: a promise is awaited, returned, or explicitly dropped with `void`; never
+    // handed where a callback's result is ignored.
+    files: ['**/*.ts'],
+    ignores: ['rollup.config.ts'],
+    languageOptions: { parserOptions: { projectService: true } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
     files: ['widget/**/*.ts'],
     plugins: { lit },
     rules: { ...lit.configs.recommended.rules },

@@ -50,7 +50,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       assets ? readFile(new URL(name, assets), 'utf8').catch(() => null) : Promise.resolve(null),
   });
 
-  const server = createServer(getRequestListener(app.fetch));
+  // The listener answers every request itself (errors become 500s inside it): nothing to await.
+  const listener = getRequestListener(app.fetch);
+  const server = createServer((req, res) => void listener(req, res));
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: MAX_FRAME_BYTES,
