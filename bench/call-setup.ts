@@ -22,18 +22,50 @@ const CALLS = Number(process.env.CALLS ?? 20);
 const WARMUP = 2;
 const API_KEY = 'bench-api-key-0123456789';
 
-/** Marks read by the bench: when "both joined" arrived, and the first remote frame. */
+/**
+ * Marks read by the bench, in wall-clock ms, set from outside the widget (wrapped browser APIs):
+ * `start` (the bench calls start()), `camera` (getUserMedia resolved), `welcome` (the service
+ * admitted the token), `joined` (both are here: `peer-joined`, or the bare relay's `ready`), `ice`
+ * (ICE connected), `connected` (DTLS up: the connection's state), `sending` (a video track is first
+ * handed to a sender), `frame` (the first remote frame decoded), and `chunks` (when each of the
+ * widget's lazily loaded scripts finished loading).
+ */
 const MARKS = `(() => {
-  const marks = (window.__marks = { joined: 0, frame: 0 });
+  const marks = (window.__marks = { start: 0, camera: 0, welcome: 0, joined: 0, ice: 0, connected: 0, sending: 0, frame: 0 });
   const now = () => performance.timeOrigin + performance.now();
+  const once = (name) => { if (!marks[name]) marks[name] = now(); };
   const Native = window.WebSocket;
   window.WebSocket = class extends Native {
     constructor(...args) {
       super(...args);
       this.addEventListener('message', (e) => {
-        if (!marks.joined && typeof e.data === 'string' && /"type":"(peer-joined|ready)"/.test(e.data)) marks.joined = now();
+        if (typeof e.data !== 'string') return;
+        if (/"type":"welcome"/.test(e.data)) once('welcome');
+        if (/"type":"(peer-joined|ready)"/.test(e.data)) once('joined');
       });
     }
+  };
+  const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  navigator.mediaDevices.getUserMedia = async (c) => { const s = await gum(c); once('camera'); return s; };
+  const NativePc = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends NativePc {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('iceconnectionstatechange', () => {
+        if (this.iceConnectionState === 'connected' || this.iceConnectionState === 'completed') once('ice');
+      });
+      this.addEventListener('connectionstatechange', () => { if (this.connectionState === 'connected') once('connected'); });
+    }
+    addTrack(track, ...rest) { if (track.kind === 'video') once('sending'); return super.addTrack(track, ...rest); }
+    addTransceiver(what, init) {
+      if (typeof what !== 'string' && what.kind === 'video') once('sending');
+      return super.addTransceiver(what, init);
+    }
+  };
+  const replace = RTCRtpSender.prototype.replaceTrack;
+  RTCRtpSender.prototype.replaceTrack = function (track) {
+    if (track && track.kind === 'video') once('sending');
+    return replace.call(this, track);
   };
   const find = () =>
     document.querySelector('video-session')?.shadowRoot?.querySelector('[part~="remote-video"]') ??
@@ -46,10 +78,21 @@ const MARKS = `(() => {
   poll();
 })();`;
 
+type Marks = Record<
+  'start' | 'camera' | 'welcome' | 'joined' | 'ice' | 'connected' | 'sending' | 'frame',
+  number
+> & { chunks: number[] };
+
+/** One call: the headline (both joined -> first frame on both), and each page's marks. */
+interface Measured {
+  setup: number;
+  pages: Marks[];
+}
+
 async function measure(
   browser: Browser,
   open: (page: Page, role: 0 | 1) => Promise<void>,
-): Promise<number> {
+): Promise<Measured> {
   const contexts = [await browser.newContext(), await browser.newContext()];
   try {
     const pages = await Promise.all(contexts.map((c) => c.newPage()));
@@ -61,16 +104,21 @@ async function measure(
         await p.waitForFunction(
           () => (window as never as { __marks: { frame: number } }).__marks.frame > 0,
           null,
-          {
-            timeout: 20_000,
-          },
+          { timeout: 20_000 },
         );
-        return p.evaluate(
-          () => (window as never as { __marks: { joined: number; frame: number } }).__marks,
-        );
+        return p.evaluate(() => {
+          const m = (window as never as { __marks: Marks }).__marks;
+          // The widget's chunks (video-session-*.js, not the tracking worker), when each arrived.
+          const chunks = performance
+            .getEntriesByType('resource')
+            .filter((e) => /\/video-session-(?!tracking)[\w-]+\.js$/.test(e.name))
+            .map((e) => performance.timeOrigin + (e as PerformanceResourceTiming).responseEnd);
+          return { ...m, chunks };
+        });
       }),
     );
-    return Math.max(...marks.map((m) => m.frame)) - Math.min(...marks.map((m) => m.joined));
+    const setup = Math.max(...marks.map((m) => m.frame)) - Math.min(...marks.map((m) => m.joined));
+    return { setup, pages: marks };
   } finally {
     await Promise.all(contexts.map((c) => c.close()));
   }
@@ -99,7 +147,11 @@ const ours = async () => {
   const session = (await res.json()) as { agentToken: string; customerToken: string };
   return measure(browser, async (page, role) => {
     await page.goto(host.url(role === 0 ? session.agentToken : session.customerToken));
-    await page.evaluate(() => document.querySelector('video-session')!.start());
+    await page.evaluate(() => {
+      (window as never as { __marks: Marks }).__marks.start =
+        performance.timeOrigin + performance.now();
+      return document.querySelector('video-session')!.start();
+    });
     if (role === 0) await waitForState(page, 'waiting');
   });
 };
@@ -111,7 +163,7 @@ const bare = async () => {
   });
 };
 
-const results = { ours: [] as number[], baseline: [] as number[] };
+const results = { ours: [] as Measured[], baseline: [] as Measured[] };
 try {
   for (let i = 0; i < WARMUP; i++) {
     await ours();
@@ -135,8 +187,8 @@ try {
   rmSync(dataDir, { recursive: true, force: true });
 }
 
-const o = summarize(results.ours);
-const b = summarize(results.baseline);
+const o = summarize(results.ours.map((m) => m.setup));
+const b = summarize(results.baseline.map((m) => m.setup));
 console.log(
   `\nCall setup: both joined -> first remote frame on both sides (${CALLS} calls each, interleaved)`,
 );
@@ -166,4 +218,68 @@ console.log(
 );
 console.log(
   `target: median within 1.2x of the baseline -> ${o.median / b.median <= 1.2 ? 'met' : 'NOT met'}\n`,
+);
+
+/**
+ * Where the time goes, median over the calls. Before joining, per page: camera start and the
+ * token check with the welcome (the widget opens the camera first, so the permission prompt is
+ * answered before the other person sees it join). After both joined, for the call (the later of
+ * the two pages): ICE connected, DTLS up, the first video handed to a sender (the widget agrees the
+ * call mode over the data channel first; the baseline sends its camera from the start), and the
+ * first frame decoded. Chunks: when the last of the widget's lazily loaded scripts arrived,
+ * counted from both joined (negative: before), and how many calls had one arrive before the first
+ * frame (no step of the call waits for one).
+ */
+const since = (runs: Measured[], mark: keyof Marks, from: keyof Marks) =>
+  summarize(
+    runs.map((r) =>
+      Math.max(
+        ...r.pages.map(
+          (p) => (p[mark] as number) - Math.min(...r.pages.map((q) => q[from] as number)),
+        ),
+      ),
+    ),
+  ).median;
+const perPage = (runs: Measured[], to: keyof Marks, from: keyof Marks) =>
+  summarize(runs.flatMap((r) => r.pages.map((p) => (p[to] as number) - (p[from] as number))))
+    .median;
+const ms = (v: number) => (Number.isFinite(v) ? `${v.toFixed(0)} ms` : '-');
+console.log('Where the time goes (median)');
+console.log(formatRow('', ['video-session', 'baseline']));
+console.log(
+  formatRow('camera start (start -> camera)', [ms(perPage(results.ours, 'camera', 'start')), '-']),
+);
+console.log(
+  formatRow('token check + welcome (camera -> welcome)', [
+    ms(perPage(results.ours, 'welcome', 'camera')),
+    '-',
+  ]),
+);
+for (const [label, mark] of [
+  ['both joined -> ICE connected', 'ice'],
+  ['both joined -> DTLS up', 'connected'],
+  ['both joined -> first video sent', 'sending'],
+  ['both joined -> first frame on both', 'frame'],
+] as const) {
+  console.log(
+    formatRow(label, [
+      ms(since(results.ours, mark, 'joined')),
+      mark === 'sending' ? 'from the start' : ms(since(results.baseline, mark, 'joined')),
+    ]),
+  );
+}
+const lastChunk = results.ours.map((r) => {
+  const joined = Math.min(...r.pages.map((p) => p.joined));
+  const frame = Math.max(...r.pages.map((p) => p.frame));
+  const last = Math.max(...r.pages.flatMap((p) => p.chunks));
+  return { at: last - joined, beforeFrame: last < frame };
+});
+console.log(
+  formatRow('last chunk arrived (from both joined)', [
+    ms(summarize(lastChunk.map((c) => c.at)).median),
+    '-',
+  ]),
+);
+console.log(
+  `calls whose chunks all arrived before the first frame: ${lastChunk.filter((c) => c.beforeFrame).length} of ${lastChunk.length}\n`,
 );

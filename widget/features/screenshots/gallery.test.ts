@@ -1,5 +1,7 @@
+import { executeServerCommand } from '@web/test-runner-commands';
 import { expect } from 'chai';
 import type { CreatedSession } from '../../../src/rest.js';
+import { createUpload, sendUploadChunk, serviceBase } from '../../core/service-api.js';
 import type { VsErrorEvent } from '../../events.js';
 import {
   call,
@@ -176,5 +178,48 @@ describe('the gallery lists what the service has', () => {
     expect(part(customer, 'gallery-button')).to.equal(null);
     expect(errors).to.deep.equal([]);
     expect(warnings.filter((w) => w.includes('screenshots'))).to.deep.equal([]);
+  });
+
+  it('shows a screenshot as saved when its upload finished after the call ended', async () => {
+    const { agent, customer, session } = await connected();
+    const still = await agent.takeScreenshot();
+    await until(() => find(customer, still.id)?.state === 'done', 10_000, 'customer has it');
+    // The agent says it saved it, and the call ends before its upload is confirmed.
+    (agent as unknown as { call: { send(m: unknown): boolean } }).call.send({
+      type: 'still-saved',
+      id: still.id,
+      edited: false,
+    });
+    await until(() => find(customer, still.id)?.save === 'uploading', 5000, 'not uploading');
+    await executeServerCommand('vs-end-session', { id: session.id });
+    await Promise.all([reach(agent, 'ended'), reach(customer, 'ended')]);
+    agent.remove(); // nothing of the agent's page can tell the customer any more
+    expect(find(customer, still.id)!.save).to.equal('uploading');
+
+    // The agent's page finishes the upload afterwards (within the service's grace period).
+    const { url } = await service();
+    const blob = still.blob!;
+    const upload = await createUpload(serviceBase(url), session.id, session.agentToken, {
+      kind: 'screenshot',
+      ref: still.id,
+      name: still.name,
+      type: 'image/png',
+      size: blob.size,
+      sha256: await sha256(blob),
+      meta: { width: still.width, height: still.height, takenBy: 'agent' },
+    });
+    await sendUploadChunk(
+      serviceBase(url),
+      session.id,
+      upload.uploadId,
+      session.agentToken,
+      0,
+      blob,
+    );
+
+    // The customer's gallery, still showing after the call, learns it from the service.
+    await until(() => find(customer, still.id)?.save === 'saved', 20_000, 'never saved');
+    const { entry } = await shown(customer, still.id);
+    expect(entry.textContent).to.contain('Saved to the ticket');
   });
 });

@@ -5,18 +5,22 @@ import { openWidgetDb } from '../../core/storage/widget-db.js';
 import {
   call,
   inMode,
+  mount,
   part,
   reach,
   rejoinAfterSave,
+  service,
   until,
   serviceFiles,
   sha256,
 } from '../../testing.js';
 import type { VideoSession } from '../../video-session.js';
 
-afterEach(() => {
+afterEach(async () => {
   for (const el of document.querySelectorAll('video-session')) el.remove();
   localStorage.clear();
+  // What a test left on the device (kept screenshots) is not the next test's.
+  await (await openWidgetDb()).clear('stills');
 });
 
 async function connected() {
@@ -182,5 +186,57 @@ describe('saving screenshots', () => {
     expect(file!.sha256).to.equal(await sha256(still.blob!));
     const db = await openWidgetDb();
     await until(async () => (await db.get('stills', still.id)) === undefined, 5000, 'kept');
+  });
+
+  it('offers again a screenshot whose taker closed the page before deciding, and saves it then', async () => {
+    const { agent, session } = await connected();
+    const still = await agent.takeScreenshot();
+    const db = await openWidgetDb();
+    await until(
+      async () => (await db.get('stills', still.id))?.decided === false,
+      5000,
+      'not kept',
+    );
+    agent.remove();
+
+    const { signallingUrl } = await service();
+    const again = mount({ 'signalling-url': signallingUrl, token: session.agentToken });
+    await again.start();
+    await until(() => part(again, 'screenshot-review') !== null, 15_000, 'not offered again');
+    const offered = find(again, still.id)!;
+    expect(offered.save).to.equal('open');
+    expect(await sha256(offered.blob!)).to.equal(await sha256(still.blob!));
+    expect(
+      await serviceFiles(session.id, session.agentToken),
+      'undecided: not uploaded',
+    ).to.have.length(0);
+
+    await again.saveScreenshot(still.id);
+    await until(
+      async () => (await serviceFiles(session.id, session.agentToken)).length === 1,
+      15_000,
+      'not uploaded',
+    );
+    await until(async () => (await db.get('stills', still.id)) === undefined, 5000, 'left behind');
+  });
+
+  it('forgets a kept screenshot its taker discards after coming back', async () => {
+    const { agent, session } = await connected();
+    const still = await agent.takeScreenshot();
+    const db = await openWidgetDb();
+    await until(
+      async () => (await db.get('stills', still.id))?.decided === false,
+      5000,
+      'not kept',
+    );
+    agent.remove();
+
+    const { signallingUrl } = await service();
+    const again = mount({ 'signalling-url': signallingUrl, token: session.agentToken });
+    await again.start();
+    await until(() => find(again, still.id)?.save === 'open', 15_000, 'not offered again');
+    again.discardScreenshot(still.id);
+    await until(async () => (await db.get('stills', still.id)) === undefined, 5000, 'still kept');
+    expect(find(again, still.id)).to.equal(undefined);
   });
 });
