@@ -6,7 +6,7 @@
  * stays up; the pointer follows the agent's cursor and fades.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestService, type TestService } from '../signalling/testing.js';
 import { launchChromium, recordErrors, waitForState } from './browser.js';
 import { startHostPage, type HostPage } from './host-page.js';
@@ -121,6 +121,10 @@ describe('drawing on the customer’s picture, between two browsers', () => {
     service = await startTestService({ allowedOrigins: [host.origin] });
     host.use(service.url, service.signallingUrl);
     browser = await launchChromium();
+  });
+  afterEach(async () => {
+    // Each test's call ends with it: calls left running would slow every later test down.
+    for (const c of contexts.splice(0)) await c.close();
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestService, type TestService } from '../signalling/testing.js';
 import { launchChromium, PATIENT, recordErrors, waitForFrames, waitForState } from './browser.js';
 import { startHostPage, type HostPage } from './host-page.js';
@@ -20,6 +20,9 @@ describe('a support call between two browsers, through the real service', () => 
     service = await startTestService({ allowedOrigins: [host.origin] });
     host.use(service.url, service.signallingUrl);
     browser = await launchChromium();
+  });
+  afterEach(async () => {
+    for (const c of contexts.splice(0)) await c.close();
   });
   afterAll(async () => {
     await browser?.close();
