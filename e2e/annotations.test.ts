@@ -6,9 +6,9 @@
  * stays up; the pointer follows the agent's cursor and fades.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestService, type TestService } from '../signalling/testing/service.js';
-import { launchChromium, recordErrors, waitForState } from './browser.js';
+import { launchChromium, PATIENT, recordErrors, waitForState } from './browser.js';
 import { startHostPage, type HostPage } from './host-page.js';
 
 /** Records every data channel a page opens or receives, and counts sends on the unreliable one. */
@@ -103,6 +103,53 @@ function pixelsNear(page: Page, x: number, y: number, r = 3) {
 const isRed = ([r, g, b, a]: number[]) => a! > 200 && r! > 200 && g! < 100 && b! < 100;
 const isYellow = ([r, g, b, a]: number[]) => a! > 150 && r! > 200 && g! > 160 && b! < 80;
 
+/**
+ * From now on, looks at every frame the page paints for the pointer (yellow) within `r` CSS pixels
+ * of page point (x, y), and notes if it was there once: the pointer shows for about a second and a
+ * half, less than a busy machine may take between two looks from here. The returned function says
+ * whether it was seen yet.
+ */
+async function watchForPointer(page: Page, [x, y]: [number, number], r: number) {
+  const id = await page.evaluate(
+    ([px, py, radius]) => {
+      const w = window as unknown as { pointerSeen?: boolean[] };
+      const seen = (w.pointerSeen ??= []);
+      const id = seen.push(false) - 1;
+      const look = () => {
+        const c = document
+          .querySelector('video-session')
+          ?.shadowRoot?.querySelector('canvas.annotations') as HTMLCanvasElement | null;
+        if (c && c.width > 0) {
+          const box = c.getBoundingClientRect();
+          const dpr = c.width / box.width;
+          const d = Math.ceil(radius! * dpr);
+          const data = c
+            .getContext('2d')!
+            .getImageData(
+              Math.round((px! - box.left) * dpr) - d,
+              Math.round((py! - box.top) * dpr) - d,
+              2 * d + 1,
+              2 * d + 1,
+            ).data;
+          for (let i = 0; i < data.length; i += 4) {
+            // The same test as isYellow.
+            if (data[i + 3]! > 150 && data[i]! > 200 && data[i + 1]! > 160 && data[i + 2]! < 80) {
+              seen[id] = true;
+              return;
+            }
+          }
+        }
+        requestAnimationFrame(look);
+      };
+      requestAnimationFrame(look);
+      return id;
+    },
+    [x, y, r] as const,
+  );
+  return () =>
+    page.evaluate((i) => (window as unknown as { pointerSeen: boolean[] }).pointerSeen[i]!, id);
+}
+
 async function drag(page: Page, from: [number, number], to: [number, number]) {
   await page.mouse.move(...from);
   await page.mouse.down();
@@ -121,6 +168,10 @@ describe('drawing on the customer’s picture, between two browsers', () => {
     service = await startTestService({ allowedOrigins: [host.origin] });
     host.use(service.url, service.signallingUrl);
     browser = await launchChromium();
+  });
+  afterEach(async () => {
+    // Each test's call ends with it: calls left running would slow every later test down.
+    for (const c of contexts.splice(0)) await c.close();
   });
   afterAll(async () => {
     await browser?.close();
@@ -168,7 +219,7 @@ describe('drawing on the customer’s picture, between two browsers', () => {
       await pagePoint(agent, 'remote', 0.6, 0.7),
     );
 
-    await expect.poll(() => annotations(customer)).toHaveLength(1);
+    await expect.poll(() => annotations(customer), PATIENT).toHaveLength(1);
     const [mark] = await annotations(customer);
     expect(mark).toMatchObject({ author: 'agent', tool: 'arrow' });
     const expected = [0.3, 0.4, 0.6, 0.7];
@@ -180,7 +231,9 @@ describe('drawing on the customer’s picture, between two browsers', () => {
     );
     const check = async (page: Page, video: 'remote' | 'local') => {
       const mid = await pagePoint(page, video, 0.45, 0.55);
-      await expect.poll(async () => (await pixelsNear(page, ...mid)).some(isRed)).toBe(true);
+      await expect
+        .poll(async () => (await pixelsNear(page, ...mid)).some(isRed), PATIENT)
+        .toBe(true);
       // Nowhere near the arrow, nothing is drawn.
       const far = await pagePoint(page, video, 0.8, 0.2);
       expect((await pixelsNear(page, ...far)).every(([, , , a]) => a === 0)).toBe(true);
@@ -209,7 +262,7 @@ describe('drawing on the customer’s picture, between two browsers', () => {
       await pagePoint(agent, 'remote', 0.2, 0.2),
       await pagePoint(agent, 'remote', 0.4, 0.4),
     );
-    await expect.poll(async () => (await annotations(customer)).length).toBe(1);
+    await expect.poll(async () => (await annotations(customer)).length, PATIENT).toBe(1);
 
     // The customer draws too; the agent sees it as the customer's.
     await customer.waitForFunction(() =>
@@ -222,23 +275,23 @@ describe('drawing on the customer’s picture, between two browsers', () => {
       await pagePoint(customer, 'local', 0.8, 0.7),
     );
     await expect
-      .poll(async () => (await annotations(agent)).map((m) => m.author))
+      .poll(async () => (await annotations(agent)).map((m) => m.author), PATIENT)
       .toEqual(['agent', 'customer']);
 
     // Undo and redo by keyboard on the agent's side (focus is on its tool bar).
     await agent.keyboard.press('Control+z');
     await expect
-      .poll(async () => (await annotations(customer)).map((m) => m.author))
+      .poll(async () => (await annotations(customer)).map((m) => m.author), PATIENT)
       .toEqual(['customer']);
     await agent.keyboard.press('Control+Shift+z');
-    await expect.poll(async () => (await annotations(customer)).length).toBe(2);
+    await expect.poll(async () => (await annotations(customer)).length, PATIENT).toBe(2);
     // The customer clears their own; then the agent clears everything.
     await tools(customer).getByRole('button', { name: 'Clear my marks (C)' }).click();
     await expect
-      .poll(async () => (await annotations(agent)).map((m) => m.author))
+      .poll(async () => (await annotations(agent)).map((m) => m.author), PATIENT)
       .toEqual(['agent']);
     await tools(agent).getByRole('button', { name: 'Clear all marks (Shift+C)' }).click();
-    await expect.poll(async () => (await annotations(customer)).length).toBe(0);
+    await expect.poll(async () => (await annotations(customer)).length, PATIENT).toBe(0);
     expect(await annotations(agent)).toEqual([]);
 
     // Bad operations straight onto the data channel: dropped with a code, nothing drawn, call up.
@@ -274,7 +327,7 @@ describe('drawing on the customer’s picture, between two browsers', () => {
       }),
     ]);
     await expect
-      .poll(() => errors.customer())
+      .poll(() => errors.customer(), PATIENT)
       .toEqual(['ERR_PEER_MESSAGE_INVALID', 'ERR_PEER_MESSAGE_INVALID', 'ERR_FRAME_TOO_LARGE']);
     // The customer may not clear the agent's marks.
     await tools(agent).getByRole('button', { name: 'Arrow (A)' }).click();
@@ -283,9 +336,9 @@ describe('drawing on the customer’s picture, between two browsers', () => {
       await pagePoint(agent, 'remote', 0.5, 0.3),
       await pagePoint(agent, 'remote', 0.7, 0.4),
     );
-    await expect.poll(async () => (await annotations(customer)).length).toBe(1);
+    await expect.poll(async () => (await annotations(customer)).length, PATIENT).toBe(1);
     await sendRaw(customer, [JSON.stringify({ type: 'annotate', op: 'clear', scope: 'all' })]);
-    await expect.poll(() => errors.agent()).toEqual(['ERR_PEER_MESSAGE_INVALID']);
+    await expect.poll(() => errors.agent(), PATIENT).toEqual(['ERR_PEER_MESSAGE_INVALID']);
     expect(await annotations(agent)).toHaveLength(1);
     expect(await customer.evaluate(() => document.querySelector('video-session')!.state)).toBe(
       'connected',
@@ -305,17 +358,20 @@ describe('drawing on the customer’s picture, between two browsers', () => {
       return { ordered: c.ordered, maxRetransmits: c.maxRetransmits, state: c.readyState };
     });
     expect(channel).toEqual({ ordered: false, maxRetransmits: 0, state: 'open' });
-    await agent.mouse.move(...(await pagePoint(agent, 'remote', 0.5, 0.5)));
-    await agent.mouse.move(...(await pagePoint(agent, 'remote', 0.52, 0.5)));
+    // The first pointer puts the customer's own camera large; the next one is looked for there
+    // (far from the first, whose ring could otherwise pass for it).
+    await agent.mouse.move(...(await pagePoint(agent, 'remote', 0.3, 0.5)));
     await customer.waitForFunction(() =>
       document.querySelector('video-session')!.shadowRoot!.querySelector('video.local.main'),
     );
-    const spot = await pagePoint(customer, 'local', 0.52, 0.5);
-    await expect
-      .poll(async () => (await pixelsNear(customer, ...spot, 2)).some(isYellow))
-      .toBe(true);
+    const shown = await watchForPointer(customer, await pagePoint(customer, 'local', 0.52, 0.5), 2);
+    await agent.mouse.move(...(await pagePoint(agent, 'remote', 0.52, 0.5)));
+    await expect.poll(shown, PATIENT).toBe(true);
 
-    // Fifty moves within one frame go out as one message.
+    // Fifty moves within one frame go out as one message, and it shows where the last one was
+    // (its dot: the ring of the pointer before is farther away).
+    const last = await pagePoint(customer, 'local', 0.5 + 49 / 640, 0.5);
+    const shownLast = await watchForPointer(customer, last, 8);
     const sent = await agent.evaluate(async () => {
       const w = window as unknown as { __unreliableSends: number };
       const canvas = document
@@ -338,10 +394,10 @@ describe('drawing on the customer’s picture, between two browsers', () => {
     });
     expect(sent).toBe(1);
 
-    // Left alone, the pointer fades away.
-    const last = await pagePoint(customer, 'local', 0.5 + 49 / 640, 0.5);
+    await expect.poll(shownLast, PATIENT).toBe(true);
+    // Left alone, it fades away.
     await expect
-      .poll(async () => (await pixelsNear(customer, ...last, 30)).some(isYellow), { timeout: 5000 })
+      .poll(async () => (await pixelsNear(customer, ...last, 30)).some(isYellow), PATIENT)
       .toBe(false);
   });
 
@@ -359,12 +415,13 @@ describe('drawing on the customer’s picture, between two browsers', () => {
       ['p', 'Point (P)'],
     ] as const) {
       await agent.keyboard.press(key);
-      await expect(el.getByRole('button', { name, pressed: true }).count()).resolves.toBe(1);
+      await expect
+        .poll(() => el.getByRole('button', { name, pressed: true }).count(), PATIENT)
+        .toBe(1);
     }
     await agent.keyboard.press('k');
-    await expect(
-      el.getByRole('button', { name: 'Keep marks on the object (K)', pressed: true }).count(),
-    ).resolves.toBe(1);
+    const keep = el.getByRole('button', { name: 'Keep marks on the object (K)', pressed: true });
+    await expect.poll(() => keep.count(), PATIENT).toBe(1);
     // The canvas is not in the tab order; tabbing walks the buttons and leaves the widget.
     expect(
       await agent.evaluate(

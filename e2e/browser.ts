@@ -14,6 +14,13 @@ export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   });
 }
 
+/**
+ * How long a test polls for what the browsers do next (a message across, a redraw, a state
+ * change): two Chromium pages on two busy cores can take seconds for what takes milliseconds on a
+ * quiet machine. A poll that never sees it still fails, after this long.
+ */
+export const PATIENT = { timeout: 15_000, interval: 100 } as const;
+
 /** Waits until the page's first `<video-session>` (or the one matching `selector`) is in `state`. */
 export async function waitForState(
   page: Page,
@@ -29,26 +36,39 @@ export async function waitForState(
 }
 
 /**
- * Counts decoded frames of the element's remote video over `ms`; returns the count and the
- * decoded width.
+ * Waits until the element's remote video has shown `count` new frames (counted from now), for at
+ * most `timeout` ms; returns how many came and the decoded width. Fails, saying how many came, if
+ * fewer did: frames that keep coming, however slowly the machine decodes them.
  */
-export function remoteFrames(page: Page, ms = 1000, selector = 'video-session') {
-  return page.evaluate(
-    ([sel, duration]) =>
+export async function waitForFrames(
+  page: Page,
+  count = 10,
+  { timeout = 20_000, selector = 'video-session' } = {},
+) {
+  const seen = await page.evaluate(
+    ([sel, want, limit]) =>
       new Promise<{ frames: number; width: number }>((resolve) => {
         const video = document
           .querySelector(sel as string)!
           .shadowRoot!.querySelector('[part~="remote-video"]') as HTMLVideoElement;
         let frames = 0;
+        const done = () => resolve({ frames, width: video.videoWidth });
+        const timer = setTimeout(done, limit as number);
         const tick = () => {
-          frames++;
-          video.requestVideoFrameCallback(tick);
+          if (++frames < (want as number)) return void video.requestVideoFrameCallback(tick);
+          clearTimeout(timer);
+          done();
         };
         video.requestVideoFrameCallback(tick);
-        setTimeout(() => resolve({ frames, width: video.videoWidth }), duration as number);
       }),
-    [selector, ms] as const,
+    [selector, count, timeout] as const,
   );
+  if (seen.frames < count) {
+    throw new Error(
+      `${count} new frames of the remote video within ${timeout / 1000} s: ${seen.frames} came (width ${seen.width})`,
+    );
+  }
+  return seen;
 }
 
 /** Collects `vs-error` codes fired on the page. */

@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { UploadCreated } from '../src/rest.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type RunningDemo } from '../demo/start-demo.js';
-import { launchChromium, remoteFrames, waitForState } from './browser.js';
+import { launchChromium, PATIENT, waitForFrames, waitForState } from './browser.js';
 
 describe('the demo helpdesk, driven in a browser', () => {
   let browser: Browser;
@@ -31,7 +31,7 @@ describe('the demo helpdesk, driven in a browser', () => {
     const agent = await (await browser.newContext()).newPage();
     await agent.goto(demo.helpdeskUrl);
     await agent.getByRole('link', { name: 'T-1002' }).click();
-    await expect.poll(() => agent.locator('h1').textContent()).toContain('Router lights');
+    await expect.poll(() => agent.locator('h1').textContent(), PATIENT).toContain('Router lights');
     await agent.getByRole('button', { name: 'Start video session' }).click();
     await waitForState(agent, 'waiting');
     const invite = (await agent.locator('[data-invite]').textContent())!.trim();
@@ -41,8 +41,8 @@ describe('the demo helpdesk, driven in a browser', () => {
     await customer.goto(invite);
     await customer.getByRole('button', { name: 'Join video call' }).click();
     await Promise.all([waitForState(agent, 'connected'), waitForState(customer, 'connected')]);
-    expect((await remoteFrames(agent)).width).toBeGreaterThan(0);
-    expect((await remoteFrames(customer)).width).toBeGreaterThan(0);
+    expect((await waitForFrames(agent, 1)).width).toBeGreaterThan(0);
+    expect((await waitForFrames(customer, 1)).width).toBeGreaterThan(0);
 
     // The customer ends the call: the session stays open as chat; the agent ends the session.
     await customer.locator('video-session').getByRole('button', { name: 'End call' }).click();
@@ -51,7 +51,7 @@ describe('the demo helpdesk, driven in a browser', () => {
 
     // The ticket lists its session.
     await agent.goto(`${demo.helpdeskUrl}/tickets/T-1002`);
-    await expect.poll(() => agent.locator('li a').count()).toBe(1);
+    await expect.poll(() => agent.locator('li a').count(), PATIENT).toBe(1);
   });
 
   it("shows a ticket's screenshots and plays its recordings, and keeps them live", async () => {
@@ -67,9 +67,9 @@ describe('the demo helpdesk, driven in a browser', () => {
     await page.goto(`${demo.helpdeskUrl}/tickets/T-1001`);
     const img = page.locator('[data-media] img');
     await expect
-      .poll(() => img.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth))
+      .poll(() => img.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth), PATIENT)
       .toBe(64);
-    await expect.poll(() => page.locator('[data-media-empty]').isHidden()).toBe(true);
+    await expect.poll(() => page.locator('[data-media-empty]').isHidden(), PATIENT).toBe(true);
 
     // A recording stored while the page is open appears through the webhook, and plays.
     const movie = await pictures(page, 'webm');
@@ -77,7 +77,10 @@ describe('the demo helpdesk, driven in a browser', () => {
     const video = page.locator('[data-media] video');
     await expect.poll(() => video.count(), { timeout: 15_000 }).toBe(1);
     await expect
-      .poll(() => video.evaluate((v: HTMLVideoElement) => v.readyState >= 1 && v.videoWidth))
+      .poll(
+        () => video.evaluate((v: HTMLVideoElement) => v.readyState >= 1 && v.videoWidth),
+        PATIENT,
+      )
       .toBe(64);
 
     // Erased on the service: both go from the page.
@@ -87,7 +90,7 @@ describe('the demo helpdesk, driven in a browser', () => {
     });
     expect(await erased.json()).toEqual({ deleted: 2 });
     await expect.poll(() => page.locator('[data-media] li').count(), { timeout: 15_000 }).toBe(0);
-    await expect.poll(() => page.locator('[data-media-empty]').isVisible()).toBe(true);
+    await expect.poll(() => page.locator('[data-media-empty]').isVisible(), PATIENT).toBe(true);
   });
 
   /** 64x48 pixels drawn on a canvas, as a PNG or as one second of WebM video. */

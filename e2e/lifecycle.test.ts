@@ -11,7 +11,7 @@ import { pino } from 'pino';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type RunningDemo } from '../demo/start-demo.js';
-import { launchChromium, waitForState } from './browser.js';
+import { launchChromium, PATIENT, waitForState } from './browser.js';
 
 /** The call inside the customer's help button (in its shadow root). */
 function helpCallState(page: Page, state: string) {
@@ -107,7 +107,10 @@ describe('the lifecycle through the demo helpdesk, in two browsers', () => {
       (await timelineTypes(agent)).filter((t) => t !== 'session.mode_changed');
     await expect.poll(lifecycle, { timeout: 15_000 }).toEqual(expected);
     await expect
-      .poll(async () => (await timelineTypes(agent)).filter((t) => t === 'session.mode_changed'))
+      .poll(
+        async () => (await timelineTypes(agent)).filter((t) => t === 'session.mode_changed'),
+        PATIENT,
+      )
       .toHaveLength(2);
     const text = (await agent.locator('[data-timeline]').textContent()) ?? '';
     expect(text).toContain('Sam (Support) accepted the request');
@@ -130,7 +133,7 @@ describe('the lifecycle through the demo helpdesk, in two browsers', () => {
     expect(session).toMatchObject({ status: 'ended', endedBy: 'agent', rating: { score: 5 } });
     expect(session!.analytics.setupMs).toBeGreaterThan(0);
     await expect
-      .poll(async () => (await (await api('/v1/webhook')).json()) as object)
+      .poll(async () => (await (await api('/v1/webhook')).json()) as object, PATIENT)
       .toMatchObject({ pending: 0, dead: 0 });
   });
 
@@ -156,7 +159,7 @@ describe('the lifecycle through the demo helpdesk, in two browsers', () => {
     const before = { ...demo.webhooks };
     const replay = await api(`/v1/webhook/events/${events[0]!.id}/replay`, { method: 'POST' });
     expect(replay.status).toBe(202);
-    await expect.poll(() => demo.webhooks.duplicates).toBe(before.duplicates + 1);
+    await expect.poll(() => demo.webhooks.duplicates, PATIENT).toBe(before.duplicates + 1);
     expect(demo.webhooks.accepted).toBe(before.accepted);
     expect(demo.webhooks.rejected).toBe(before.rejected);
   });

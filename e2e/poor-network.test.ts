@@ -6,7 +6,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestService, type TestService } from '../signalling/testing/service.js';
-import { launchChromium, waitForState } from './browser.js';
+import { launchChromium, PATIENT, waitForState } from './browser.js';
 import { startHostPage, type HostPage } from './host-page.js';
 import { startLossyRelay, type LossyRelay } from './lossy-relay.js';
 import { startTurnServer, type TurnServer } from './turn-server.js';
@@ -67,7 +67,7 @@ describe('a very poor link', () => {
     }
     const [agent, customer] = pages as [Page, Page];
     await Promise.all([waitForState(agent, 'connected'), waitForState(customer, 'connected')]);
-    await expect.poll(() => mode(customer)).toBe('two-way');
+    await expect.poll(() => mode(customer), PATIENT).toBe('two-way');
     return { agent, customer };
   }
 
@@ -77,7 +77,7 @@ describe('a very poor link', () => {
     await bars.waitFor({ timeout: 10_000 });
     await bars.focus(); // the numbers behind it, for the curious
     await expect
-      .poll(() => agent.locator('video-session').getByRole('tooltip').textContent())
+      .poll(() => agent.locator('video-session').getByRole('tooltip').textContent(), PATIENT)
       .toMatch(/Round trip .* loss .* receiving .* sending/);
 
     lossy.setLoss(0.35);
@@ -96,7 +96,7 @@ describe('a very poor link', () => {
     lossy.setLoss(0);
     await widget.getByRole('button', { name: 'Turn video on' }).waitFor({ timeout: 25_000 });
     await widget.getByRole('button', { name: 'Turn video on' }).click();
-    await expect.poll(() => mode(customer)).toBe('two-way');
+    await expect.poll(() => mode(customer), PATIENT).toBe('two-way');
   }, 120_000);
 
   it('switches to voice by itself when configured to, then offers video back', async () => {
@@ -114,6 +114,6 @@ describe('a very poor link', () => {
     const back = agent.locator('video-session').getByRole('button', { name: 'Turn video on' });
     await back.waitFor({ timeout: 25_000 });
     await back.click();
-    await expect.poll(() => mode(customer)).toBe('two-way');
+    await expect.poll(() => mode(customer), PATIENT).toBe('two-way');
   }, 120_000);
 });

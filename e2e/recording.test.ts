@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { FileList } from '../src/rest.js';
 import { TEST_API_KEY } from '../signalling/testing/service.js';
-import { waitForState } from './browser.js';
+import { PATIENT, waitForState } from './browser.js';
 import { useTicketScene } from './ticket-scene.js';
 
 /** The agent's stored recordings of the session, read from the page's IndexedDB. */
@@ -72,10 +72,19 @@ describe('recording, crash-safe', () => {
     );
     await customer.locator('video-session').locator('[part~="recording-indicator"]').waitFor();
 
-    // ~5 s of recording, then the tab is gone: no unload handlers, no stop, no last chunk.
-    await agent.waitForTimeout(5000);
+    // ~5 s of recording, three chunks or more of it already stored, then the tab is gone: no
+    // unload handlers, no stop, no last chunk.
+    await expect
+      .poll(
+        async () => {
+          const [stored] = await storedRecordings(agent, session.id);
+          const recording = await agent.evaluate(() => Date.now());
+          return !!stored && stored.chunks >= 3 && recording - stored.startedAt >= 5000;
+        },
+        { timeout: 30_000, interval: 250, message: 'three chunks or more stored, 5 s recorded' },
+      )
+      .toBe(true);
     const [before] = await storedRecordings(agent, session.id);
-    expect(before!.chunks).toBeGreaterThanOrEqual(3);
     const crashAt = await agent.evaluate(() => Date.now());
     await agent.close({ runBeforeUnload: false });
     const recorded = crashAt - before!.startedAt;
@@ -96,7 +105,9 @@ describe('recording, crash-safe', () => {
     expect(file!.ref).toBe(before!.id);
     expect(file!.meta.takenBy).toBe('agent');
     // The local copy is gone only now that the service has it.
-    await expect.poll(async () => (await storedRecordings(agent, session.id)).length).toBe(0);
+    await expect
+      .poll(async () => (await storedRecordings(agent, session.id)).length, PATIENT)
+      .toBe(0);
 
     // It decodes in Chromium, and lasts as long as what was recorded (at most a timeslice lost).
     const played = await customer.evaluate(async (url) => {
@@ -110,11 +121,13 @@ describe('recording, crash-safe', () => {
       });
       const duration = video.duration;
       await video.play();
+      // Ten frames, however slowly this machine decodes them (or as many as came before the end).
       const frames = await new Promise<number>((resolve) => {
         let n = 0;
         const tick = () => (++n >= 10 ? resolve(n) : video.requestVideoFrameCallback(tick));
         video.requestVideoFrameCallback(tick);
-        setTimeout(() => resolve(n), 5000);
+        video.addEventListener('ended', () => resolve(n));
+        setTimeout(() => resolve(n), 20_000);
       });
       const size = { width: video.videoWidth, height: video.videoHeight };
       video.remove();

@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestService, type TestService } from '../signalling/testing/service.js';
-import { launchChromium, recordErrors, remoteFrames, waitForState } from './browser.js';
+import { launchChromium, PATIENT, recordErrors, waitForFrames, waitForState } from './browser.js';
 import { startHostPage, type HostPage } from './host-page.js';
 import { startTurnServer, type TurnServer } from './turn-server.js';
 
@@ -106,7 +106,7 @@ describe('a call that survives the network', () => {
     }
     const [agent, customer] = pages as [Page, Page];
     await Promise.all([waitForState(agent, 'connected'), waitForState(customer, 'connected')]);
-    for (const page of pages) expect((await remoteFrames(page, 1000)).frames).toBeGreaterThan(5);
+    for (const page of pages) await waitForFrames(page);
     return { agent, customer };
   }
 
@@ -128,7 +128,7 @@ describe('a call that survives the network', () => {
       waitForState(customer, 'connected', 'video-session', 15_000),
     ]);
     for (const page of [agent, customer]) {
-      expect((await remoteFrames(page, 1000)).frames).toBeGreaterThan(5);
+      await waitForFrames(page);
       const after = await snapshot(page);
       // The same peer connection (no rebuild), its data channel still carrying messages.
       expect(after.sameStream).toBe(true);
@@ -144,9 +144,9 @@ describe('a call that survives the network', () => {
     await Promise.all([snapshot(agent), snapshot(customer)]);
     const port = service.port;
     await service.stop();
-    await expect.poll(() => statusText(agent)).toContain('Reconnecting to the service');
+    await expect.poll(() => statusText(agent), PATIENT).toContain('Reconnecting to the service');
     for (const page of [agent, customer]) {
-      expect((await remoteFrames(page, 1000)).frames).toBeGreaterThan(5);
+      await waitForFrames(page);
       expect(await page.evaluate(() => document.querySelector('video-session')!.state)).toBe(
         'connected',
       );
@@ -157,7 +157,7 @@ describe('a call that survives the network', () => {
         .poll(() => statusText(page), { timeout: 15_000 })
         .not.toContain('Reconnecting to the service');
       expect((await snapshot(page)).sameStream).toBe(true);
-      expect((await remoteFrames(page, 1000)).frames).toBeGreaterThan(5);
+      await waitForFrames(page);
     }
     // The service carries the session again: the agent ends it, and the customer hears of it.
     await agent.evaluate(() => document.querySelector('video-session')!.hangUp());
@@ -177,8 +177,6 @@ describe('a call that survives the network', () => {
     // Both are still in the session: one "Try again" builds a fresh connection for both.
     await customer.locator('video-session').getByRole('button', { name: 'Try again' }).click();
     await Promise.all([waitForState(agent, 'connected'), waitForState(customer, 'connected')]);
-    for (const page of [agent, customer]) {
-      expect((await remoteFrames(page, 1000)).frames).toBeGreaterThan(5);
-    }
+    for (const page of [agent, customer]) await waitForFrames(page);
   }, 90_000);
 });

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { FileList } from '../src/rest.js';
 import { TEST_API_KEY } from '../signalling/testing/service.js';
-import { remoteVideoWidth, waitForState } from './browser.js';
+import { PATIENT, remoteVideoWidth, waitForState } from './browser.js';
 import { useTicketScene } from './ticket-scene.js';
 
 /** Keeps the page's peer connections, to scale their video down later. */
@@ -106,7 +106,7 @@ describe('screenshots between two pages, saved for the ticket', () => {
 
     const saved = async (page: Page) => (await stillOn(page, id))?.save;
     await expect.poll(() => saved(agent), { timeout: 20_000 }).toBe('saved');
-    await expect.poll(() => saved(customer), { timeout: 5000 }).toBe('saved');
+    await expect.poll(() => saved(customer), PATIENT).toBe('saved');
     const ours = (await stillOn(agent, id))!;
     const theirs = (await stillOn(customer, id))!;
     expect([ours.width, ours.height]).toEqual([camera.width, camera.height]);
@@ -227,7 +227,7 @@ describe('screenshots between two pages, saved for the ticket', () => {
     await agent.locator('video-session-screenshot-editor').locator('[part~="discard"]').click();
     const count = (page: Page) =>
       page.evaluate(() => document.querySelector('video-session')!.screenshots.length);
-    await expect.poll(() => count(customer), { timeout: 5000 }).toBe(0);
+    await expect.poll(() => count(customer), PATIENT).toBe(0);
     expect(await count(agent)).toBe(0);
     const res = await fetch(`${scene.service.url}/v1/sessions/${session.id}/files`, {
       headers: { authorization: `Bearer ${TEST_API_KEY}` },

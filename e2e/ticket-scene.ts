@@ -1,10 +1,11 @@
 /**
  * The scene of a two-page test that a ticket watches: an integrator's page on its own origin, the
  * service allowing that origin and posting its webhooks to a real receiver that verifies each
- * one, and Chromium. Every browser context opened through the scene is closed with it.
+ * one, and Chromium. Every browser context opened through the scene is closed with it, or before
+ * (`closePages`: after each test, so that no call of an earlier test keeps running).
  */
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import {
   startWebhookReceiver,
   type WebhookReceiver,
@@ -22,6 +23,8 @@ export interface TicketScene {
    * before the page's own scripts.
    */
   open(token: string, initScript?: string): Promise<Page>;
+  /** Closes the contexts opened so far (their pages, and the calls in them). */
+  closePages(): Promise<void>;
   /** Closes the contexts, then the browser, the service, the receiver and the page. */
   close(): Promise<void>;
 }
@@ -49,8 +52,11 @@ export async function startTicketScene(): Promise<TicketScene> {
       await page.goto(host.url(token));
       return page;
     },
+    async closePages() {
+      for (const c of contexts.splice(0)) await c.close();
+    },
     async close() {
-      for (const c of contexts) await c.close();
+      for (const c of contexts.splice(0)) await c.close();
       await browser.close();
       await service.stop();
       await receiver.close();
@@ -59,12 +65,16 @@ export async function startTicketScene(): Promise<TicketScene> {
   };
 }
 
-/** The scene for the tests of one `describe`: started before them, closed after them. */
+/**
+ * The scene for the tests of one `describe`: started before them, closed after them; each test's
+ * pages are closed after it.
+ */
 export function useTicketScene(): TicketScene {
   let scene: TicketScene | null = null;
   beforeAll(async () => {
     scene = await startTicketScene();
   });
+  afterEach(() => scene?.closePages());
   afterAll(() => scene?.close());
   const started = (): TicketScene => {
     if (!scene) throw new Error('the ticket scene starts before the tests (beforeAll)');
@@ -81,6 +91,7 @@ export function useTicketScene(): TicketScene {
       return started().service;
     },
     open: (token, initScript) => started().open(token, initScript),
+    closePages: () => started().closePages(),
     close: () => started().close(),
   };
 }
