@@ -219,7 +219,8 @@ describe('the gallery lists what the service has', () => {
 
     // The customer's gallery, still showing after the call, learns it from the service.
     await until(() => find(customer, still.id)?.save === 'saved', 20_000, 'never saved');
-    const { entry } = await shown(customer, still.id);
+    await customer.updateComplete;
+    const entry = part(customer, 'gallery')!.querySelector(`li.still[data-id="${still.id}"]`)!;
     expect(entry.textContent).to.contain('Saved to the ticket');
   });
 });
