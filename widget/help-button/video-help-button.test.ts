@@ -87,6 +87,8 @@ describe('<video-help-button>', () => {
     await customer!.updateComplete;
     const rating = shadow(customer!).querySelector('video-session-rating')!;
     expect(rating).to.not.equal(null);
+    // The prompt is its own chunk, loaded during the call: it shows once that is there.
+    await until(() => rating.shadowRoot !== null, 5000);
     await rating.updateComplete;
     const stars = shadow(rating).querySelectorAll<HTMLButtonElement>('[part="star"]');
     expect(stars).to.have.length(5);
