@@ -787,7 +787,7 @@ export class VideoSession extends LitElement {
     this.syncCustomState();
     if (next === 'connected') {
       this.startClock();
-      this.panels.load().catch(() => undefined);
+      this.panels.prefetch();
     } else if (next !== 'reconnecting') this.stopClock();
     if (next === 'ended' || next === 'failed') {
       this._ownLarge = false;

@@ -7,7 +7,7 @@
 import type { ReactiveControllerHost } from 'lit';
 import type { VideoSessionError } from '../../../src/errors.js';
 import type { CallFeature } from '../call/call-controller.js';
-import { Lazy } from '../lazy.js';
+import { Lazy, whenIdle } from '../lazy.js';
 import type { StorageController } from '../storage/storage-controller.js';
 import type * as PersistenceChunk from './persistence-chunk.js';
 import type { UploadController, UploadOptions } from './upload-controller.js';
@@ -49,7 +49,11 @@ export class Persistence implements CallFeature {
   }
 
   callWelcomed(): void {
-    const sessionId = this.options.sessionId();
+    // Not on the way to the call's first frame: when the page is idle.
+    whenIdle(() => this.resume(this.options.sessionId()));
+  }
+
+  private resume(sessionId: string): void {
     this.ready()
       .then(({ uploads }) => uploads.resumeUploads(sessionId))
       .catch((err: unknown) =>

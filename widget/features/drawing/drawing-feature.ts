@@ -136,7 +136,7 @@ export class DrawingFeature implements ReactiveController, CallFeature {
     this.connected = true;
     const drawing = this.lazy.value;
     if (!drawing) {
-      this.lazy.load().catch(() => undefined); // reported through onChunkError
+      this.lazy.prefetch();
       return;
     }
     drawing.overlay.resync();

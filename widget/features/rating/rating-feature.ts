@@ -31,6 +31,6 @@ export class RatingFeature implements CallFeature {
 
   /** The customer rates the call: the prompt is loaded while it runs. */
   personConnected(): void {
-    if (this.options.role() === 'customer') this.lazy.load().catch(() => undefined);
+    if (this.options.role() === 'customer') this.lazy.prefetch();
   }
 }

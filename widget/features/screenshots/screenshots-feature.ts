@@ -16,7 +16,7 @@ import type { Role } from '../../../src/protocol.js';
 import type { FileInfo, FileList } from '../../../src/rest.js';
 import type { StillMessage } from '../../../src/still-messages.js';
 import type { CallFeature } from '../../core/call/call-controller.js';
-import { chunkError, Lazy } from '../../core/lazy.js';
+import { chunkError, Lazy, whenIdle } from '../../core/lazy.js';
 import type { MessageRouter } from '../../core/router.js';
 import type { Kept } from '../../core/upload/persistence.js';
 import type { Messages } from '../../messages.js';
@@ -191,7 +191,11 @@ export class ScreenshotsFeature implements ReactiveController, CallFeature {
    * asks the service for the saved ones (again after a reconnect).
    */
   callWelcomed(): void {
-    const sessionId = this.options.sessionId();
+    // Not on the way to the call's first frame: when the page is idle.
+    whenIdle(() => this.welcomed(this.options.sessionId()));
+  }
+
+  private welcomed(sessionId: string): void {
     this.lazy
       .load()
       .then(async ({ chunk, stills, saved }) => {
@@ -212,7 +216,7 @@ export class ScreenshotsFeature implements ReactiveController, CallFeature {
   }
 
   personConnected(): void {
-    this.lazy.load().catch(() => undefined); // reported through onChunkError
+    this.lazy.prefetch();
   }
 
   personDisconnected(): void {
