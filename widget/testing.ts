@@ -156,6 +156,31 @@ async function counters(el: VideoSession) {
 }
 
 /**
+ * Waits until at least `want` more of each counter (audio packets in, video frames decoded...)
+ * arrived on `el` than when called; rejects after `ms` saying what came. What arrives is judged,
+ * not what a fixed window happened to deliver on a busy machine.
+ */
+export async function arrives(
+  el: VideoSession,
+  want: Partial<Record<'audioIn' | 'videoIn' | 'audioOut' | 'videoOut', number>>,
+  ms = 15_000,
+): Promise<void> {
+  const before = await counters(el);
+  let seen = before;
+  await until(async () => {
+    seen = await counters(el);
+    return Object.entries(want).every(
+      ([k, n]) => seen[k as keyof typeof seen] - before[k as keyof typeof before] >= n!,
+    );
+  }, ms).catch((err: unknown) => {
+    throw new Error(
+      `wanted ${JSON.stringify(want)} more, got ${JSON.stringify(seen)} from ${JSON.stringify(before)}`,
+      { cause: err },
+    );
+  });
+}
+
+/**
  * What really flows over `ms`: audio packets in and out, video frames decoded and encoded. Starts
  * after `settleMs`, so packets of a mode that just ended are not counted.
  */

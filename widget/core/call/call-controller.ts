@@ -97,6 +97,8 @@ export class CallController implements ReactiveController {
   private readonly options: CallOptions;
   private readonly features: CallFeature[] = [];
   private readonly people_ = new Map<string, Person>();
+  /** The people whose connection is up (features heard `personConnected` and not since lost it). */
+  private readonly linked = new Set<Person>();
   private state_: CallState = 'idle';
   private sessionStatus_: SessionStatus | null = null;
   private error_: ErrorCode | null = null;
@@ -123,11 +125,19 @@ export class CallController implements ReactiveController {
   }
 
   hostDisconnected(): void {
-    // The element left the page: nothing of the call may go on behind it.
+    // The element left the page: nothing of the call may go on behind it. This page is out of the
+    // call (the session goes on): put back in a page, it is `idle` and can join again.
     this.signalling.close();
     for (const person of this.people_.values()) {
       clearTimeout(person.rebuildTimer);
+      this.disconnected(person);
       person.peer.stop();
+    }
+    const state = this.state_;
+    if (state !== 'idle' && state !== 'ended' && state !== 'failed') {
+      this.release();
+      this.serviceAway_ = false;
+      this.setState('idle');
     }
   }
 
@@ -399,6 +409,7 @@ export class CallController implements ReactiveController {
   }
 
   private handleConnect(person: Person): void {
+    this.linked.add(person);
     person.rebuilds = 0;
     clearTimeout(person.rebuildTimer);
     this.setState('connected');
@@ -425,6 +436,7 @@ export class CallController implements ReactiveController {
 
   /** `person` is gone from the call: wait for them. */
   private gone(person: Person): void {
+    clearTimeout(person.rebuildTimer);
     person.peer.stop();
     this.disconnected(person);
     if (this.state_ !== 'ended' && this.state_ !== 'failed' && !this.connected) {
@@ -506,8 +518,9 @@ export class CallController implements ReactiveController {
     for (const f of this.features) f.callReleased?.();
   }
 
+  /** The connection to `person` is gone: features hear it once per connection that was up. */
   private disconnected(person: Person): void {
-    for (const f of this.features) f.personDisconnected?.(person);
+    if (this.linked.delete(person)) for (const f of this.features) f.personDisconnected?.(person);
     person.remoteStream = null;
     this.host.requestUpdate();
   }

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { VideoSessionError } from '../../../src/errors.js';
-import { button, call, flow, inMode, part, text, until } from '../../testing.js';
+import { button, call, arrives, inMode, part, text, until } from '../../testing.js';
 import type { VideoSession } from '../../video-session.js';
 
 afterEach(() => {
@@ -55,13 +55,11 @@ describe('devices, resolution and screen sharing', () => {
     // Same peer connection (no rebuild), still connected, and the new camera's frames arrive.
     expect(remote(agent)).to.equal(seenByAgent);
     expect(agent.state).to.equal('connected');
-    const f = await flow(agent);
-    expect(f.videoIn).to.be.greaterThan(5);
-    expect(f.audioIn).to.be.greaterThan(10);
+    await arrives(agent, { videoIn: 6, audioIn: 11 });
     // The settings panel shows the device in use.
     await customer.updateComplete;
     button(customer, 'Settings').click();
-    await customer.updateComplete;
+    await until(() => part(customer, 'settings') !== null, 5000, 'no settings panel');
     const select = part(customer, 'settings')!.querySelector<HTMLSelectElement>(
       'select[data-device="videoinput"]',
     )!;
@@ -72,6 +70,7 @@ describe('devices, resolution and screen sharing', () => {
     const { agent, customer } = await twoWay();
     await customer.updateComplete;
     button(customer, 'Settings').click();
+    await until(() => part(customer, 'settings') !== null, 5000, 'no settings panel');
     await customer.setPreset('360p');
     await customer.updateComplete;
     const camera = preview(customer).getVideoTracks()[0]!;
@@ -110,14 +109,14 @@ describe('devices, resolution and screen sharing', () => {
     expect(screen).to.not.equal(camera);
     expect(screen.getSettings().displaySurface).to.be.a('string'); // a display capture
     await until(async () => (await sentTrackId(agent, 'video')) === screen.id);
-    expect((await flow(customer)).videoIn).to.be.greaterThan(5); // the customer decodes the screen
+    await arrives(customer, { videoIn: 6 }); // the customer decodes the screen
     await until(() => text(customer).includes('Alice is sharing their screen'));
     expect(part(agent, 'local-video')!.classList.contains('screen')).to.equal(true);
 
     agent.stopScreenShare();
     expect(screen.readyState).to.equal('ended');
     await until(async () => (await sentTrackId(agent, 'video')) === camera.id);
-    expect((await flow(customer)).videoIn).to.be.greaterThan(5);
+    await arrives(customer, { videoIn: 6 });
     await until(() => !text(customer).includes('sharing their screen'));
   });
 

@@ -72,12 +72,16 @@ export class ChatLog {
     );
   }
 
-  /** The transcript in parts of at most `maxBytes` of JSON each (a longer line is a part alone). */
+  /**
+   * The transcript in parts of at most `maxBytes` of JSON each, counted in UTF-8 as the service
+   * counts a request body (a longer line is a part alone).
+   */
   transcriptParts(maxBytes: number): TranscriptLine[][] {
     const parts: TranscriptLine[][] = [];
+    const utf8 = new TextEncoder();
     let bytes = 0;
     for (const line of this.transcript()) {
-      const size = JSON.stringify(line).length;
+      const size = utf8.encode(JSON.stringify(line)).byteLength;
       const last = parts.at(-1);
       if (last && bytes + size <= maxBytes) last.push(line);
       else parts.push([line]);

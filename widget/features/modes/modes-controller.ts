@@ -159,6 +159,8 @@ export class ModesController implements ReactiveController, CallFeature {
         send: (message) => this.options.send(message),
         onApply: (mode, agreed) => this.apply(mode, agreed),
         onChange: (mode, previous, by) => {
+          // The mode shown moved on after it was applied: what it no longer sends is released.
+          void this.options.media.need(this.needed());
           this.host.requestUpdate();
           this.options.onChange(mode, previous, by);
         },

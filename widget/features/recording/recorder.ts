@@ -39,17 +39,30 @@ const MIME_TYPES = [
   'video/mp4;codecs=avc1,mp4a.40.2',
   'video/mp4',
 ];
+/** The same without a voice to record (a recorder told to expect one would wait for it). */
+const SILENT_MIME_TYPES = [
+  'video/webm;codecs=vp8',
+  'video/webm;codecs=vp9',
+  'video/webm',
+  'video/mp4;codecs=avc1',
+  'video/mp4',
+];
 
-export function pickMime(): string | null {
+/** A recorder that has not started this long after `start()` never will: it is reported. */
+const START_TIMEOUT_MS = 5000;
+
+export function pickMime(withAudio = true): string | null {
   if (typeof MediaRecorder === 'undefined') return null;
-  return MIME_TYPES.find((m) => MediaRecorder.isTypeSupported(m)) ?? null;
+  const types = withAudio ? MIME_TYPES : SILENT_MIME_TYPES;
+  return types.find((m) => MediaRecorder.isTypeSupported(m)) ?? null;
 }
 
 export async function startRecorder(
   sources: RecorderSources,
   callbacks: RecorderCallbacks,
 ): Promise<RecorderHandle> {
-  const mime = pickMime();
+  const withAudio = sources.audio.length > 0;
+  const mime = pickMime(withAudio);
   if (!mime) throw new VideoSessionError('ERR_RECORDING_UNSUPPORTED');
 
   // The picture: a video of the track, drawn with the drawings on a canvas at its own size.
@@ -87,7 +100,7 @@ export async function startRecorder(
   void audio.resume();
 
   const recorder = new MediaRecorder(
-    new MediaStream([canvasTrack!, ...mix.stream.getAudioTracks()]),
+    new MediaStream([canvasTrack!, ...(withAudio ? mix.stream.getAudioTracks() : [])]),
     { mimeType: mime, videoBitsPerSecond: 1_500_000, audioBitsPerSecond: 64_000 },
   );
   const listeners = new AbortController();
@@ -106,7 +119,12 @@ export async function startRecorder(
     video.srcObject = null;
   };
   const signal = listeners.signal;
+  let startTimer: ReturnType<typeof setTimeout> | undefined;
   const started = new Promise<void>((resolve, reject) => {
+    startTimer = setTimeout(
+      () => reject(new VideoSessionError('ERR_RECORDING_UNSUPPORTED')),
+      START_TIMEOUT_MS,
+    );
     recorder.addEventListener(
       'start',
       () => {
@@ -156,6 +174,8 @@ export async function startRecorder(
     if (recorder.state !== 'inactive') recorder.stop();
     release();
     throw err;
+  } finally {
+    clearTimeout(startTimer);
   }
   return {
     mime: recorder.mimeType || mime,
