@@ -184,8 +184,9 @@ export class VideoSession extends LitElement {
 
   private readonly router = new MessageRouter();
 
-  private readonly call = new CallController(this, {
+  private readonly call: CallController = new CallController(this, {
     router: this.router,
+    tracks: () => this.modes.outgoing(),
     onState: (next, previous) => this.stateChanged(next, previous),
     onSessionStatus: (status, previous) =>
       this.dispatchEvent(new VsSessionStatusEvent(status, previous)),
@@ -405,6 +406,8 @@ export class VideoSession extends LitElement {
       this.drawing,
       this.shots,
       this.rating,
+      // The settings and chat panels are loaded once the call is set up.
+      { callSettled: () => void this.panels.load().catch(() => undefined) },
     ]) {
       this.call.addFeature(feature);
     }
@@ -787,7 +790,6 @@ export class VideoSession extends LitElement {
     this.syncCustomState();
     if (next === 'connected') {
       this.startClock();
-      this.panels.prefetch();
     } else if (next !== 'reconnecting') this.stopClock();
     if (next === 'ended' || next === 'failed') {
       this._ownLarge = false;

@@ -34,7 +34,6 @@ export class Lazy<M, T, Item = never> {
   private feature: T | null = null;
   private readonly early: Item[] = [];
   private dropped = false;
-  private prefetching = false;
 
   constructor(options: LazyOptions<M, T, Item>) {
     this.options = options;
@@ -65,20 +64,6 @@ export class Lazy<M, T, Item = never> {
     return this.loading;
   }
 
-  /**
-   * Loads the feature once the page is idle (at most `PREFETCH_WAIT_MS` later): for what is wanted
-   * soon but not now, so no step of setting up a call shares the main thread with parsing a chunk.
-   * A need in the meantime (`load`, `handle`) loads it at once.
-   */
-  prefetch(): void {
-    if (this.feature || this.loading || this.prefetching) return;
-    this.prefetching = true;
-    whenIdle(() => {
-      this.prefetching = false;
-      this.load().catch(() => undefined); // reported through onFailed
-    });
-  }
-
   /** Hands `item` to the feature now, or keeps it (bounded) until the feature is built. */
   handle(item: Item): void {
     if (this.feature) return this.options.deliver(this.feature, item);
@@ -98,14 +83,14 @@ export class Lazy<M, T, Item = never> {
   }
 }
 
-/** The longest a prefetch waits for the page to be idle. */
-export const PREFETCH_WAIT_MS = 2000;
+/** The longest `whenIdle` waits for the page to be idle. */
+export const IDLE_WAIT_MS = 2000;
 
-/** Runs `task` when the page is idle, or after `PREFETCH_WAIT_MS` (Safari has no idle callback). */
+/** Runs `task` when the page is idle, or after `IDLE_WAIT_MS` (Safari has no idle callback). */
 export function whenIdle(task: () => void): void {
   if (typeof requestIdleCallback === 'function') {
-    requestIdleCallback(task, { timeout: PREFETCH_WAIT_MS });
-  } else setTimeout(task, PREFETCH_WAIT_MS / 2);
+    requestIdleCallback(task, { timeout: IDLE_WAIT_MS });
+  } else setTimeout(task, IDLE_WAIT_MS / 2);
 }
 
 /** `ERR_CHUNK_LOAD` for a dynamic import that failed, naming the URL the browser reported. */

@@ -19,6 +19,8 @@ interface Side {
   errors: { code: ErrorCode; fatal: boolean }[];
   /** What a feature heard, in order (`personConnected customer`...). */
   heard: string[];
+  /** How often it heard that the call is set up. */
+  settled: number;
   /** Chat messages the router handed on, with who sent them. */
   chat: { message: MessageOf<'chat'>; from: Sender }[];
 }
@@ -39,11 +41,13 @@ function side(): Side {
     statuses: [],
     errors: [],
     heard: [],
+    settled: 0,
     chat: [],
   };
   router.register(['chat'], (message, from) => s.chat.push({ message, from }));
   s.call = new CallController(host, {
     router,
+    tracks: () => ({ audio: null, video: null }),
     onState: (next) => s.states.push(next),
     onSessionStatus: (status) => s.statuses.push(status),
     onError: (code, fatal) => s.errors.push({ code, fatal }),
@@ -55,6 +59,7 @@ function side(): Side {
     personDisconnected: (person) => s.heard.push(`personDisconnected ${person.id}`),
     callReleased: () => s.heard.push('callReleased'),
     sessionEnded: () => s.heard.push('sessionEnded'),
+    callSettled: () => s.settled++,
   };
   s.call.addFeature(feature);
   return s;
@@ -162,6 +167,15 @@ describe('CallController, two of them against the real service', () => {
     expect(tail.slice(-2)).to.deep.equal(['sessionEnded', 'callReleased']);
     expect(tail.length).to.be.greaterThan(2);
     expect(new Set(tail.slice(0, -2))).to.deep.equal(new Set(['personDisconnected agent']));
+  });
+
+  it('tells its features the call is set up once a connection has been up a moment, once', async () => {
+    const { agent, customer } = await call();
+    await until(() => agent.settled > 0 && customer.settled > 0, 10_000, 'never settled');
+    // The chat still works on a settled call; and nothing settles a second time.
+    expect(agent.call.send(chat('settled'))).to.equal(true);
+    await until(() => customer.chat.length === 1, 5000, 'no chat');
+    expect([agent.settled, customer.settled]).to.deep.equal([1, 1]);
   });
 
   it('carries data-channel messages to the router of the other side, with who sent them', async () => {

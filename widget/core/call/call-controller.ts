@@ -24,6 +24,7 @@ import type {
   ServerMessage,
 } from '../../../src/protocol.js';
 import type { SessionStatus } from '../../../src/session-state.js';
+import { whenIdle } from '../lazy.js';
 import { PeerController } from '../peer/peer-controller.js';
 import type { TrackKind } from '../peer/peer-link.js';
 import type { MessageRouter, Sender } from '../router.js';
@@ -37,6 +38,11 @@ import {
 /** The call's state as the element shows it. */
 export type CallState =
   'idle' | 'connecting' | 'waiting' | 'connected' | 'reconnecting' | 'ended' | 'failed';
+
+/** The call counts as set up this long after its first connection came up... */
+const SETTLED_CONNECTED_MS = 1000;
+/** ...or this long after the welcome when nobody came. */
+const SETTLED_ALONE_MS = 4000;
 
 /** How often a broken peer connection is rebuilt from scratch before the call counts as failed. */
 const MAX_REBUILDS = 2;
@@ -76,11 +82,19 @@ export interface CallFeature {
   callReleased?(): void;
   /** The session is over (not just this person's part in it): a last word for the ticket. */
   sessionEnded?(): void;
+  /**
+   * The call is set up after a welcome: a connection has been up for a moment (or nobody came for
+   * a while), and the page is idle. Work that is not on the way to the first frame (loading a
+   * feature's chunk, listing files, finishing what an earlier page left) goes here.
+   */
+  callSettled?(): void;
 }
 
 export interface CallOptions {
   /** Where the other people's data-channel messages go. */
   router: MessageRouter;
+  /** What this side sends from the start of a new connection. */
+  tracks(): Record<TrackKind, MediaStreamTrack | null>;
   /** The call state changed. */
   onState(next: CallState, previous: CallState): void;
   /** The session's status as the service reports it changed. */
@@ -109,6 +123,9 @@ export class CallController implements ReactiveController {
   private url = '';
   private token = '';
   private iceServers: IceServer[] = [];
+  /** A welcome's `callSettled` is still to come (its timer). */
+  private settling: ReturnType<typeof setTimeout> | undefined;
+  private unsettled = false;
   private iceTransportPolicy: IceTransportPolicy = 'all';
 
   private readonly signalling = new SignallingController({
@@ -127,6 +144,7 @@ export class CallController implements ReactiveController {
   hostDisconnected(): void {
     // The element left the page: nothing of the call may go on behind it. This page is out of the
     // call (the session goes on): put back in a page, it is `idle` and can join again.
+    this.settle(null);
     this.signalling.close();
     for (const person of this.people_.values()) {
       clearTimeout(person.rebuildTimer);
@@ -315,6 +333,8 @@ export class CallController implements ReactiveController {
         if (!there && !this.some((p) => p.peer.connected || p.peer.recovering)) {
           this.setState('waiting');
         }
+        this.unsettled = true;
+        this.settle(this.connected ? SETTLED_CONNECTED_MS : SETTLED_ALONE_MS);
         this.host.requestUpdate();
         return;
       }
@@ -330,7 +350,7 @@ export class CallController implements ReactiveController {
           initiator: message.initiator,
           iceServers: this.iceServers,
           iceTransportPolicy: this.iceTransportPolicy,
-          tracks: { audio: null, video: null },
+          tracks: this.options.tracks(),
           onSender: (sender, kind) => {
             for (const f of this.features) f.senderCreated?.(sender, kind);
           },
@@ -416,6 +436,25 @@ export class CallController implements ReactiveController {
     // The service counts the session connected once a widget's peer connection is up.
     this.signalling.send({ type: 'call-connected', pairing: person.pairing });
     for (const f of this.features) f.personConnected?.(person);
+    if (this.unsettled) this.settle(SETTLED_CONNECTED_MS);
+  }
+
+  /** Tells the features the call is set up in `ms` (when idle then); null: not at all. */
+  private settle(ms: number | null): void {
+    clearTimeout(this.settling);
+    if (ms === null) {
+      this.unsettled = false;
+      return;
+    }
+    this.settling = setTimeout(
+      () =>
+        whenIdle(() => {
+          if (!this.unsettled || !this.joined) return;
+          this.unsettled = false;
+          for (const f of this.features) f.callSettled?.();
+        }),
+      ms,
+    );
   }
 
   private handlePeerMessage(
@@ -502,6 +541,7 @@ export class CallController implements ReactiveController {
   private finish(state: 'ended' | 'failed'): void {
     if (this.state_ === 'ended') return;
     if (this.state_ === 'failed' && !this.joined) return;
+    this.settle(null);
     this.signalling.close();
     for (const person of this.people_.values()) {
       clearTimeout(person.rebuildTimer);

@@ -79,7 +79,7 @@ describe('Persistence', () => {
     });
 
     const { kept, done, errors } = await persistence(session.id, session.agentToken);
-    kept.callWelcomed();
+    kept.callSettled();
     await until(() => done.length === 1 || errors.length > 0, 20_000, 'not uploaded');
     expect(errors).to.deep.equal([]);
     const file = done[0]!;

@@ -7,7 +7,7 @@
 import type { ReactiveControllerHost } from 'lit';
 import type { VideoSessionError } from '../../../src/errors.js';
 import type { CallFeature } from '../call/call-controller.js';
-import { Lazy, whenIdle } from '../lazy.js';
+import { Lazy } from '../lazy.js';
 import type { StorageController } from '../storage/storage-controller.js';
 import type * as PersistenceChunk from './persistence-chunk.js';
 import type { UploadController, UploadOptions } from './upload-controller.js';
@@ -48,12 +48,9 @@ export class Persistence implements CallFeature {
     return this.lazy.load();
   }
 
-  callWelcomed(): void {
-    // Not on the way to the call's first frame: when the page is idle.
-    whenIdle(() => this.resume(this.options.sessionId()));
-  }
-
-  private resume(sessionId: string): void {
+  /** Continues the uploads an earlier page of this session left. */
+  callSettled(): void {
+    const sessionId = this.options.sessionId();
     this.ready()
       .then(({ uploads }) => uploads.resumeUploads(sessionId))
       .catch((err: unknown) =>

@@ -135,12 +135,13 @@ export class DrawingFeature implements ReactiveController, CallFeature {
   personConnected(): void {
     this.connected = true;
     const drawing = this.lazy.value;
-    if (!drawing) {
-      this.lazy.prefetch();
-      return;
-    }
+    if (!drawing) return; // loaded once the call is set up, or when a mark arrives
     drawing.overlay.resync();
     drawing.tracker.connected();
+  }
+
+  callSettled(): void {
+    this.lazy.load().catch(() => undefined); // reported through onChunkError
   }
 
   personDisconnected(): void {

@@ -70,8 +70,14 @@ export class ModesController implements ReactiveController, CallFeature {
   private wanted: CallMode = 'two-way';
   /** What flows on the current connection (the negotiator's last agreement). */
   private applied_: CallMode = 'chat';
-  /** What to keep open before the first agreement (the join choice), so it starts at once. */
+  /**
+   * The join choice: what this person agreed to send when joining. Until the first agreement it is
+   * kept open and sent from the start of the first connection, so the first frame does not wait
+   * for the agreement (the agent's wish for the agent, the customer's own choice for the customer).
+   */
   private warm: Sends = NOTHING;
+  /** A mode was agreed on the current connection (until then, the join choice is sent). */
+  private agreed = false;
   private lastMediaState = '';
   private offer_: ModeOffer | null = null;
   /** What each other person sends, as they said last (by person id). */
@@ -121,9 +127,22 @@ export class ModesController implements ReactiveController, CallFeature {
     return (id !== undefined && this.remote.get(id)) || SILENT;
   }
 
-  /** What this side sends now, as the mode says (a blocked camera then sends nothing). */
+  /**
+   * What this side sends now: what the agreed mode says, or before the first agreement the join
+   * choice (a blocked camera then sends nothing).
+   */
   get sending(): Sends {
-    return sends(this.applied_, this.options.role());
+    return this.agreed ? sends(this.applied_, this.options.role()) : this.warm;
+  }
+
+  /** The tracks this side sends now (the camera, or a shared screen instead of it). */
+  outgoing(): Record<TrackKind, MediaStreamTrack | null> {
+    const out = this.sending;
+    const { media, screen } = this.options;
+    return {
+      audio: out.audio ? media.audioTrack : null,
+      video: screen.track ?? (out.video ? media.videoTrack : null),
+    };
   }
 
   /** Whose camera the picture of the call is: the customer's, or the agent's when only theirs is sent. */
@@ -151,6 +170,7 @@ export class ModesController implements ReactiveController, CallFeature {
     const consent =
       role === 'agent' ? sends(this.wanted, 'agent') : { audio, video: video && audio };
     this.warm = consent;
+    this.agreed = false;
     this.applied_ = 'chat';
     this.remote.clear();
     this.negotiator = new ModeNegotiator(
@@ -203,10 +223,9 @@ export class ModesController implements ReactiveController, CallFeature {
 
   /** Hands the call exactly what this side sends now (camera, microphone, or a shared screen). */
   syncTracks(): void {
-    const out = this.sending;
-    const { media, screen } = this.options;
-    this.options.setTrack('audio', out.audio ? media.audioTrack : null);
-    this.options.setTrack('video', screen.track ?? (out.video ? media.videoTrack : null));
+    const tracks = this.outgoing();
+    this.options.setTrack('audio', tracks.audio);
+    this.options.setTrack('video', tracks.video);
     this.sendMediaState();
   }
 
@@ -217,6 +236,7 @@ export class ModesController implements ReactiveController, CallFeature {
   }
 
   personDisconnected(person: Person): void {
+    this.agreed = false;
     this.negotiator?.disconnected();
     this.remote.delete(person.id);
   }
@@ -229,12 +249,14 @@ export class ModesController implements ReactiveController, CallFeature {
     this.options.screen.stop();
     this.options.media.stop();
     this.applied_ = 'chat';
+    this.agreed = false;
     this.offer_ = null;
   }
 
   /** A mode was agreed on this connection (or it waits for one): open and send what it needs. */
   private apply(mode: CallMode, agreed: boolean): void {
     if (agreed) this.warm = NOTHING;
+    this.agreed = agreed;
     this.applied_ = mode;
     void this.options.media.need(this.needed());
     this.syncTracks();

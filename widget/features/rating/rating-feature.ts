@@ -30,7 +30,7 @@ export class RatingFeature implements CallFeature {
   }
 
   /** The customer rates the call: the prompt is loaded while it runs. */
-  personConnected(): void {
-    if (this.options.role() === 'customer') this.lazy.prefetch();
+  callSettled(): void {
+    if (this.options.role() === 'customer') this.lazy.load().catch(() => undefined);
   }
 }

@@ -14,7 +14,7 @@ import type { PeerMessage } from '../../../src/peer-messages.js';
 import type { Role } from '../../../src/protocol.js';
 import type { RecordingMessage } from '../../../src/recording-messages.js';
 import type { CallFeature } from '../../core/call/call-controller.js';
-import { Lazy, whenIdle } from '../../core/lazy.js';
+import { Lazy } from '../../core/lazy.js';
 import type { MessageRouter } from '../../core/router.js';
 import type { Kept } from '../../core/upload/persistence.js';
 import type { RecorderSources } from './recorder.js';
@@ -107,12 +107,8 @@ export class RecordingFeature implements CallFeature {
   }
 
   /** Finishes the recordings an earlier page of this session left. */
-  callWelcomed(): void {
-    // Not on the way to the call's first frame: when the page is idle.
-    whenIdle(() => this.recover(this.options.sessionId()));
-  }
-
-  private recover(sessionId: string): void {
+  callSettled(): void {
+    const sessionId = this.options.sessionId();
     Promise.all([this.lazy.load(), this.options.persistence()])
       .then(([{ chunk, recording }, { storage, uploads }]) =>
         chunk.recoverRecordings(storage, uploads, sessionId, recording.currentId),

@@ -16,7 +16,7 @@ import type { Role } from '../../../src/protocol.js';
 import type { FileInfo, FileList } from '../../../src/rest.js';
 import type { StillMessage } from '../../../src/still-messages.js';
 import type { CallFeature } from '../../core/call/call-controller.js';
-import { chunkError, Lazy, whenIdle } from '../../core/lazy.js';
+import { chunkError, Lazy } from '../../core/lazy.js';
 import type { MessageRouter } from '../../core/router.js';
 import type { Kept } from '../../core/upload/persistence.js';
 import type { Messages } from '../../messages.js';
@@ -190,12 +190,8 @@ export class ScreenshotsFeature implements ReactiveController, CallFeature {
    * Offers again the screenshots this side took and had not decided on when its page went, and
    * asks the service for the saved ones (again after a reconnect).
    */
-  callWelcomed(): void {
-    // Not on the way to the call's first frame: when the page is idle.
-    whenIdle(() => this.welcomed(this.options.sessionId()));
-  }
-
-  private welcomed(sessionId: string): void {
+  callSettled(): void {
+    const sessionId = this.options.sessionId();
     this.lazy
       .load()
       .then(async ({ chunk, stills, saved }) => {
@@ -213,10 +209,6 @@ export class ScreenshotsFeature implements ReactiveController, CallFeature {
       .catch((err: unknown) =>
         console.warn(`[video-session] screenshots left from before not offered: ${String(err)}`),
       );
-  }
-
-  personConnected(): void {
-    this.lazy.prefetch();
   }
 
   personDisconnected(): void {
