@@ -138,6 +138,26 @@ export function button(el: VideoSession, label: string): HTMLButtonElement {
   return found;
 }
 
+/** The button once it shows (a feature whose chunk loads after the call settles, say). */
+export async function buttonShown(
+  el: VideoSession,
+  label: string,
+  ms = 10_000,
+): Promise<HTMLButtonElement> {
+  await until(
+    () => {
+      try {
+        return button(el, label) !== null;
+      } catch {
+        return false;
+      }
+    },
+    ms,
+    `no button "${label}"`,
+  );
+  return button(el, label);
+}
+
 export const text = (el: VideoSession) => el.shadowRoot!.textContent ?? '';
 
 /** Counters from the element's peer connection that only move when media really flows. */

@@ -1,7 +1,6 @@
 /**
  * The customer's rating after the call: the `<video-session-rating>` prompt is a chunk of its own,
- * loaded while the call runs (so it is there when the call ends, and the script a page loads first
- * stays small). The element shows it once the call is over; sending goes through `rate`.
+ * loaded once the call has settled, or when it ends (so the script a page loads first stays small). The element shows it once the call is over; sending goes through `rate`.
  */
 import type { VideoSessionError } from '../../../src/errors.js';
 import type { Role } from '../../../src/protocol.js';
@@ -29,8 +28,17 @@ export class RatingFeature implements CallFeature {
     });
   }
 
-  /** The customer rates the call: the prompt is loaded while it runs. */
+  /** The customer rates the call: the prompt is loaded while it runs... */
   callSettled(): void {
+    this.load();
+  }
+
+  /** ...or as it ends, when it ended before it settled. */
+  callReleased(): void {
+    this.load();
+  }
+
+  private load(): void {
     if (this.options.role() === 'customer') this.lazy.load().catch(() => undefined);
   }
 }

@@ -27,10 +27,22 @@ console.warn = (...args: unknown[]) => {
   warn(...args);
 };
 
+// Whose requests for a session's files the service has answered (by token).
+const listed = new Set<string>();
+const nativeFetch = window.fetch.bind(window);
+window.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+  const res = await nativeFetch(input, init);
+  const url = input instanceof Request ? input.url : String(input);
+  const auth = new Headers(init?.headers).get('authorization');
+  if (/\/files$/.test(url) && auth) listed.add(auth.replace(/^Bearer /, ''));
+  return res;
+};
+
 afterEach(() => {
   for (const el of document.querySelectorAll('video-session')) el.remove();
   localStorage.clear();
   warnings.length = 0;
+  listed.clear();
 });
 
 async function connected(session?: CreatedSession) {
@@ -123,6 +135,9 @@ describe('the gallery lists what the service has', () => {
 
   it('a still this page shows but never saw saved becomes saved when welcomed back, not listed twice', async () => {
     const { agent, customer, session } = await connected();
+    // The customer's page has asked the service for the session's files (once its call settled):
+    // from now on only a welcome tells it what the service has.
+    await until(() => listed.has(session.customerToken), 15_000, 'the customer never listed');
     const still = await agent.takeScreenshot();
     await until(() => find(customer, still.id)?.blob != null);
     // The agent's page closes right after saving: its still is stored, the customer never hears.

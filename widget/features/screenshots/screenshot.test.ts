@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { VideoSessionError } from '../../../src/errors.js';
 import type { Screenshot } from './screenshot.js';
 import type { VsFileProgressEvent, VsScreenshotEvent } from '../../events.js';
-import { button, call, frames, inMode, part, reach, until, sha256 } from '../../testing.js';
+import { buttonShown, call, frames, inMode, part, reach, until, sha256 } from '../../testing.js';
 import type { VideoSession } from '../../video-session.js';
 
 // Every peer connection the page makes, to scale the sent video down like a poor link would.
@@ -136,7 +136,7 @@ describe('screenshots of the customer’s camera', () => {
     const { agent, customer } = await connected();
     await until(() => video(agent, 'remote-video').videoWidth > 0);
     await agent.updateComplete;
-    button(agent, 'Rectangle (R)').click();
+    (await buttonShown(agent, 'Rectangle (R)')).click();
     await agent.updateComplete;
     await drag(agent, [0.3, 0.3], [0.7, 0.7]);
     await until(() => customer.annotations.length === 1);
