@@ -250,6 +250,7 @@ export class ModesController implements ReactiveController, CallFeature {
     this.options.media.stop();
     this.applied_ = 'chat';
     this.agreed = false;
+    this.warm = NOTHING; // the join choice was this join's; the next start() makes its own
     this.offer_ = null;
   }
 
