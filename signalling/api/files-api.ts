@@ -51,6 +51,7 @@ export function filesApi(deps: FilesApiDeps): Hono<Env> {
   const { hostOnly, hostOrParticipant, hostOrParticipantWithGrace } = authMiddlewares(
     config.apiKey,
     tokens,
+    { now, isAccepted: (id) => sessions.isAccepted(id) },
   );
   const uploader = hostOrParticipantWithGrace(config.files.uploadGraceHours * 3600_000, now);
   const api = new Hono<Env>();

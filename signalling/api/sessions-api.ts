@@ -45,7 +45,10 @@ const LONG_POLL_MS = 25_000;
 
 export function sessionsApi(deps: SessionsApiDeps): Hono<Env> {
   const { config, sessions, tokens, now } = deps;
-  const { hostOnly, hostOrParticipant } = authMiddlewares(config.apiKey, tokens);
+  const { hostOnly, hostOrParticipant } = authMiddlewares(config.apiKey, tokens, {
+    now,
+    isAccepted: (id) => sessions.isAccepted(id),
+  });
   const api = new Hono<Env>();
 
   const show = (c: Context<Env>, s: SessionRecord, status: 200 | 201 = 200) =>

@@ -12,7 +12,7 @@ import type { Refused, Result } from '../../src/parse.js';
 import type { CreateUpload, FileInfo } from '../../src/rest.js';
 import type { ServerConfig } from '../config.js';
 import { iso } from '../sessions/session-draft.js';
-import type { Sessions } from '../sessions/sessions.js';
+import { isAccepted, notAccepted, type Sessions } from '../sessions/sessions.js';
 import type { FileDescription, FileRecord, SessionStore, UploadRecord } from '../store/store.js';
 import { FileCleanup } from './file-cleanup.js';
 import type { FileDisk } from './file-disk.js';
@@ -62,7 +62,11 @@ export class Files {
     input: CreateUpload,
     by: Uploader,
   ): Promise<Result<{ created: boolean; upload: UploadRecord; file: FileRecord | null }>> {
-    const { store } = this.opts;
+    const { store, sessions } = this.opts;
+    // A request's customer holds a token before anybody took the request: no files from it.
+    const session = await sessions.get(sessionId);
+    if (!session) return refuse('ERR_SESSION_NOT_FOUND', sessionId);
+    if (by !== 'host' && !isAccepted(session)) return notAccepted(session);
     const base = allowedType(input.kind, input.type);
     if (!base) {
       return refuse('ERR_UPLOAD_TYPE', `a ${input.kind} is one of ${allowedTypes(input.kind)}`);

@@ -80,6 +80,15 @@ export class Sessions {
     return this.opts.store.get(id);
   }
 
+  /**
+   * Whether an agent took the session: always for the host's own sessions, after `accept` for a
+   * request or a direct call. Until then its customer may follow or cancel it, nothing more.
+   */
+  async isAccepted(id: string): Promise<boolean> {
+    const session = await this.get(id);
+    return session !== null && isAccepted(session);
+  }
+
   /** The newest session a request token opened. */
   findByRequestKey(key: string): Promise<SessionRecord | null> {
     return this.opts.store.findByRequestKey(key);
@@ -288,7 +297,11 @@ export class Sessions {
     const eventId = reportedEventId(id, role, ref);
     const { type, ...data } = event;
     try {
-      const done = await this.change(id, (d) => d.emit(type, { ...data, by: role }, eventId));
+      const done = await this.change(id, (d) => {
+        if (!isAccepted(d.session)) return notAccepted(d.session);
+        d.emit(type, { ...data, by: role }, eventId);
+        return null;
+      });
       return done.ok ? { ok: true, value: { eventId, duplicate: false } } : done;
     } catch (err) {
       if (err instanceof DuplicateEventError)
@@ -367,6 +380,22 @@ export class Sessions {
       }
     }
   }
+}
+
+/** Whether an agent took the session (see `Sessions.isAccepted`). */
+export function isAccepted(s: SessionRecord): boolean {
+  return s.agent !== null;
+}
+
+/** The refusal for what needs an accepted session. */
+export function notAccepted(s: SessionRecord): Refused {
+  return {
+    ok: false,
+    code: 'ERR_SESSION_NOT_ACCEPTED',
+    reason: isFinal(s.status)
+      ? `the request ended (${s.status}) before anybody accepted it`
+      : 'nobody has accepted the request yet',
+  };
 }
 
 function blank(
