@@ -117,13 +117,18 @@ export class FileCleanup {
     reason: 'erased' | 'retention',
   ): Promise<Result<null>> {
     if (files.length === 0 && uploadIds.length === 0) return { ok: true, value: null };
-    const done = await this.opts.sessions.change(sessionId, (d) => {
-      for (const f of files) {
-        d.files.remove.push(f.id);
-        d.emit('file.deleted', { fileId: f.id, kind: f.kind, name: f.name, reason });
-      }
-      d.files.removeUploads.push(...uploadIds);
-    });
+    // Erasure is the host's request; retention the service's own.
+    const done = await this.opts.sessions.change(
+      sessionId,
+      reason === 'erased' ? 'host' : 'service',
+      (d) => {
+        for (const f of files) {
+          d.files.remove.push(f.id);
+          d.emit('file.deleted', { fileId: f.id, kind: f.kind, name: f.name, reason });
+        }
+        d.files.removeUploads.push(...uploadIds);
+      },
+    );
     return done.ok ? { ok: true, value: null } : done;
   }
 }

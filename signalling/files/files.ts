@@ -251,7 +251,7 @@ export class Files {
       createdAt: this.now(),
     };
     const ttl = this.opts.config.eventLinkTtl;
-    const done = await sessions.change(upload.sessionId, (d) => {
+    const done = await sessions.change(upload.sessionId, file.by, (d) => {
       d.files.add.push(file);
       d.files.removeUploads.push(upload.id);
       const info = this.info(file, 'host', ttl);
