@@ -69,6 +69,20 @@ describe('configuration', () => {
       linkTtl: 3600,
       eventLinkTtl: 7 * 86_400,
       retentionDays: 30,
+      minFreeBytes: 512 * 1024 * 1024,
+      maxSessionUploads: 32,
+    });
+  });
+
+  it('reads the limits on what uploads may take from the environment', () => {
+    const options = optionsFromEnv({
+      VS_API_KEY: 'k'.repeat(20),
+      VS_MIN_FREE_BYTES: '0',
+      VS_MAX_SESSION_UPLOADS: '4',
+    });
+    expect(resolveConfig({ ...options, dataDir: dir() }).files).toMatchObject({
+      minFreeBytes: 0,
+      maxSessionUploads: 4,
     });
   });
 
@@ -143,6 +157,9 @@ describe('configuration', () => {
     [{ ...base, maxSessionBytes: 1 }, /VS_MAX_SESSION_BYTES .* from 1024/],
     [{ ...base, fileLinkTtl: 10 }, /VS_FILE_LINK_TTL .* from 60/],
     [{ ...base, eventLinkTtl: 10 }, /VS_EVENT_LINK_TTL .* from 60/],
+    [{ ...base, minFreeBytes: -1 }, /VS_MIN_FREE_BYTES .* from 0/],
+    [{ ...base, minFreeBytes: '10%' as never }, /VS_MIN_FREE_BYTES/],
+    [{ ...base, maxSessionUploads: 0 }, /VS_MAX_SESSION_UPLOADS .* from 1 to 10000/],
   ])('names the variable to fix: %o', (options, message) => {
     expect(() => resolveConfig({ dataDir: dir(), ...options })).toThrow(ConfigError);
     expect(() => resolveConfig({ dataDir: dir(), ...options })).toThrow(message);

@@ -70,6 +70,10 @@ export interface ServerOptions {
   eventLinkTtl?: number;
   /** `VS_RETENTION_DAYS`: stored files are deleted this many days after they were stored. Default 30. */
   retentionDays?: number;
+  /** `VS_MIN_FREE_BYTES`: an upload is refused when it would leave less free space than this on the data dir's disk (counting what unfinished uploads still need). Default 512 MiB; 0 still keeps uploads within the free space. */
+  minFreeBytes?: number;
+  /** `VS_MAX_SESSION_UPLOADS`: the most unfinished uploads one uploader (agent, customer, host) may have in a session. Default 32. */
+  maxSessionUploads?: number;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -106,6 +110,8 @@ export interface ServerConfig {
     linkTtl: number;
     eventLinkTtl: number;
     retentionDays: number;
+    minFreeBytes: number;
+    maxSessionUploads: number;
   };
 }
 
@@ -146,6 +152,8 @@ const ENV: Record<keyof ServerOptions, string> = {
   fileLinkTtl: 'VS_FILE_LINK_TTL',
   eventLinkTtl: 'VS_EVENT_LINK_TTL',
   retentionDays: 'VS_RETENTION_DAYS',
+  minFreeBytes: 'VS_MIN_FREE_BYTES',
+  maxSessionUploads: 'VS_MAX_SESSION_UPLOADS',
 };
 
 const MiB = 1024 * 1024;
@@ -188,6 +196,8 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
         'fileLinkTtl',
         'eventLinkTtl',
         'retentionDays',
+        'minFreeBytes',
+        'maxSessionUploads',
       ].includes(key)
     ) {
       options[key] = /^\d+$/.test(raw.trim()) ? Number(raw) : raw;
@@ -378,6 +388,8 @@ export function resolveConfig(options: ServerOptions): ServerConfig {
       linkTtl: integer('fileLinkTtl', options.fileLinkTtl, 3600, 60, 7 * 86_400),
       eventLinkTtl: integer('eventLinkTtl', options.eventLinkTtl, 7 * 86_400, 60, 30 * 86_400),
       retentionDays: integer('retentionDays', options.retentionDays, 30, 1, 3650),
+      minFreeBytes: integer('minFreeBytes', options.minFreeBytes, 512 * MiB, 0, 1024 * GiB),
+      maxSessionUploads: integer('maxSessionUploads', options.maxSessionUploads, 32, 1, 10_000),
     },
   };
 }

@@ -164,6 +164,18 @@ export const errors = {
     fatal: false,
     message: 'The requested range is outside the file.',
   },
+  ERR_TOO_MANY_UPLOADS: {
+    status: 429,
+    close: 4000,
+    fatal: false,
+    message: 'Too many unfinished uploads in this session; finish one first.',
+  },
+  ERR_STORAGE_FULL: {
+    status: 507,
+    close: 4000,
+    fatal: false,
+    message: 'The video service is out of storage space; try again later.',
+  },
 
   // Requests (the help button)
   ERR_REQUEST_KEY_INVALID: {

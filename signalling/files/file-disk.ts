@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, mkdirSync } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { MAGIC_BYTES, hasMagic } from './file-types.js';
@@ -20,11 +20,19 @@ const part = (id: string) => {
 export type WriteResult =
   { ok: true; written: number } | { ok: false; reason: 'too-large' | 'aborted' | 'gone' };
 
+/** Whether `err` says the disk (or the store on it) is full. */
+export function isDiskFull(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL';
+}
+
 export class FileDisk {
+  readonly dataDir: string;
   readonly uploadsDir: string;
   readonly filesDir: string;
 
   constructor(dataDir: string) {
+    this.dataDir = dataDir;
     this.uploadsDir = join(dataDir, 'uploads');
     this.filesDir = join(dataDir, 'files');
     mkdirSync(this.uploadsDir, { recursive: true });
@@ -140,6 +148,12 @@ export class FileDisk {
   /** Removes a session's folder of files, whatever is in it. */
   async removeSession(sessionId: string): Promise<void> {
     await rm(join(this.filesDir, part(sessionId)), { recursive: true, force: true });
+  }
+
+  /** Bytes free for the service on the data dir's disk (the reserve not counted). */
+  async freeBytes(): Promise<number> {
+    const s = await statfs(this.dataDir);
+    return s.bavail * s.bsize;
   }
 
   /** The upload ids on disk. */
