@@ -2,10 +2,13 @@
  * Where files live on disk: uploads in progress under `VS_DATA_DIR/uploads/<uploadId>`, stored
  * files under `VS_DATA_DIR/files/<sessionId>/<fileId>`. Bytes are streamed to and from disk, never
  * held whole in memory, and made durable (fdatasync) before their progress is acknowledged.
+ *
+ * A small reserve (`VS_DATA_DIR/space-reserve`) holds some space back: released when the disk is
+ * full, it lets the service write the rows that free space (erasure, retention).
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, mkdirSync } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat, statfs } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat, statfs, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { MAGIC_BYTES, hasMagic } from './file-types.js';
@@ -18,7 +21,10 @@ const part = (id: string) => {
 };
 
 export type WriteResult =
-  { ok: true; written: number } | { ok: false; reason: 'too-large' | 'aborted' | 'gone' };
+  { ok: true; written: number } | { ok: false; reason: 'too-large' | 'aborted' | 'gone' | 'full' };
+
+/** The space held back for the writes that free space on a full disk. */
+export const RESERVE_BYTES = 256 * 1024;
 
 /** Whether `err` says the disk (or the store on it) is full. */
 export function isDiskFull(err: unknown): boolean {
@@ -30,11 +36,13 @@ export class FileDisk {
   readonly dataDir: string;
   readonly uploadsDir: string;
   readonly filesDir: string;
+  private readonly reservePath: string;
 
   constructor(dataDir: string) {
     this.dataDir = dataDir;
     this.uploadsDir = join(dataDir, 'uploads');
     this.filesDir = join(dataDir, 'files');
+    this.reservePath = join(dataDir, 'space-reserve');
     mkdirSync(this.uploadsDir, { recursive: true });
     mkdirSync(this.filesDir, { recursive: true });
   }
@@ -71,10 +79,10 @@ export class FileDisk {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { ok: false, reason: 'gone' };
       throw err;
     }
+    const reader = body?.getReader();
     try {
       let written = 0;
-      if (body) {
-        const reader = body.getReader();
+      if (reader) {
         for (;;) {
           let chunk: ReadableStreamReadResult<Uint8Array>;
           try {
@@ -93,6 +101,11 @@ export class FileDisk {
       }
       await fh.datasync();
       return { ok: true, written };
+    } catch (err) {
+      if (!isDiskFull(err)) throw err;
+      // What was written lies past the acknowledged offset: the next write overwrites it.
+      await reader?.cancel().catch(() => undefined);
+      return { ok: false, reason: 'full' };
     } finally {
       await fh.close();
     }
@@ -154,6 +167,55 @@ export class FileDisk {
   async freeBytes(): Promise<number> {
     const s = await statfs(this.dataDir);
     return s.bavail * s.bsize;
+  }
+
+  /**
+   * Whether a new block can be written (and made durable) on the data dir's disk right now: a
+   * small file written, synced and removed.
+   */
+  async canWrite(): Promise<boolean> {
+    const probe = join(this.dataDir, '.write-probe');
+    try {
+      const fh = await open(probe, 'w', 0o600);
+      try {
+        await fh.write(Buffer.alloc(4096));
+        await fh.datasync();
+      } finally {
+        await fh.close();
+      }
+      return true;
+    } catch {
+      return false;
+    } finally {
+      await rm(probe, { force: true }).catch(() => undefined);
+    }
+  }
+
+  /** Holds `RESERVE_BYTES` back (written, not sparse) unless held already or there is no room. */
+  async keepReserve(): Promise<boolean> {
+    if ((await stat(this.reservePath).catch(() => null))?.size === RESERVE_BYTES) return true;
+    try {
+      const fh = await open(this.reservePath, 'w', 0o600);
+      try {
+        await fh.write(Buffer.alloc(RESERVE_BYTES));
+        await fh.datasync();
+      } finally {
+        await fh.close();
+      }
+      return true;
+    } catch (err) {
+      await rm(this.reservePath, { force: true }).catch(() => undefined);
+      if (isDiskFull(err)) return false;
+      throw err;
+    }
+  }
+
+  /** Gives the reserve back to the disk; false when there was none to give. */
+  async releaseReserve(): Promise<boolean> {
+    return unlink(this.reservePath).then(
+      () => true,
+      () => false,
+    );
   }
 
   /** The upload ids on disk. */

@@ -255,15 +255,31 @@ export class Files {
               upload.offset,
             );
           }
+          if (wrote.reason === 'full') return storageFull(upload.offset);
           return refuse('ERR_BODY_INVALID', 'the body did not arrive whole', upload.offset);
         }
         const next = offset + wrote.written;
-        if (wrote.written > 0) await this.opts.store.files.setOffset(uploadId, next, this.now());
+        if (wrote.written > 0) {
+          const saved = await this.guarded(async () => {
+            await this.opts.store.files.setOffset(uploadId, next, this.now());
+            return true;
+          });
+          if (saved === 'full') return storageFull(upload.offset);
+        }
         if (next < upload.size) return { ok: true, value: { offset: next, file: null } };
         return this.finish({ ...upload, offset: next });
       },
     );
     return result ?? refuse('ERR_UPLOAD_BUSY', 'another request is writing to this upload');
+  }
+
+  /**
+   * Whether the data dir's disk takes writes now (a block written and synced), and its free
+   * space: what `/healthz` reports.
+   */
+  async health(): Promise<{ writable: boolean; freeBytes: number }> {
+    const { disk } = this.opts;
+    return { writable: await disk.canWrite(), freeBytes: await disk.freeBytes() };
   }
 
   /** A session's stored files. */
@@ -330,23 +346,30 @@ export class Files {
       createdAt: this.now(),
     };
     const ttl = this.opts.config.eventLinkTtl;
-    const done = await sessions.change(upload.sessionId, file.by, (d) => {
-      d.files.add.push(file);
-      d.files.removeUploads.push(upload.id);
-      const info = this.info(file, 'host', ttl);
-      d.emit(eventTypeOf(file.kind), {
-        fileId: file.id,
-        ref: file.ref,
-        name: file.name,
-        type: file.type,
-        size: file.size,
-        sha256: file.sha256,
-        meta: file.meta,
-        by: file.by,
-        url: info.url,
-        urlExpiresAt: info.urlExpiresAt,
+    let done: Result<unknown>;
+    try {
+      done = await sessions.change(upload.sessionId, file.by, (d) => {
+        d.files.add.push(file);
+        d.files.removeUploads.push(upload.id);
+        const info = this.info(file, 'host', ttl);
+        d.emit(eventTypeOf(file.kind), {
+          fileId: file.id,
+          ref: file.ref,
+          name: file.name,
+          type: file.type,
+          size: file.size,
+          sha256: file.sha256,
+          meta: file.meta,
+          by: file.by,
+          url: info.url,
+          urlExpiresAt: info.urlExpiresAt,
+        });
       });
-    });
+    } catch (err) {
+      // The bytes are in place; announcing the ref again stores the file (see `resumeFinish`).
+      if (isDiskFull(err)) return storageFull(upload.offset);
+      throw err;
+    }
     if (!done.ok) return done;
     this.opts.logger.info({ sessionId: file.sessionId, fileId, size: file.size }, 'file stored');
     return { ok: true, value: { offset: upload.size, file } };
