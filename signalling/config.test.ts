@@ -79,11 +79,12 @@ describe('configuration', () => {
       VS_API_KEY: 'k'.repeat(20),
       VS_MIN_FREE_BYTES: '0',
       VS_MAX_SESSION_UPLOADS: '4',
+      VS_REPORT_RATE: '120',
     });
-    expect(resolveConfig({ ...options, dataDir: dir() }).files).toMatchObject({
-      minFreeBytes: 0,
-      maxSessionUploads: 4,
-    });
+    const config = resolveConfig({ ...options, dataDir: dir() });
+    expect(config.files).toMatchObject({ minFreeBytes: 0, maxSessionUploads: 4 });
+    expect(config.reportRate).toBe(120);
+    expect(resolveConfig({ ...base, dataDir: dir() }).reportRate).toBe(60);
   });
 
   it('reads the webhook, request and direct-call settings from the environment', () => {
@@ -160,6 +161,7 @@ describe('configuration', () => {
     [{ ...base, minFreeBytes: -1 }, /VS_MIN_FREE_BYTES .* from 0/],
     [{ ...base, minFreeBytes: '10%' as never }, /VS_MIN_FREE_BYTES/],
     [{ ...base, maxSessionUploads: 0 }, /VS_MAX_SESSION_UPLOADS .* from 1 to 10000/],
+    [{ ...base, reportRate: 0 }, /VS_REPORT_RATE .* from 1/],
   ])('names the variable to fix: %o', (options, message) => {
     expect(() => resolveConfig({ dataDir: dir(), ...options })).toThrow(ConfigError);
     expect(() => resolveConfig({ dataDir: dir(), ...options })).toThrow(message);

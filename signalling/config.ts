@@ -74,6 +74,8 @@ export interface ServerOptions {
   minFreeBytes?: number;
   /** `VS_MAX_SESSION_UPLOADS`: the most unfinished uploads one uploader (agent, customer, host) may have in a session. Default 32. */
   maxSessionUploads?: number;
+  /** `VS_REPORT_RATE`: events a widget may report per minute per session and role (also the burst). Default 60. */
+  reportRate?: number;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -103,6 +105,7 @@ export interface ServerConfig {
   directCalls: boolean;
   requestTtl: number;
   requestRate: number;
+  reportRate: number;
   files: {
     maxBytes: { screenshot: number; recording: number };
     maxSessionBytes: number;
@@ -154,6 +157,7 @@ const ENV: Record<keyof ServerOptions, string> = {
   retentionDays: 'VS_RETENTION_DAYS',
   minFreeBytes: 'VS_MIN_FREE_BYTES',
   maxSessionUploads: 'VS_MAX_SESSION_UPLOADS',
+  reportRate: 'VS_REPORT_RATE',
 };
 
 const MiB = 1024 * 1024;
@@ -198,6 +202,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
         'retentionDays',
         'minFreeBytes',
         'maxSessionUploads',
+        'reportRate',
       ].includes(key)
     ) {
       options[key] = /^\d+$/.test(raw.trim()) ? Number(raw) : raw;
@@ -372,6 +377,7 @@ export function resolveConfig(options: ServerOptions): ServerConfig {
     directCalls: options.directCalls ?? false,
     requestTtl: integer('requestTtl', options.requestTtl, 900, 30, 86_400),
     requestRate: integer('requestRate', options.requestRate, 6, 1, 100_000),
+    reportRate: integer('reportRate', options.reportRate, 60, 1, 100_000),
     files: {
       maxBytes: {
         screenshot: integer('maxScreenshotBytes', options.maxScreenshotBytes, 20 * MiB, 1024, GiB),

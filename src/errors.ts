@@ -96,6 +96,12 @@ export const errors = {
     fatal: false,
     message: 'A session can be rated once its call has taken place.',
   },
+  ERR_TOO_MANY_REPORTS: {
+    status: 429,
+    close: 4000,
+    fatal: false,
+    message: 'Too many events reported; try again in a moment.',
+  },
 
   // Files on the service (uploads, downloads)
   ERR_UPLOAD_NOT_FOUND: {

@@ -22,6 +22,7 @@ const errors: Record<ErrorCode, string> = {
   ERR_FORBIDDEN: 'Dieses Token darf das nicht.',
   ERR_ALREADY_RATED: 'Diese Sitzung wurde bereits bewertet.',
   ERR_RATING_NOT_OPEN: 'Eine Sitzung kann erst nach ihrem Gespräch bewertet werden.',
+  ERR_TOO_MANY_REPORTS: 'Zu viele gemeldete Ereignisse; versuchen Sie es gleich noch einmal.',
   ERR_UPLOAD_NOT_FOUND:
     'Diesen Upload gibt es nicht (er wurde abgeschlossen, gelöscht oder ist abgelaufen).',
   ERR_UPLOAD_OFFSET: 'Der Upload steht an einer anderen Stelle; weiter ab der angegebenen.',
