@@ -287,7 +287,8 @@ export function resolveConfig(options: ServerOptions): ServerConfig {
 
   const dataDir = resolve(options.dataDir ?? 'data');
   try {
-    mkdirSync(dataDir, { recursive: true });
+    // Sessions, the token secret and every stored file: for the service's own user only.
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   } catch (err) {
     fail(
       'dataDir',

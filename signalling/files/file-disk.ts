@@ -7,7 +7,7 @@
  * full, it lets the service write the rows that free space (erasure, retention).
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, mkdirSync } from 'node:fs';
+import { chmodSync, createReadStream, mkdirSync } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat, statfs, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -43,8 +43,11 @@ export class FileDisk {
     this.uploadsDir = join(dataDir, 'uploads');
     this.filesDir = join(dataDir, 'files');
     this.reservePath = join(dataDir, 'space-reserve');
-    mkdirSync(this.uploadsDir, { recursive: true });
-    mkdirSync(this.filesDir, { recursive: true });
+    // Only the service's user reads them (a folder an older version made is tightened).
+    for (const dir of [this.uploadsDir, this.filesDir]) {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      chmodSync(dir, 0o700);
+    }
   }
 
   uploadPath(uploadId: string): string {
@@ -146,7 +149,7 @@ export class FileDisk {
 
   /** Moves a complete upload to its place among the session's files. */
   async place(uploadId: string, sessionId: string, fileId: string): Promise<void> {
-    await mkdir(join(this.filesDir, part(sessionId)), { recursive: true });
+    await mkdir(join(this.filesDir, part(sessionId)), { recursive: true, mode: 0o700 });
     await rename(this.uploadPath(uploadId), this.filePath(sessionId, fileId));
   }
 
