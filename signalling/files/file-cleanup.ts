@@ -5,12 +5,14 @@
  * removes). The bytes of unfinished uploads go first: they free space for those rows. On a full
  * disk the rows are written with the space the disk's reserve gives back (`FileDisk`).
  */
+import { stat } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Result } from '../../src/parse.js';
 import type { ServerConfig } from '../config.js';
 import type { Sessions } from '../sessions/sessions.js';
 import type { FileRecord, SessionStore } from '../store/store.js';
 import { isDiskFull, type FileDisk } from './file-disk.js';
+import { allowedType } from './file-types.js';
 import type { UploadLocks } from './upload-locks.js';
 
 export interface FileCleanupOptions {
@@ -93,16 +95,18 @@ export class FileCleanup {
 
   /**
    * At start: removes bytes on disk that no row claims (left by a crash between a store write and
-   * the disk), keeping a stored upload whose file row is not written yet.
+   * the disk), keeping a stored upload whose file row is not written yet, and puts back in place
+   * the bytes of a stored file whose move out of `uploads/` did not reach the disk (a power loss
+   * right after it).
    */
   async reconcile(): Promise<number> {
     const { store, disk, logger } = this.opts;
     let removed = 0;
     for (const id of await disk.uploadIds()) {
-      if (!(await store.files.getUpload(id))) {
-        await disk.removeUpload(id);
-        removed++;
-      }
+      if (await store.files.getUpload(id)) continue;
+      if (await this.replace(id)) continue;
+      await disk.removeUpload(id);
+      removed++;
     }
     for (const [sessionId, fileId] of await disk.fileIds()) {
       const claimed =
@@ -116,6 +120,29 @@ export class FileCleanup {
     if (removed > 0) logger.warn({ removed }, 'removed file bytes no record claimed');
     await this.restoreReserve();
     return removed;
+  }
+
+  /**
+   * Moves upload `id`'s bytes to their place when they are a stored file's, missing there, and
+   * check out (size, type, SHA-256); whether it did.
+   */
+  private async replace(id: string): Promise<boolean> {
+    const { store, disk, logger } = this.opts;
+    const file = await store.files.getFile(`fil_${id.slice(4)}`);
+    if (!file || (await disk.exists(disk.filePath(file.sessionId, file.id)))) return false;
+    const base = allowedType(file.kind, file.type);
+    const bytes = disk.uploadPath(id);
+    if (
+      !base ||
+      (await stat(bytes)).size !== file.size ||
+      !(await disk.check(bytes, base, file.sha256))
+    ) {
+      logger.error({ fileId: file.id, uploadId: id }, 'bytes left in uploads/ are not their file');
+      return false;
+    }
+    await disk.place(id, file.sessionId, file.id);
+    logger.warn({ fileId: file.id }, 'put back the bytes of a stored file after a crash');
+    return true;
   }
 
   /**

@@ -26,6 +26,16 @@ export type WriteResult =
 /** The space held back for the writes that free space on a full disk. */
 export const RESERVE_BYTES = 256 * 1024;
 
+/** Makes a folder's entries (a file created, renamed in or out) durable. */
+async function syncDir(path: string): Promise<void> {
+  const fh = await open(path, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
 /** Whether `err` says the disk (or the store on it) is full. */
 export function isDiskFull(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
@@ -58,10 +68,11 @@ export class FileDisk {
     return join(this.filesDir, part(sessionId), part(fileId));
   }
 
-  /** Creates (or empties) the file an upload writes into. */
+  /** Creates (or empties) the file an upload writes into, its name durable in `uploads/`. */
   async createUpload(uploadId: string): Promise<void> {
     const fh = await open(this.uploadPath(uploadId), 'w', 0o600);
     await fh.close();
+    await syncDir(this.uploadsDir);
   }
 
   /**
@@ -147,10 +158,17 @@ export class FileDisk {
     );
   }
 
-  /** Moves a complete upload to its place among the session's files. */
+  /**
+   * Moves a complete upload to its place among the session's files, durably: the folders it
+   * left and entered are synced, so the store's commit that follows (the file row in, the upload
+   * row out) never reaches the disk before the move does.
+   */
   async place(uploadId: string, sessionId: string, fileId: string): Promise<void> {
-    await mkdir(join(this.filesDir, part(sessionId)), { recursive: true, mode: 0o700 });
+    const folder = join(this.filesDir, part(sessionId));
+    if (await mkdir(folder, { recursive: true, mode: 0o700 })) await syncDir(this.filesDir);
     await rename(this.uploadPath(uploadId), this.filePath(sessionId, fileId));
+    await syncDir(folder);
+    await syncDir(this.uploadsDir);
   }
 
   async removeUpload(uploadId: string): Promise<void> {
