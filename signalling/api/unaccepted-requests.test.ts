@@ -60,7 +60,8 @@ describe('a request nobody accepted', () => {
         body: { code: 'ERR_SESSION_NOT_ACCEPTED' },
       });
     }
-    // Declined, cancelled, expired: the request is over, and it never became a call.
+    // Declined or cancelled: the request is over, and it never became a call (an expired one
+    // ends its token too: below).
     const declined = await t.ask();
     await t.call('POST', `/v1/sessions/${declined.id}/decline`, TEST_API_KEY, {});
     const cancelled = await t.ask();
