@@ -64,7 +64,14 @@ export function createApp(deps: AppDeps): Hono<Env> {
     }),
   );
 
-  app.get('/healthz', (c) => c.json({ ok: true, connections: rooms.size }));
+  // Not ok (503) while the store's disk takes no writes: a full disk needs somebody.
+  app.get('/healthz', async (c) => {
+    const storage = await deps.files.health();
+    return c.json(
+      { ok: storage.writable, connections: rooms.size, storage },
+      storage.writable ? 200 : 503,
+    );
+  });
   app.route('/v1/sessions', sessionsApi({ config, sessions, tokens, now }));
   app.route('/v1', requestsApi({ config, sessions, tokens, now }));
   app.route(

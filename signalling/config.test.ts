@@ -69,7 +69,22 @@ describe('configuration', () => {
       linkTtl: 3600,
       eventLinkTtl: 7 * 86_400,
       retentionDays: 30,
+      minFreeBytes: 512 * 1024 * 1024,
+      maxSessionUploads: 32,
     });
+  });
+
+  it('reads the limits on what uploads may take from the environment', () => {
+    const options = optionsFromEnv({
+      VS_API_KEY: 'k'.repeat(20),
+      VS_MIN_FREE_BYTES: '0',
+      VS_MAX_SESSION_UPLOADS: '4',
+      VS_REPORT_RATE: '120',
+    });
+    const config = resolveConfig({ ...options, dataDir: dir() });
+    expect(config.files).toMatchObject({ minFreeBytes: 0, maxSessionUploads: 4 });
+    expect(config.reportRate).toBe(120);
+    expect(resolveConfig({ ...base, dataDir: dir() }).reportRate).toBe(60);
   });
 
   it('reads the webhook, request and direct-call settings from the environment', () => {
@@ -143,6 +158,10 @@ describe('configuration', () => {
     [{ ...base, maxSessionBytes: 1 }, /VS_MAX_SESSION_BYTES .* from 1024/],
     [{ ...base, fileLinkTtl: 10 }, /VS_FILE_LINK_TTL .* from 60/],
     [{ ...base, eventLinkTtl: 10 }, /VS_EVENT_LINK_TTL .* from 60/],
+    [{ ...base, minFreeBytes: -1 }, /VS_MIN_FREE_BYTES .* from 0/],
+    [{ ...base, minFreeBytes: '10%' as never }, /VS_MIN_FREE_BYTES/],
+    [{ ...base, maxSessionUploads: 0 }, /VS_MAX_SESSION_UPLOADS .* from 1 to 10000/],
+    [{ ...base, reportRate: 0 }, /VS_REPORT_RATE .* from 1/],
   ])('names the variable to fix: %o', (options, message) => {
     expect(() => resolveConfig({ dataDir: dir(), ...options })).toThrow(ConfigError);
     expect(() => resolveConfig({ dataDir: dir(), ...options })).toThrow(message);

@@ -70,6 +70,12 @@ export interface ServerOptions {
   eventLinkTtl?: number;
   /** `VS_RETENTION_DAYS`: stored files are deleted this many days after they were stored. Default 30. */
   retentionDays?: number;
+  /** `VS_MIN_FREE_BYTES`: an upload is refused when it would leave less free space than this on the data dir's disk (counting what unfinished uploads still need). Default 512 MiB; 0 still keeps uploads within the free space. */
+  minFreeBytes?: number;
+  /** `VS_MAX_SESSION_UPLOADS`: the most unfinished uploads one uploader (agent, customer, host) may have in a session. Default 32. */
+  maxSessionUploads?: number;
+  /** `VS_REPORT_RATE`: events a widget may report per minute per session and role (also the burst). Default 60. */
+  reportRate?: number;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -99,6 +105,7 @@ export interface ServerConfig {
   directCalls: boolean;
   requestTtl: number;
   requestRate: number;
+  reportRate: number;
   files: {
     maxBytes: { screenshot: number; recording: number };
     maxSessionBytes: number;
@@ -106,6 +113,8 @@ export interface ServerConfig {
     linkTtl: number;
     eventLinkTtl: number;
     retentionDays: number;
+    minFreeBytes: number;
+    maxSessionUploads: number;
   };
 }
 
@@ -146,6 +155,9 @@ const ENV: Record<keyof ServerOptions, string> = {
   fileLinkTtl: 'VS_FILE_LINK_TTL',
   eventLinkTtl: 'VS_EVENT_LINK_TTL',
   retentionDays: 'VS_RETENTION_DAYS',
+  minFreeBytes: 'VS_MIN_FREE_BYTES',
+  maxSessionUploads: 'VS_MAX_SESSION_UPLOADS',
+  reportRate: 'VS_REPORT_RATE',
 };
 
 const MiB = 1024 * 1024;
@@ -188,6 +200,9 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
         'fileLinkTtl',
         'eventLinkTtl',
         'retentionDays',
+        'minFreeBytes',
+        'maxSessionUploads',
+        'reportRate',
       ].includes(key)
     ) {
       options[key] = /^\d+$/.test(raw.trim()) ? Number(raw) : raw;
@@ -272,7 +287,8 @@ export function resolveConfig(options: ServerOptions): ServerConfig {
 
   const dataDir = resolve(options.dataDir ?? 'data');
   try {
-    mkdirSync(dataDir, { recursive: true });
+    // Sessions, the token secret and every stored file: for the service's own user only.
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   } catch (err) {
     fail(
       'dataDir',
@@ -362,6 +378,7 @@ export function resolveConfig(options: ServerOptions): ServerConfig {
     directCalls: options.directCalls ?? false,
     requestTtl: integer('requestTtl', options.requestTtl, 900, 30, 86_400),
     requestRate: integer('requestRate', options.requestRate, 6, 1, 100_000),
+    reportRate: integer('reportRate', options.reportRate, 60, 1, 100_000),
     files: {
       maxBytes: {
         screenshot: integer('maxScreenshotBytes', options.maxScreenshotBytes, 20 * MiB, 1024, GiB),
@@ -378,6 +395,8 @@ export function resolveConfig(options: ServerOptions): ServerConfig {
       linkTtl: integer('fileLinkTtl', options.fileLinkTtl, 3600, 60, 7 * 86_400),
       eventLinkTtl: integer('eventLinkTtl', options.eventLinkTtl, 7 * 86_400, 60, 30 * 86_400),
       retentionDays: integer('retentionDays', options.retentionDays, 30, 1, 3650),
+      minFreeBytes: integer('minFreeBytes', options.minFreeBytes, 512 * MiB, 0, 1024 * GiB),
+      maxSessionUploads: integer('maxSessionUploads', options.maxSessionUploads, 32, 1, 10_000),
     },
   };
 }

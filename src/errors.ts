@@ -96,6 +96,12 @@ export const errors = {
     fatal: false,
     message: 'A session can be rated once its call has taken place.',
   },
+  ERR_TOO_MANY_REPORTS: {
+    status: 429,
+    close: 4000,
+    fatal: false,
+    message: 'Too many events reported; try again in a moment.',
+  },
 
   // Files on the service (uploads, downloads)
   ERR_UPLOAD_NOT_FOUND: {
@@ -163,6 +169,18 @@ export const errors = {
     close: 4000,
     fatal: false,
     message: 'The requested range is outside the file.',
+  },
+  ERR_TOO_MANY_UPLOADS: {
+    status: 429,
+    close: 4000,
+    fatal: false,
+    message: 'Too many unfinished uploads in this session; finish one first.',
+  },
+  ERR_STORAGE_FULL: {
+    status: 507,
+    close: 4000,
+    fatal: false,
+    message: 'The video service is out of storage space; try again later.',
   },
 
   // Requests (the help button)

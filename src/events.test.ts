@@ -27,6 +27,7 @@ describe('the webhook event catalogue', () => {
   it('encodes the envelope in a fixed key order, so stored bytes are stable', () => {
     const event: SessionEvent = {
       data: { role: 'agent', name: 'Sam', resumed: false },
+      source: 'customer',
       metadata: null,
       visibility: 'public',
       sequence: 2,
@@ -45,9 +46,19 @@ describe('the webhook event catalogue', () => {
       'sequence',
       'visibility',
       'metadata',
+      'source',
       'data',
     ]);
     expect(parseSessionEvent(JSON.parse(encodeEvent(event)))).toEqual({ ok: true, value: event });
+  });
+
+  it('parses an event an older version wrote without its source (still queued at an upgrade)', () => {
+    const body = JSON.parse(JSON.stringify(examples().get('session.rated'))) as {
+      source?: string;
+    };
+    delete body.source;
+    expect(parseSessionEvent(body)).toMatchObject({ ok: true });
+    expect(parseSessionEvent({ ...body, source: 'someone' })).toMatchObject({ ok: false });
   });
 
   it('refuses a body whose data does not match its type', () => {

@@ -1,7 +1,8 @@
 /**
  * The webhook event catalogue, typed once: every event the service posts to the host helpdesk.
  * Each event is an envelope (`id`, `type`, `occurredAt`, `sessionId`, `ticketId`, the per-session
- * `sequence`, the session's `visibility` and the host's `metadata`) around a typed `data` object.
+ * `sequence`, the session's `visibility`, the host's `metadata`, and the `source` that told the
+ * service) around a typed `data` object.
  * The README documents each type with an example body (a test parses every example).
  *
  * Some events happen in the widgets (a mode change, recording consent): a widget
@@ -47,6 +48,14 @@ export type Origin = v.InferOutput<typeof OriginSchema>;
 /** Who ended a session: one of the two people, the host (REST), or the service (expiry). */
 export const EndedBySchema = v.picklist(['agent', 'customer', 'host', 'service']);
 export type EndedBy = v.InferOutput<typeof EndedBySchema>;
+
+/**
+ * Who told the service what an event says (the envelope's `source`): the agent's or the
+ * customer's widget or token (one person each in a session), the host's backend with the API key,
+ * or the service itself (expiry, retention, a dropped connection, the call coming up).
+ */
+export const SourceSchema = v.picklist(['agent', 'customer', 'host', 'service']);
+export type Source = v.InferOutput<typeof SourceSchema>;
 
 /** The call modes (see `call-modes.ts`). */
 export const CallModeSchema = v.picklist(CALL_MODES);
@@ -260,6 +269,11 @@ export const EnvelopeSchema = v.object({
   sequence: v.pipe(v.number(), v.integer(), v.minValue(1)),
   visibility: VisibilitySchema,
   metadata: v.nullable(MetadataSchema),
+  /**
+   * Who told the service (see `SourceSchema`). The service writes it on every event; an event
+   * written by an older version (still queued, or replayed, at the upgrade) has none.
+   */
+  source: v.optional(SourceSchema),
   data: v.unknown(),
 });
 type Envelope = Omit<v.InferOutput<typeof EnvelopeSchema>, 'type' | 'data'>;
@@ -274,7 +288,18 @@ export type SessionEvent = { [T in SessionEventType]: SessionEventOf<T> }[Sessio
  * this text, so every retry is byte-identical (a signature covers the bytes, not the meaning).
  */
 export function encodeEvent(event: SessionEvent): string {
-  const { id, type, occurredAt, sessionId, ticketId, sequence, visibility, metadata, data } = event;
+  const {
+    id,
+    type,
+    occurredAt,
+    sessionId,
+    ticketId,
+    sequence,
+    visibility,
+    metadata,
+    source,
+    data,
+  } = event;
   return JSON.stringify({
     id,
     type,
@@ -284,6 +309,7 @@ export function encodeEvent(event: SessionEvent): string {
     sequence,
     visibility,
     metadata,
+    source,
     data,
   });
 }

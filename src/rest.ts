@@ -13,7 +13,15 @@ import {
   Sha256Schema,
   VisibilitySchema,
 } from './events.js';
-import type { EndedBy, FileKind, FileMeta, Metadata, Origin, Visibility } from './events.js';
+import type {
+  EndedBy,
+  FileKind,
+  FileMeta,
+  Metadata,
+  Origin,
+  Uploader,
+  Visibility,
+} from './events.js';
 import { RoleSchema } from './protocol.js';
 import type { SessionStatus } from './session-state.js';
 
@@ -232,7 +240,10 @@ export interface FileInfo {
   size: number;
   sha256: string;
   createdAt: string;
+  /** What the uploader told of it; `takenBy` is set by the service to the uploader's role. */
   meta: FileMeta;
+  /** Whose widget uploaded it (`host`: the API key). A `ref` is unique per session and uploader. */
+  by: Uploader;
   url: string;
   urlExpiresAt: string;
 }

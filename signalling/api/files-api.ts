@@ -9,6 +9,7 @@ import { Readable } from 'node:stream';
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { problem } from '../../src/errors.js';
+import type { Uploader } from '../../src/events.js';
 import type { Refused } from '../../src/parse.js';
 import {
   CreateUploadSchema,
@@ -51,11 +52,14 @@ export function filesApi(deps: FilesApiDeps): Hono<Env> {
   const { hostOnly, hostOrParticipant, hostOrParticipantWithGrace } = authMiddlewares(
     config.apiKey,
     tokens,
+    { now, isAccepted: (id) => sessions.isAccepted(id) },
   );
   const uploader = hostOrParticipantWithGrace(config.files.uploadGraceHours * 3600_000, now);
   const api = new Hono<Env>();
   const audienceOf = (caller: Caller): LinkAudience =>
     caller.kind === 'host' ? 'host' : caller.role;
+  /** Who a caller uploads as: the host with the API key, or the token's role. */
+  const uploaderOf = (caller: Caller): Uploader => (caller.kind === 'host' ? 'host' : caller.role);
   const infoFor = (c: Context<Env>, file: FileRecord): FileInfo =>
     files.info(file, audienceOf(c.get('caller')), config.files.linkTtl);
 
@@ -72,12 +76,7 @@ export function filesApi(deps: FilesApiDeps): Hono<Env> {
     if (hidden) return hidden;
     const body = await readBody(c, CreateUploadSchema);
     if ('refused' in body) return body.refused;
-    const caller = c.get('caller');
-    const done = await files.create(
-      sessionIdOf(c),
-      body.value,
-      caller.kind === 'host' ? 'host' : caller.role,
-    );
+    const done = await files.create(sessionIdOf(c), body.value, uploaderOf(c.get('caller')));
     if (!done.ok) return refusal(c, done);
     const { created, upload, file } = done.value;
     const answer: UploadCreated = {
@@ -110,6 +109,7 @@ export function filesApi(deps: FilesApiDeps): Hono<Env> {
       c.req.param('uploadId'),
       Number(offsetHeader),
       c.req.raw.body,
+      uploaderOf(c.get('caller')),
     );
     if (!done.ok) return refusal(c, done);
     const answer: UploadProgress = {
@@ -126,7 +126,13 @@ export function filesApi(deps: FilesApiDeps): Hono<Env> {
   api.get('/sessions/:id/uploads/:uploadId', uploader, async (c) => {
     const hidden = await visible(c);
     if (hidden) return hidden;
-    const found = await files.find(sessionIdOf(c), c.req.param('uploadId'));
+    // The host reads any upload of the session; a widget only its own.
+    const caller = c.get('caller');
+    const found = await files.find(
+      sessionIdOf(c),
+      c.req.param('uploadId'),
+      caller.kind === 'host' ? null : caller.role,
+    );
     if (!found) return problemResponse(c, 'ERR_UPLOAD_NOT_FOUND');
     const { upload, file }: { upload: UploadRecord; file: FileRecord | null } = found;
     const answer: UploadStatus = {

@@ -72,8 +72,22 @@ export function sessionIdOf(c: Context): string {
   return c.req.param('id') ?? '';
 }
 
+/**
+ * What the participant middlewares need to know of sessions: a customer token minted for a
+ * request nobody had accepted (`answerBy` claim) works past `answerBy` only once it was accepted.
+ * Without it such a token is refused from `answerBy` on.
+ */
+export interface AcceptanceCheck {
+  now: () => number;
+  isAccepted(sessionId: string): Promise<boolean>;
+}
+
 /** Auth middlewares for one API key and one token service. */
-export function authMiddlewares(apiKey: string, tokens: TokenService) {
+export function authMiddlewares(
+  apiKey: string,
+  tokens: TokenService,
+  acceptance: AcceptanceCheck | null = null,
+) {
   /** The host backend, by its API key. */
   const hostOnly: MiddlewareHandler<Env> = async (c, next) => {
     const key = bearer(c);
@@ -106,10 +120,19 @@ export function authMiddlewares(apiKey: string, tokens: TokenService) {
       ) {
         return problemResponse(c, 'ERR_TOKEN_EXPIRED');
       }
-      if (verified.claims.sessionId !== sessionIdOf(c)) {
+      const { claims } = verified;
+      if (claims.sessionId !== sessionIdOf(c)) {
         return problemResponse(c, 'ERR_TOKEN_SESSION_MISMATCH');
       }
-      c.set('caller', { kind: 'participant', ...verified.claims });
+      // A request's token outlives its request only if an agent accepted it.
+      if (
+        claims.answerBy !== null &&
+        (acceptance === null ||
+          (acceptance.now() >= claims.answerBy && !(await acceptance.isAccepted(claims.sessionId))))
+      ) {
+        return problemResponse(c, 'ERR_TOKEN_EXPIRED', 'nobody accepted the request in time');
+      }
+      c.set('caller', { kind: 'participant', role: claims.role, sessionId: claims.sessionId });
       await next();
     };
 

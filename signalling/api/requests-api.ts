@@ -106,7 +106,13 @@ export function requestsApi(deps: RequestsApiDeps): Hono<Env> {
   });
 
   async function answer(s: Awaited<ReturnType<Sessions['request']>>): Promise<RequestedSession> {
-    const { token } = await tokens.mint(s.id, 'customer', s.expiresAt);
+    // Until an agent accepts, the token lasts only as long as the request waits (`answerBy`).
+    const { token } = await tokens.mint(
+      s.id,
+      'customer',
+      s.expiresAt,
+      s.agent === null && s.answerBy !== null ? { answerBy: s.answerBy } : {},
+    );
     return {
       id: s.id,
       status: s.status,

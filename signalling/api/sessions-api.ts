@@ -19,6 +19,7 @@ import {
 } from '../../src/rest.js';
 import { SESSION_STATUSES, isFinal, type SessionStatus } from '../../src/session-state.js';
 import type { ServerConfig } from '../config.js';
+import { createRateLimiter } from '../rate-limit.js';
 import { sessionView } from '../sessions/session-view.js';
 import type { Sessions } from '../sessions/sessions.js';
 import type { TokenService } from '../sessions/tokens.js';
@@ -45,7 +46,16 @@ const LONG_POLL_MS = 25_000;
 
 export function sessionsApi(deps: SessionsApiDeps): Hono<Env> {
   const { config, sessions, tokens, now } = deps;
-  const { hostOnly, hostOrParticipant } = authMiddlewares(config.apiKey, tokens);
+  const { hostOnly, hostOrParticipant } = authMiddlewares(config.apiKey, tokens, {
+    now,
+    isAccepted: (id) => sessions.isAccepted(id),
+  });
+  // Reports become webhooks: a widget (or whoever holds its token) gets a steady allowance.
+  const reports = createRateLimiter({
+    burst: config.reportRate,
+    perMinute: config.reportRate,
+    now,
+  });
   const api = new Hono<Env>();
 
   const show = (c: Context<Env>, s: SessionRecord, status: 200 | 201 = 200) =>
@@ -180,6 +190,15 @@ export function sessionsApi(deps: SessionsApiDeps): Hono<Env> {
     const caller = c.get('caller');
     if (caller.kind !== 'participant') {
       return problemResponse(c, 'ERR_FORBIDDEN', 'widgets report events with their join token');
+    }
+    const wait = reports.take(`${caller.sessionId}:${caller.role}`);
+    if (wait > 0) {
+      return problemResponse(
+        c,
+        'ERR_TOO_MANY_REPORTS',
+        `at most ${config.reportRate} a minute per session and role`,
+        { 'retry-after': String(Math.ceil(wait / 1000)) },
+      );
     }
     const body = await readBody(c, ReportSchema);
     if ('refused' in body) return body.refused;

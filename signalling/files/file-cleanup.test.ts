@@ -2,7 +2,16 @@
  * Files leaving the service, over real HTTP with a real disk and webhook receiver: erasure on
  * request, the retention sweep at start and hourly (a clock option and fake interval timers).
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  rmdirSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -156,6 +165,35 @@ describe('the start-up check', () => {
       { method: 'HEAD', headers: { authorization: `Bearer ${s.session.agentToken}` } },
     );
     expect(head.headers.get('upload-offset')).toBe(String(MiB));
+  });
+});
+
+describe('the start-up check after a power loss', () => {
+  it('puts back the bytes of a stored file whose move into files/ did not reach the disk', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'vs-replace-'));
+    cleanup.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+    const s = await setup({ dataDir });
+    const bytes = bytesOf(EBML, 3000);
+    const file = await store(s, s.session.agentToken, bytes);
+    await s.service.stop();
+    // The store's commit (the file row, the upload row gone) is on disk; the rename, and the
+    // session's folder, are not: the bytes are still where the upload wrote them.
+    const uploaded = join(dataDir, 'uploads', `upl_${file.id.slice(4)}`);
+    renameSync(join(dataDir, 'files', s.session.id, file.id), uploaded);
+    rmdirSync(join(dataDir, 'files', s.session.id));
+
+    const again = await startTestService({ dataDir, tokenSecret: SECRET });
+    cleanup.push(() => again.stop());
+    expect(readdirSync(join(dataDir, 'uploads'))).toEqual([]);
+    expect(readFileSync(join(dataDir, 'files', s.session.id, file.id)).equals(bytes)).toBe(true);
+    const listed = (await (
+      await fetch(`${again.url}/v1/sessions/${s.session.id}/files`, {
+        headers: { authorization: `Bearer ${TEST_API_KEY}` },
+      })
+    ).json()) as FileList;
+    const link = new URL(listed.files[0]!.url);
+    const got = await fetch(`${again.url}${link.pathname}${link.search}`);
+    expect(Buffer.from(await got.arrayBuffer()).equals(bytes)).toBe(true);
   });
 });
 

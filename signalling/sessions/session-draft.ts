@@ -11,6 +11,7 @@ import {
   type EventData,
   type SessionEvent,
   type SessionEventType,
+  type Source,
 } from '../../src/events.js';
 import type { Refused } from '../../src/parse.js';
 import { checkTransition, type FinalStatus, type SessionStatus } from '../../src/session-state.js';
@@ -25,15 +26,18 @@ export class SessionDraft {
   /** File rows to write with this change (a stored upload, erased files). */
   readonly files: FileWrites = { add: [], remove: [], removeUploads: [] };
   readonly at: number;
+  /** Who told the service of this change: the `source` of every event it emits. */
+  readonly source: Source;
   private readonly record: boolean;
 
   /** `record`: whether events are written at all (false when no webhook URL is configured). */
-  constructor(current: SessionRecord, at: number, record: boolean) {
+  constructor(current: SessionRecord, at: number, record: boolean, source: Source) {
     // A shallow copy: changes replace the record's fields (a new transitions array, a new rating
     // object...) and never modify what they point to, so `current` stays as it was.
     this.session = { ...current };
     this.at = at;
     this.record = record;
+    this.source = source;
   }
 
   /** Moves to `to` through the state machine; returns the refusal when it is not allowed. */
@@ -82,6 +86,7 @@ export class SessionDraft {
       sequence: s.eventSeq,
       visibility: s.visibility,
       metadata: s.metadata,
+      source: this.source,
       data,
     } as SessionEvent;
     this.events.push({

@@ -187,7 +187,11 @@ describe('the session lifecycle', () => {
     expect(await t.sessions.expireDue()).toBe(0);
     t.tick(1000);
     expect(await t.sessions.expireDue()).toBe(1);
-    const read = await t.call('GET', `/v1/sessions/${r.id}`, r.customerToken);
+    // The request's customer token ended with the request (the widget shows it expired).
+    expect((await t.call('GET', `/v1/sessions/${r.id}`, r.customerToken)).body.code).toBe(
+      'ERR_TOKEN_EXPIRED',
+    );
+    const read = await t.call('GET', `/v1/sessions/${r.id}`);
     expect(read.body).toMatchObject({
       status: 'expired',
       endedBy: 'service',

@@ -11,6 +11,7 @@ import {
   type EndedBy,
   type Metadata,
   type ReportedEvent,
+  type Source,
   type Visibility,
 } from '../../src/events.js';
 import type { Refused, Result } from '../../src/parse.js';
@@ -80,6 +81,15 @@ export class Sessions {
     return this.opts.store.get(id);
   }
 
+  /**
+   * Whether an agent took the session: always for the host's own sessions, after `accept` for a
+   * request or a direct call. Until then its customer may follow or cancel it, nothing more.
+   */
+  async isAccepted(id: string): Promise<boolean> {
+    const session = await this.get(id);
+    return session !== null && isAccepted(session);
+  }
+
   /** The newest session a request token opened. */
   findByRequestKey(key: string): Promise<SessionRecord | null> {
     return this.opts.store.findByRequestKey(key);
@@ -91,7 +101,7 @@ export class Sessions {
 
   /** The host creates a session for a ticket (`session.created`, origin `api`). */
   create(input: NewSession & { agent: { id: string; name: string } }): Promise<SessionRecord> {
-    return this.insert(input, 'created', 'api', (d) => {
+    return this.insert(input, 'created', 'api', 'host', (d) => {
       d.emit('session.created', createdData(d.session));
     });
   }
@@ -108,12 +118,12 @@ export class Sessions {
       requestKey: input.requestKey,
     };
     if (input.direct) {
-      return this.insert(input, 'created', 'direct', (d) => {
+      return this.insert(input, 'created', 'direct', 'customer', (d) => {
         Object.assign(d.session, extra);
         d.emit('session.created', createdData(d.session));
       });
     }
-    return this.insert(input, 'requested', 'request', (d) => {
+    return this.insert(input, 'requested', 'request', 'customer', (d) => {
       Object.assign(d.session, extra);
       d.emit('session.requested', {
         customer: { name: d.session.customerName },
@@ -125,7 +135,7 @@ export class Sessions {
 
   /** An agent takes a request (`requested -> created`) or answers a direct call. */
   accept(id: string, agent: { id: string; name: string }): Promise<Result<SessionRecord>> {
-    return this.change(id, (d) => {
+    return this.change(id, 'host', (d) => {
       const s = d.session;
       if (s.status === 'requested') {
         const refused = d.move('created');
@@ -145,12 +155,12 @@ export class Sessions {
 
   /** The host turns a request down (`requested -> declined`). */
   decline(id: string, reason = 'declined'): Promise<Result<SessionRecord>> {
-    return this.change(id, (d) => d.finish('declined', 'host', reason));
+    return this.change(id, 'host', (d) => d.finish('declined', 'host', reason));
   }
 
   /** The customer withdraws their request (`requested -> ended`, reason `cancelled`). */
   cancel(id: string): Promise<Result<SessionRecord>> {
-    return this.change(id, (d) =>
+    return this.change(id, 'customer', (d) =>
       d.session.status === 'requested'
         ? d.finish('ended', 'customer', 'cancelled')
         : {
@@ -168,12 +178,12 @@ export class Sessions {
     reason: string,
     status: Extract<FinalStatus, 'ended' | 'failed'> = 'ended',
   ): Promise<Result<SessionRecord>> {
-    return this.change(id, (d) => d.finish(status, by, reason));
+    return this.change(id, by, (d) => d.finish(status, by, reason));
   }
 
   /** Somebody was admitted; `bothPresent` when the other person is there too. */
   joined(id: string, role: Role, name: string, opts: { resumed: boolean; bothPresent: boolean }) {
-    return this.change(id, (d) => {
+    return this.change(id, role, (d) => {
       const s = d.session;
       if (isFinal(s.status))
         return { ok: false, code: 'ERR_SESSION_ENDED', reason: `the session is ${s.status}` };
@@ -187,11 +197,12 @@ export class Sessions {
   }
 
   /**
-   * Somebody left. A dropped connection (`disconnected`) makes a call that was up `reconnecting`;
-   * leaving on purpose (`hang-up`, the session goes on) makes it `waiting`.
+   * Somebody left. A dropped connection (`disconnected`, which the service noticed) makes a call
+   * that was up `reconnecting`; leaving on purpose (`hang-up`, the session goes on) makes it
+   * `waiting`.
    */
   left(id: string, role: Role, reason: 'disconnected' | 'hang-up' = 'disconnected') {
-    return this.change(id, (d) => {
+    return this.change(id, reason === 'hang-up' ? role : 'service', (d) => {
       const s = d.session;
       if (isFinal(s.status)) return { ok: false, code: 'ERR_SESSION_ENDED', reason: 'final' };
       d.emit('session.participant_left', { role, reason });
@@ -206,9 +217,12 @@ export class Sessions {
     });
   }
 
-  /** A widget's peer connection is up: `waiting|reconnecting -> connected` (no-op when already). */
-  callConnected(id: string) {
-    return this.change(id, (d) => {
+  /**
+   * A widget's peer connection is up: `waiting|reconnecting -> connected` (no-op when already).
+   * `source`: the role whose widget said so, when the caller tells; else the service.
+   */
+  callConnected(id: string, source: Source = 'service') {
+    return this.change(id, source, (d) => {
       const s = d.session;
       const from = s.status;
       if (from !== 'waiting' && from !== 'reconnecting') {
@@ -231,7 +245,7 @@ export class Sessions {
     const now = this.now();
     let expired = 0;
     for (const id of await this.opts.store.due(now, 200)) {
-      const done = await this.change(id, (d) => {
+      const done = await this.change(id, 'service', (d) => {
         const s = d.session;
         const unanswered = s.answerBy !== null && s.answerBy <= now && s.agent === null;
         if (!unanswered && s.expiresAt > now)
@@ -245,7 +259,7 @@ export class Sessions {
 
   /** Host only: `public` or `internal` (any status, even after the end). */
   setVisibility(id: string, visibility: Visibility): Promise<Result<SessionRecord>> {
-    return this.change(id, (d) => {
+    return this.change(id, 'host', (d) => {
       const previous = d.session.visibility;
       if (previous === visibility) return;
       d.session.visibility = visibility;
@@ -255,7 +269,7 @@ export class Sessions {
 
   /** The customer's rating, once, once the call has taken place (during the session or after). */
   rate(id: string, score: number, comment: string | null): Promise<Result<SessionRecord>> {
-    return this.change(id, (d) => {
+    return this.change(id, 'customer', (d) => {
       const s = d.session;
       if (s.connectedAt === null) {
         return {
@@ -288,7 +302,11 @@ export class Sessions {
     const eventId = reportedEventId(id, role, ref);
     const { type, ...data } = event;
     try {
-      const done = await this.change(id, (d) => d.emit(type, { ...data, by: role }, eventId));
+      const done = await this.change(id, role, (d) => {
+        if (!isAccepted(d.session)) return notAccepted(d.session);
+        d.emit(type, { ...data, by: role }, eventId);
+        return null;
+      });
       return done.ok ? { ok: true, value: { eventId, duplicate: false } } : done;
     } catch (err) {
       if (err instanceof DuplicateEventError)
@@ -328,6 +346,7 @@ export class Sessions {
     input: NewSession,
     status: SessionStatus,
     origin: SessionRecord['origin'],
+    source: Source,
     mutate: Mutation,
   ): Promise<SessionRecord> {
     const at = this.now();
@@ -335,6 +354,7 @@ export class Sessions {
       blank(input, status, origin, at, this.opts.inviteTtl),
       at,
       this.opts.recordEvents,
+      source,
     );
     mutate(draft);
     await this.opts.store.insert(draft.session, draft.events);
@@ -345,11 +365,12 @@ export class Sessions {
   /**
    * Applies `mutate` in one store transaction; a mutation that returns nothing is accepted. Other
    * modules whose writes must be atomic with a session's events (files: `d.files`) use it too.
+   * `source`: who told the service of the change (the `source` of the events it emits).
    */
-  async change(id: string, mutate: Mutation): Promise<Result<SessionRecord>> {
+  async change(id: string, source: Source, mutate: Mutation): Promise<Result<SessionRecord>> {
     const at = this.now();
     const result = await this.opts.store.update(id, (current) => {
-      const draft = new SessionDraft(current, at, this.opts.recordEvents);
+      const draft = new SessionDraft(current, at, this.opts.recordEvents, source);
       const refused = mutate(draft);
       return refused ?? draft.result();
     });
@@ -367,6 +388,22 @@ export class Sessions {
       }
     }
   }
+}
+
+/** Whether an agent took the session (see `Sessions.isAccepted`). */
+export function isAccepted(s: SessionRecord): boolean {
+  return s.agent !== null;
+}
+
+/** The refusal for what needs an accepted session. */
+export function notAccepted(s: SessionRecord): Refused {
+  return {
+    ok: false,
+    code: 'ERR_SESSION_NOT_ACCEPTED',
+    reason: isFinal(s.status)
+      ? `the request ended (${s.status}) before anybody accepted it`
+      : 'nobody has accepted the request yet',
+  };
 }
 
 function blank(

@@ -23,6 +23,11 @@ export interface JoinClaims {
   role: Role;
   tokenId: string;
   expiresAt: number;
+  /**
+   * Set on a customer token minted for a request nobody had accepted yet (Unix ms): the token
+   * works after this time only once the session was accepted (the caller checks the session).
+   */
+  answerBy: number | null;
 }
 
 /** A verified token, or the code to refuse it with. Expired tokens keep their claims, for resume. */
@@ -31,11 +36,16 @@ export type VerifiedToken =
 
 /** Mints and verifies join tokens with one secret. */
 export interface TokenService {
-  /** A token for `role` in `sessionId`, valid until `expiresAtMs` (rounded down to a second). */
+  /**
+   * A token for `role` in `sessionId`, valid until `expiresAtMs` (rounded down to a second).
+   * `answerBy` (a request nobody accepted yet): after that time the token is good only once the
+   * session was accepted.
+   */
   mint(
     sessionId: string,
     role: Role,
     expiresAtMs: number,
+    opts?: { answerBy?: number },
   ): Promise<{ token: string; expiresAt: Date }>;
   verify(token: string): Promise<VerifiedToken>;
   /** A token that lets a help button request a session for one ticket. */
@@ -64,10 +74,11 @@ export interface RequestClaims {
 export function createTokenService(secret: Uint8Array, now: () => number = Date.now): TokenService {
   const seconds = () => Math.floor(now() / 1000);
   return {
-    async mint(sessionId, role, expiresAtMs) {
+    async mint(sessionId, role, expiresAtMs, opts = {}) {
       const issuedAt = seconds();
       const exp = Math.floor(expiresAtMs / 1000);
-      const token = await new SignJWT({ sid: sessionId, role })
+      const abt = opts.answerBy === undefined ? {} : { abt: Math.ceil(opts.answerBy / 1000) };
+      const token = await new SignJWT({ sid: sessionId, role, ...abt })
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
         .setIssuer(ISSUER)
         .setAudience(AUDIENCE)
@@ -165,10 +176,17 @@ export function createTokenService(secret: Uint8Array, now: () => number = Date.
 }
 
 function toClaims(payload: Record<string, unknown>): JoinClaims | null {
-  const { sid, role, jti, exp } = payload;
+  const { sid, role, jti, exp, abt } = payload;
   if (typeof sid !== 'string' || typeof jti !== 'string' || typeof exp !== 'number') return null;
   if (role !== 'agent' && role !== 'customer') return null;
-  return { sessionId: sid, role, tokenId: jti, expiresAt: exp * 1000 };
+  if (abt !== undefined && typeof abt !== 'number') return null;
+  return {
+    sessionId: sid,
+    role,
+    tokenId: jti,
+    expiresAt: exp * 1000,
+    answerBy: abt === undefined ? null : abt * 1000,
+  };
 }
 
 /** Constant-time comparison of two secrets of any length. */

@@ -81,7 +81,7 @@ export interface OutboxRow extends OutboxEvent {
 /** What a file is, as announced when its upload began. */
 export interface FileDescription {
   sessionId: string;
-  /** The uploader's own id for the file, unique per session. */
+  /** The uploader's own id for the file, unique per session and uploader. */
   ref: string;
   kind: FileKind;
   name: string;
@@ -164,23 +164,54 @@ export interface SessionStore {
 }
 
 /**
- * Files and uploads. Upload rows change on their own (progress); a file row appears or goes only
- * through `SessionStore.update` (`Change.files`), together with its webhook event.
+ * The caps an upload is written under, checked in the same transaction as its row: at most
+ * `maxSessionBytes` for the session's files and uploads together, at most `maxUploads` unfinished
+ * uploads per session and uploader, and at most `room` bytes that unfinished uploads (of all
+ * sessions) still need.
+ */
+export interface UploadLimits {
+  maxSessionBytes: number;
+  maxUploads: number;
+  room: number;
+}
+
+/** What a session's files take, and what unfinished uploads still need (for `UploadLimits`). */
+export interface FileUsage {
+  /** The sizes of the session's files and unfinished uploads. */
+  sessionBytes: number;
+  /** The session's unfinished uploads by this uploader. */
+  uploads: number;
+  /** The bytes every unfinished upload (of all sessions) has yet to receive. */
+  pendingBytes: number;
+}
+
+/**
+ * Files and uploads, keyed on session, uploader and `ref`. Upload rows change on their own
+ * (progress); a file row appears or goes only through `SessionStore.update` (`Change.files`),
+ * together with its webhook event.
  */
 export interface FileStore {
   getUpload(id: string): Promise<UploadRecord | null>;
-  uploadByRef(sessionId: string, ref: string): Promise<UploadRecord | null>;
-  /** Writes a new upload; false when the session already has one with this `ref`. */
-  insertUpload(upload: UploadRecord): Promise<boolean>;
-  /** Replaces an upload's description and progress (a `ref` announced again with other bytes). */
-  replaceUpload(upload: UploadRecord): Promise<void>;
+  uploadByRef(sessionId: string, by: Uploader, ref: string): Promise<UploadRecord | null>;
+  /**
+   * Writes a new upload within `limits`, in one statement; false when the uploader already has
+   * one with this `ref` in the session, or a limit would be passed (nothing is written then).
+   */
+  insertUpload(upload: UploadRecord, limits: UploadLimits): Promise<boolean>;
+  /**
+   * Replaces an upload's description and progress (a `ref` announced again with other bytes),
+   * within `limits` (the upload itself not counted); false when a limit would be passed.
+   */
+  replaceUpload(upload: UploadRecord, limits: UploadLimits): Promise<boolean>;
+  /** What the session's files take, and the uploader's unfinished uploads (see `FileUsage`). */
+  usage(sessionId: string, by: Uploader): Promise<FileUsage>;
   setOffset(id: string, offset: number, at: number): Promise<void>;
   deleteUpload(id: string): Promise<void>;
   uploadsOfSession(sessionId: string): Promise<UploadRecord[]>;
   /** Uploads nothing was written to since `before`, oldest first. */
   staleUploads(before: number, limit: number): Promise<UploadRecord[]>;
   getFile(id: string): Promise<FileRecord | null>;
-  fileByRef(sessionId: string, ref: string): Promise<FileRecord | null>;
+  fileByRef(sessionId: string, by: Uploader, ref: string): Promise<FileRecord | null>;
   /** A session's files, oldest first. */
   filesOfSession(sessionId: string): Promise<FileRecord[]>;
   /** Files stored before `before`, oldest first. */

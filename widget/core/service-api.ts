@@ -142,7 +142,9 @@ export async function reportEvent(
     } catch (err) {
       const retry =
         err instanceof VideoSessionError &&
-        (err.code === 'ERR_SIGNALLING_UNREACHABLE' || err.code === 'ERR_INTERNAL');
+        (err.code === 'ERR_SIGNALLING_UNREACHABLE' ||
+          err.code === 'ERR_INTERNAL' ||
+          err.code === 'ERR_TOO_MANY_REPORTS');
       if (!retry || attempt + 1 >= (opts.attempts ?? 6) || opts.signal?.aborted) throw err;
       await new Promise((r) =>
         setTimeout(r, backoffDelay(attempt, { baseMs: 500, maxMs: 8000, minMs: 250 })),

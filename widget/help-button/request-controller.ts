@@ -114,6 +114,11 @@ export class RequestController implements ReactiveController {
       } catch (err) {
         if (signal.aborted) return;
         const code = codeOf(err);
+        // The request's token lasts until `answerBy` unless an agent accepted: nobody did in time.
+        if (code === 'ERR_TOKEN_EXPIRED') {
+          this.update({ base, id, token, status: 'expired' });
+          return;
+        }
         if (code !== 'ERR_SIGNALLING_UNREACHABLE' && code !== 'ERR_INTERNAL') {
           this.forget();
           this.options.onError(code);

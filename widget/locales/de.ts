@@ -22,6 +22,7 @@ const errors: Record<ErrorCode, string> = {
   ERR_FORBIDDEN: 'Dieses Token darf das nicht.',
   ERR_ALREADY_RATED: 'Diese Sitzung wurde bereits bewertet.',
   ERR_RATING_NOT_OPEN: 'Eine Sitzung kann erst nach ihrem Gespräch bewertet werden.',
+  ERR_TOO_MANY_REPORTS: 'Zu viele gemeldete Ereignisse; versuchen Sie es gleich noch einmal.',
   ERR_UPLOAD_NOT_FOUND:
     'Diesen Upload gibt es nicht (er wurde abgeschlossen, gelöscht oder ist abgelaufen).',
   ERR_UPLOAD_OFFSET: 'Der Upload steht an einer anderen Stelle; weiter ab der angegebenen.',
@@ -36,6 +37,10 @@ const errors: Record<ErrorCode, string> = {
   ERR_LINK_INVALID: 'Dieser Download-Link ist ungültig.',
   ERR_LINK_EXPIRED: 'Dieser Download-Link ist abgelaufen. Bitte fordern Sie einen neuen an.',
   ERR_RANGE_INVALID: 'Der angefragte Bereich liegt außerhalb der Datei.',
+  ERR_TOO_MANY_UPLOADS:
+    'Zu viele unfertige Uploads in dieser Sitzung; schließen Sie zuerst einen davon ab.',
+  ERR_STORAGE_FULL:
+    'Der Videodienst hat keinen Speicherplatz mehr frei; versuchen Sie es später erneut.',
   ERR_REQUEST_KEY_INVALID:
     'Diese Seite kann keine Videohilfe anfragen: Ihr Schlüssel oder Anfrage-Token ist ungültig.',
   ERR_REQUEST_TOKEN_EXPIRED:

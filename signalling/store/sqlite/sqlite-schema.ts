@@ -5,7 +5,7 @@
 import type { Database } from 'better-sqlite3';
 import type { SessionRecord } from '../store.js';
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 const TABLES = `
 CREATE TABLE sessions (
@@ -73,6 +73,48 @@ CREATE TABLE IF NOT EXISTS files (
 CREATE INDEX IF NOT EXISTS files_created ON files (created_at);
 `;
 
+/**
+ * 5: uploads and files keyed on session, uploader and ref (one person's ref is not another's to
+ * take over), with their sizes (and an upload's bytes received) as columns, so the caps on a
+ * session's bytes, on unfinished uploads and on the disk's free space are checked in the
+ * statement that inserts an upload (issue 15).
+ */
+const FILE_TABLES_V5 = `
+CREATE TABLE uploads_v5 (
+  id TEXT PRIMARY KEY,
+  session_id TEXT NOT NULL,
+  uploader TEXT NOT NULL,
+  ref TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  received INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  doc TEXT NOT NULL,
+  UNIQUE (session_id, uploader, ref)
+);
+INSERT INTO uploads_v5
+  SELECT id, session_id, json_extract(doc, '$.by'), ref, json_extract(doc, '$.size'),
+    json_extract(doc, '$.offset'), updated_at, doc FROM uploads;
+DROP TABLE uploads;
+ALTER TABLE uploads_v5 RENAME TO uploads;
+CREATE INDEX uploads_updated ON uploads (updated_at);
+CREATE TABLE files_v5 (
+  id TEXT PRIMARY KEY,
+  session_id TEXT NOT NULL,
+  uploader TEXT NOT NULL,
+  ref TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  doc TEXT NOT NULL,
+  UNIQUE (session_id, uploader, ref)
+);
+INSERT INTO files_v5
+  SELECT id, session_id, json_extract(doc, '$.by'), ref, json_extract(doc, '$.size'), created_at,
+    doc FROM files;
+DROP TABLE files;
+ALTER TABLE files_v5 RENAME TO files;
+CREATE INDEX files_created ON files (created_at);
+`;
+
 /** Brings the database to `SCHEMA_VERSION`, one step at a time. */
 export function migrate(db: Database): void {
   const version = db.pragma('user_version', { simple: true }) as number;
@@ -83,9 +125,15 @@ export function migrate(db: Database): void {
     );
   }
   if (version < 3) toVersion3(db, version);
+  if (version < 4) {
+    db.transaction(() => {
+      db.exec(FILE_TABLES);
+      db.pragma('user_version = 4');
+    })();
+  }
   db.transaction(() => {
-    db.exec(FILE_TABLES);
-    db.pragma('user_version = 4');
+    db.exec(FILE_TABLES_V5);
+    db.pragma('user_version = 5');
   })();
 }
 

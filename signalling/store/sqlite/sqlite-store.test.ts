@@ -116,6 +116,56 @@ describe('the SQLite store', () => {
     after.close();
   });
 
+  it('upgrades a schema 4 data dir, keying files and uploads on session, uploader and ref', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vs-migrate4-'));
+    await openSqliteStore(dir).close();
+    const db = new Database(join(dir, 'sessions.sqlite'));
+    db.exec(`DROP TABLE uploads; DROP TABLE files;
+      CREATE TABLE uploads (id TEXT PRIMARY KEY, session_id TEXT NOT NULL, ref TEXT NOT NULL,
+        updated_at INTEGER NOT NULL, doc TEXT NOT NULL, UNIQUE (session_id, ref));
+      CREATE TABLE files (id TEXT PRIMARY KEY, session_id TEXT NOT NULL, ref TEXT NOT NULL,
+        created_at INTEGER NOT NULL, doc TEXT NOT NULL, UNIQUE (session_id, ref));`);
+    const described = { sessionId: 'ses_4', kind: 'screenshot', name: 'a.png', type: 'image/png' };
+    const upload = { ...described, id: 'upl_a', ref: 'r1', size: 100, offset: 40, by: 'agent' };
+    const file = {
+      ...described,
+      id: 'fil_b',
+      uploadId: 'upl_b',
+      ref: 'r2',
+      size: 70,
+      by: 'customer',
+    };
+    db.prepare('INSERT INTO uploads VALUES (?, ?, ?, ?, ?)').run(
+      'upl_a',
+      'ses_4',
+      'r1',
+      5,
+      JSON.stringify(upload),
+    );
+    db.prepare('INSERT INTO files VALUES (?, ?, ?, ?, ?)').run(
+      'fil_b',
+      'ses_4',
+      'r2',
+      6,
+      JSON.stringify(file),
+    );
+    db.pragma('user_version = 4');
+    db.close();
+    const store = openSqliteStore(dir);
+    expect(await store.files.uploadByRef('ses_4', 'agent', 'r1')).toMatchObject({ id: 'upl_a' });
+    expect(await store.files.uploadByRef('ses_4', 'customer', 'r1')).toBeNull();
+    expect(await store.files.fileByRef('ses_4', 'customer', 'r2')).toMatchObject({ id: 'fil_b' });
+    expect(await store.files.usage('ses_4', 'agent')).toEqual({
+      sessionBytes: 170,
+      uploads: 1,
+      pendingBytes: 60,
+    });
+    await store.close();
+    const after = new Database(join(dir, 'sessions.sqlite'));
+    expect(after.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    after.close();
+  });
+
   for (const where of [':memory:', 'a data dir (written by the writer thread)'] as const) {
     it(`commits the writes of one turn together; a write that throws fails alone (${where})`, async () => {
       const dir = where === ':memory:' ? where : mkdtempSync(join(tmpdir(), 'vs-commit-'));

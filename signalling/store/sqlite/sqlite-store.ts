@@ -7,6 +7,7 @@
  * atomic, and durable before its promise resolves.
  */
 import Database from 'better-sqlite3';
+import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Result } from '../../../src/parse.js';
 import type { Role } from '../../../src/protocol.js';
@@ -66,6 +67,7 @@ const REMEMBERED = 1_000;
 /** Opens (or creates) `sessions.sqlite` in `dataDir`; `':memory:'` keeps it in memory. */
 export function openSqliteStore(dataDir: string | ':memory:'): SessionStore {
   const file = dataDir === ':memory:' ? null : join(dataDir, 'sessions.sqlite');
+  if (file) ownOnly(file);
   const db = new Database(file ?? ':memory:');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
@@ -182,6 +184,17 @@ export function openSqliteStore(dataDir: string | ':memory:'): SessionStore {
       db.close();
     },
   };
+}
+
+/**
+ * Makes the store's file (created if new) and its `-wal` and `-shm`, if any, readable by this
+ * user only. SQLite gives the `-wal` and `-shm` it creates the database file's mode.
+ */
+function ownOnly(file: string): void {
+  closeSync(openSync(file, 'a', 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    if (existsSync(f)) chmodSync(f, 0o600);
+  }
 }
 
 /** When a live session expires unless something happens first; null once it is final. */

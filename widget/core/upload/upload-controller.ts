@@ -45,13 +45,18 @@ export interface UploadFile {
 
 /** Tries in a row without progress before an upload waits for the next `resumeUploads`. */
 const MAX_STALLS = 8;
-/** Codes after which trying again may work: the service is away, busy, or lost track. */
+/**
+ * Codes after which trying again may work: the service is away, busy, lost track, or short of
+ * room for now (its disk, or this side's other unfinished uploads).
+ */
 const TRANSIENT = new Set<ErrorCode>([
   'ERR_SIGNALLING_UNREACHABLE',
   'ERR_INTERNAL',
   'ERR_UPLOAD_OFFSET',
   'ERR_UPLOAD_BUSY',
   'ERR_TOO_MANY_REQUESTS',
+  'ERR_TOO_MANY_UPLOADS',
+  'ERR_STORAGE_FULL',
 ]);
 
 export class UploadController implements ReactiveController {

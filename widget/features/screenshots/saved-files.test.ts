@@ -16,6 +16,7 @@ function file(ref: string, now: number, inMs: number): FileInfo {
     sha256: '0'.repeat(64),
     createdAt: new Date(now).toISOString(),
     meta: {},
+    by: 'agent',
     url: `https://files.example/${ref}?exp=${now + inMs}`,
     urlExpiresAt: new Date(now + inMs).toISOString(),
   };

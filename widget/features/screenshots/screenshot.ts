@@ -50,14 +50,14 @@ export interface Screenshot {
 
 /**
  * A saved still as the service lists it (`GET /v1/sessions/:id/files`): the file's `ref` is the
- * still's id; who took it and its size come from the file's `meta` (a screenshot the host
- * uploaded has no `takenBy`: it counts as the agent's side).
+ * still's id; who took it is who uploaded it (`by`: the taker saves a still; one the host
+ * uploaded counts as the agent's side), its size from the file's `meta`.
  */
 export function storedStill(file: FileInfo): Screenshot {
   return {
     id: file.ref,
     name: file.name,
-    takenBy: file.meta.takenBy ?? 'agent',
+    takenBy: file.by === 'customer' ? 'customer' : 'agent',
     at: Date.parse(file.createdAt),
     width: file.meta.width ?? 0,
     height: file.meta.height ?? 0,

@@ -144,6 +144,7 @@ function fileOf(id: string, size: number, createdAt: string, takenBy: Role): Fil
     sha256: '0'.repeat(64),
     createdAt,
     meta: { takenBy, width: 32, height: 24 },
+    by: takenBy,
     url: `https://files.example/${id}.png`,
     urlExpiresAt: new Date(Date.now() + 3_600_000).toISOString(),
   };
