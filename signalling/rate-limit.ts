@@ -11,8 +11,11 @@ export interface RateLimitOptions {
 }
 
 export interface RateLimiter {
-  /** Takes one token for `key`: 0 when allowed, else the milliseconds until one is available. */
-  take(key: string): number;
+  /**
+   * Takes `cost` tokens (default 1) for `key`: 0 when allowed, else the milliseconds until they
+   * are available (nothing is taken then). A cost over `burst` is never allowed.
+   */
+  take(key: string, cost?: number): number;
 }
 
 export function createRateLimiter(opts: RateLimitOptions): RateLimiter {
@@ -21,7 +24,7 @@ export function createRateLimiter(opts: RateLimitOptions): RateLimiter {
   const now = opts.now ?? Date.now;
   const perMs = opts.perMinute / 60_000;
   return {
-    take(key) {
+    take(key, cost = 1) {
       const t = now();
       const bucket = buckets.get(key) ?? { tokens: opts.burst, at: t };
       buckets.delete(key); // re-inserted last: the Map's order is the recency order
@@ -29,11 +32,11 @@ export function createRateLimiter(opts: RateLimitOptions): RateLimiter {
       bucket.at = t;
       buckets.set(key, bucket);
       if (buckets.size > maxKeys) buckets.delete(buckets.keys().next().value!);
-      if (bucket.tokens >= 1) {
-        bucket.tokens -= 1;
+      if (bucket.tokens >= cost) {
+        bucket.tokens -= cost;
         return 0;
       }
-      return Math.ceil((1 - bucket.tokens) / perMs);
+      return cost > opts.burst ? Infinity : Math.ceil((cost - bucket.tokens) / perMs);
     },
   };
 }

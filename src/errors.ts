@@ -264,6 +264,12 @@ export const errors = {
     fatal: false,
     message: 'Too many messages; some were dropped.',
   },
+  ERR_RELAY_LIMITED: {
+    status: 429,
+    close: 4429,
+    fatal: false,
+    message: 'Too much signalling data at once; some of it was not passed on.',
+  },
 
   // Widget (browser) side
   ERR_SIGNALLING_UNREACHABLE: {

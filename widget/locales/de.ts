@@ -56,6 +56,7 @@ const errors: Record<ErrorCode, string> = {
   ERR_HELLO_TIMEOUT: 'Die Verbindung hat sich nicht rechtzeitig angemeldet.',
   ERR_CONNECTION_REPLACED: 'Diese Sitzung wurde in einem anderen Fenster geöffnet.',
   ERR_RATE_LIMITED: 'Zu viele Nachrichten; einige wurden verworfen.',
+  ERR_RELAY_LIMITED: 'Zu viele Verbindungsdaten auf einmal; ein Teil wurde nicht weitergegeben.',
   ERR_SIGNALLING_UNREACHABLE: 'Der Videodienst ist nicht erreichbar. Neuer Versuch läuft.',
   ERR_MEDIA_DENIED: 'Der Zugriff auf Kamera oder Mikrofon wurde blockiert.',
   ERR_MEDIA_NOT_FOUND: 'Es wurde keine Kamera und kein Mikrofon gefunden.',
