@@ -72,6 +72,26 @@ describe('configuration', () => {
     });
   });
 
+  it('reads the socket caps from the environment', () => {
+    const options = optionsFromEnv({
+      VS_API_KEY: 'k'.repeat(20),
+      VS_MAX_SOCKETS: '500',
+      VS_MAX_SOCKETS_PER_ADDRESS: '20',
+    });
+    expect(resolveConfig({ ...options, dataDir: dir() })).toMatchObject({
+      maxSockets: 500,
+      maxSocketsPerAddress: 20,
+    });
+    expect(resolveConfig({ ...base, dataDir: dir() })).toMatchObject({
+      maxSockets: 10_000,
+      maxSocketsPerAddress: 100,
+    });
+    // The per-address default never exceeds the process's cap.
+    expect(resolveConfig({ ...base, dataDir: dir(), maxSockets: 40 }).maxSocketsPerAddress).toBe(
+      40,
+    );
+  });
+
   it('reads the webhook, request and direct-call settings from the environment', () => {
     const other = `whsec_${Buffer.alloc(24, 1).toString('base64')}`;
     const options = optionsFromEnv({
@@ -143,6 +163,11 @@ describe('configuration', () => {
     [{ ...base, maxSessionBytes: 1 }, /VS_MAX_SESSION_BYTES .* from 1024/],
     [{ ...base, fileLinkTtl: 10 }, /VS_FILE_LINK_TTL .* from 60/],
     [{ ...base, eventLinkTtl: 10 }, /VS_EVENT_LINK_TTL .* from 60/],
+    [{ ...base, maxSockets: 0 }, /VS_MAX_SOCKETS .* from 1/],
+    [
+      { ...base, maxSockets: 10, maxSocketsPerAddress: 11 },
+      /VS_MAX_SOCKETS_PER_ADDRESS .* not be more than VS_MAX_SOCKETS \(10\)/,
+    ],
   ])('names the variable to fix: %o', (options, message) => {
     expect(() => resolveConfig({ dataDir: dir(), ...options })).toThrow(ConfigError);
     expect(() => resolveConfig({ dataDir: dir(), ...options })).toThrow(message);

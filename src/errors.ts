@@ -222,6 +222,18 @@ export const errors = {
     fatal: true,
     message: 'This page is not allowed to use the service (VS_ALLOWED_ORIGINS).',
   },
+  ERR_TOO_MANY_CONNECTIONS: {
+    status: 429,
+    close: 4429,
+    fatal: false,
+    message: 'Too many connections from this network; close some and try again.',
+  },
+  ERR_SERVICE_BUSY: {
+    status: 503,
+    close: 4503,
+    fatal: false,
+    message: 'The video service is busy; trying again shortly.',
+  },
   ERR_UPGRADE_REQUIRED: {
     status: 426,
     close: 4426,

@@ -74,7 +74,16 @@ describe('a connection that reads slowly', () => {
         return Promise.resolve(null);
       },
     } as unknown as Rooms;
-    const token: VerifiedToken = { ok: false, code: 'ERR_TOKEN_INVALID' };
+    const token: VerifiedToken = {
+      ok: true,
+      claims: {
+        sessionId: 'ses_x',
+        role: 'customer',
+        tokenId: 't',
+        expiresAt: Date.now() + 60_000,
+      },
+      expired: false,
+    };
     const handlers = acceptSignalConnection(socket, Promise.resolve(token), {
       rooms,
       logger: pino({ level: 'silent' }),

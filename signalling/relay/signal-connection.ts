@@ -123,6 +123,13 @@ export function acceptSignalConnection(
   const helloTimer = setTimeout(() => {
     if (!helloSeen) conn.refuse('ERR_HELLO_TIMEOUT');
   }, opts.helloTimeoutMs ?? 10_000);
+  // A token that cannot be valid is refused at once: there is nothing to wait for hello for.
+  void token.then((verified) => {
+    if (!verified.ok && !closed) {
+      clearTimeout(helloTimer);
+      conn.refuse(verified.code);
+    }
+  });
 
   function notJoined(): void {
     conn.send({ type: 'error', code: 'ERR_MESSAGE_INVALID', message: 'not joined yet' });

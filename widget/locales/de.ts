@@ -49,6 +49,9 @@ const errors: Record<ErrorCode, string> = {
   ERR_TOKEN_EXPIRED: 'Dieser Link ist abgelaufen. Bitten Sie um einen neuen.',
   ERR_TOKEN_SESSION_MISMATCH: 'Dieses Token gehört zu einer anderen Sitzung.',
   ERR_ORIGIN_NOT_ALLOWED: 'Diese Seite darf den Dienst nicht nutzen (VS_ALLOWED_ORIGINS).',
+  ERR_TOO_MANY_CONNECTIONS:
+    'Zu viele Verbindungen aus diesem Netz; schließen Sie einige und versuchen Sie es erneut.',
+  ERR_SERVICE_BUSY: 'Der Videodienst ist ausgelastet; neuer Versuch in Kürze.',
   ERR_UPGRADE_REQUIRED: 'Verbinden Sie sich per WebSocket.',
   ERR_PROTOCOL_VERSION: 'Diese Version des Widgets wird vom Dienst nicht unterstützt.',
   ERR_MESSAGE_INVALID: 'Eine Nachricht war fehlerhaft und wurde verworfen.',
