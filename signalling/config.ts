@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { IceTransportPolicy } from '../src/protocol.js';
-import { parseWebhookSecret } from './webhooks/webhook.js';
+import { parseWebhookSecret, redactUrl } from './webhooks/webhook.js';
 
 /** Options for `startServer`; each has the environment variable that sets it. */
 export interface ServerOptions {
@@ -418,7 +418,7 @@ function webhookConfig(options: ServerOptions): ServerConfig['webhook'] {
   } catch {
     fail(
       'webhookUrl',
-      `must be a URL like https://helpdesk.example.com/hooks/video, got ${JSON.stringify(options.webhookUrl)}.`,
+      `must be a URL like https://helpdesk.example.com/hooks/video, got ${JSON.stringify(redactUrl(options.webhookUrl))}.`,
     );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
