@@ -59,7 +59,8 @@ export interface RoomsOptions {
   sessions: Sessions;
   logger: Logger;
   heartbeatMs: number;
-  iceServers(sessionId: string, role: Role): IceServer[];
+  /** For one participant of a session that expires at `expiresAt` (Unix ms). */
+  iceServers(sessionId: string, role: Role, expiresAt: number): IceServer[];
   /** Handed to both browsers in `welcome`; `relay` keeps their IP addresses from each other. */
   iceTransportPolicy?: IceTransportPolicy;
   now?: () => number;
@@ -185,7 +186,7 @@ export class Rooms {
       you: participant(member),
       peer: peer ? participant(peer) : null,
       resumeKey: key,
-      iceServers: this.opts.iceServers(sessionId, role),
+      iceServers: this.opts.iceServers(sessionId, role, session.expiresAt),
       ...(this.opts.iceTransportPolicy === 'relay' ? { iceTransportPolicy: 'relay' as const } : {}),
       heartbeatMs: this.opts.heartbeatMs,
     });
