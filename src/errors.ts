@@ -350,6 +350,12 @@ export const errors = {
     fatal: false,
     message: 'The file did not arrive complete; it was not kept.',
   },
+  ERR_TOO_MANY_TRANSFERS: {
+    status: 429,
+    close: 4000,
+    fatal: false,
+    message: 'Too many files are on their way at once; send it again once they have arrived.',
+  },
   ERR_STILL_UNAVAILABLE: {
     status: 409,
     close: 4000,

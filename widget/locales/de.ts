@@ -71,6 +71,8 @@ const errors: Record<ErrorCode, string> = {
   ERR_CALL_FAILED: 'Die Verbindung zur anderen Person konnte nicht wiederhergestellt werden.',
   ERR_FILE_TOO_LARGE: 'Die Datei ist größer als erlaubt.',
   ERR_FILE_TRANSFER_FAILED: 'Die Datei kam nicht vollständig an; sie wurde nicht behalten.',
+  ERR_TOO_MANY_TRANSFERS:
+    'Zu viele Dateien sind gleichzeitig unterwegs; senden Sie sie erneut, wenn diese angekommen sind.',
   ERR_STILL_UNAVAILABLE: 'Gerade gibt es kein Kamerabild für einen Screenshot.',
   ERR_STILL_INVALID:
     'Dieser Screenshot lässt sich nicht öffnen: Er ist kein Bild, das dieser Browser lesen kann.',
