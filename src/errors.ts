@@ -226,13 +226,13 @@ export const errors = {
     status: 429,
     close: 4429,
     fatal: false,
-    message: 'Too many connections from this network; close some and try again.',
+    message: 'Too many connections from this network.',
   },
   ERR_SERVICE_BUSY: {
     status: 503,
     close: 4503,
     fatal: false,
-    message: 'The video service is busy; trying again shortly.',
+    message: 'The video service is busy. Retrying.',
   },
   ERR_UPGRADE_REQUIRED: {
     status: 426,
@@ -280,7 +280,7 @@ export const errors = {
     status: 429,
     close: 4429,
     fatal: false,
-    message: 'Too much signalling data at once; some of it was not passed on.',
+    message: 'Too much signalling data; some was dropped.',
   },
 
   // Widget (browser) side
@@ -354,7 +354,7 @@ export const errors = {
     status: 429,
     close: 4000,
     fatal: false,
-    message: 'Too many files are on their way at once; send it again once they have arrived.',
+    message: 'Too many files at once; send it again once the others have arrived.',
   },
   ERR_STILL_UNAVAILABLE: {
     status: 409,

@@ -7,28 +7,11 @@
  */
 
 /** Types that render without running anything: pictures, sound, video and plain text. */
-export const INERT_TYPES: ReadonlySet<string> = new Set([
-  'image/png',
-  'image/jpeg',
-  'image/gif',
-  'image/webp',
-  'image/avif',
-  'image/bmp',
-  'video/mp4',
-  'video/webm',
-  'video/ogg',
-  'audio/mpeg',
-  'audio/mp4',
-  'audio/aac',
-  'audio/ogg',
-  'audio/webm',
-  'audio/wav',
-  'audio/flac',
-  'text/plain',
-]);
+export const INERT_TYPE =
+  /^(?:image\/(?:png|jpeg|gif|webp|avif|bmp)|video\/(?:mp4|webm|ogg)|audio\/(?:mpeg|mp4|aac|ogg|webm|wav|flac)|text\/plain)$/;
 
 /** The type to build a received file's Blob with, from the type its sender announced. */
 export function receivedType(announced: string): string {
   const type = announced.toLowerCase();
-  return INERT_TYPES.has(type) ? type : 'application/octet-stream';
+  return INERT_TYPE.test(type) ? type : 'application/octet-stream';
 }
