@@ -87,9 +87,6 @@ export function createApp(deps: AppDeps): Hono<Env> {
         "default-src 'none'",
         "script-src 'self'",
         "style-src 'self'",
-        // The drawing palette and the screenshot editor set style attributes on first render
-        // (Lit's styleMap: https://github.com/lit/lit/issues/4719).
-        "style-src-attr 'unsafe-inline'",
         `connect-src 'self' ${signallingUrl.origin}`,
         "img-src 'self' data: blob:",
         "media-src 'self' blob: mediastream:",
