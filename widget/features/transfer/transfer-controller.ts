@@ -216,24 +216,21 @@ export class TransferController {
       code: null,
       blob: null,
     };
-    if (start.size > this.options.maxBytes()) {
-      transfer.state = 'failed';
-      transfer.code = 'ERR_FILE_TOO_LARGE';
-      this.options.send({ type: 'file-cancel', id: start.id, by: 'receiver', code: transfer.code });
-      this.options.onUpdate(transfer);
-      return;
-    }
     if (this.incoming.has(start.id)) this.fail(start.id, 'ERR_FILE_TRANSFER_FAILED', true);
+    const max = this.options.maxBytes();
     let held = start.size;
     for (const { transfer: t } of this.incoming.values()) held += t.size;
-    if (
-      this.incoming.size >= MAX_INCOMING_TRANSFERS ||
-      held > INCOMING_BYTES_FILES * this.options.maxBytes()
-    ) {
-      // A peer that announces more than this tab should hold is refused before any chunk.
+    // Refused before any chunk: a file over the limit, or one more than this tab should hold.
+    const refused =
+      start.size > max
+        ? 'ERR_FILE_TOO_LARGE'
+        : this.incoming.size >= MAX_INCOMING_TRANSFERS || held > INCOMING_BYTES_FILES * max
+          ? 'ERR_TOO_MANY_TRANSFERS'
+          : null;
+    if (refused) {
       transfer.state = 'failed';
-      transfer.code = 'ERR_TOO_MANY_TRANSFERS';
-      this.options.send({ type: 'file-cancel', id: start.id, by: 'receiver', code: transfer.code });
+      transfer.code = refused;
+      this.options.send({ type: 'file-cancel', id: start.id, by: 'receiver', code: refused });
       this.options.onUpdate(transfer);
       return;
     }
