@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION, type SignalData } from '../../src/protocol.js';
-import type { VerifiedToken } from '../sessions/tokens.js';
+import { createTokenService } from '../sessions/tokens.js';
 import { join } from '../testing/client.js';
 import { startTestService, type TestService } from '../testing/service.js';
 import type { Connection, Rooms } from './rooms.js';
@@ -74,17 +74,12 @@ describe('a connection that reads slowly', () => {
         return Promise.resolve(null);
       },
     } as unknown as Rooms;
-    const token: VerifiedToken = {
-      ok: true,
-      claims: {
-        sessionId: 'ses_x',
-        role: 'customer',
-        tokenId: 't',
-        expiresAt: Date.now() + 60_000,
-      },
-      expired: false,
-    };
-    const handlers = acceptSignalConnection(socket, Promise.resolve(token), {
+    // A valid token, as the token service verifies it.
+    const tokens = createTokenService(new TextEncoder().encode('s'.repeat(40)));
+    const token = tokens
+      .mint('ses_x', 'customer', Date.now() + 60_000)
+      .then(({ token: raw }) => tokens.verify(raw));
+    const handlers = acceptSignalConnection(socket, token, {
       rooms,
       logger: pino({ level: 'silent' }),
     });
