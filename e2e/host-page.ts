@@ -8,8 +8,12 @@ export interface HostPage {
   origin: string;
   /** Points the page at a service (the service must allow this page's origin first). */
   use(serviceUrl: string, signallingUrl: string): void;
-  /** The page for `token`; `css` is added to the page (element size, `::part` rules). */
-  url(token: string, css?: string): string;
+  /**
+   * The page for `token`; `css` is added to the page (element size, `::part` rules). With `csp`,
+   * the page is served with that `Content-Security-Policy` header (`{service}` and `{signal}`
+   * stand for the service's origin and its WebSocket origin), and its own CSS is a file.
+   */
+  url(token: string, css?: string, csp?: string): string;
   close(): Promise<void>;
 }
 
@@ -17,12 +21,30 @@ export async function startHostPage(): Promise<HostPage> {
   let serviceUrl = '';
   let signallingUrl = '';
   const server: Server = createServer((req, res) => {
-    const params = new URL(req.url ?? '/', 'http://x').searchParams;
+    const url = new URL(req.url ?? '/', 'http://x');
+    const params = url.searchParams;
     const token = params.get('token') ?? '';
-    const css = (params.get('css') ?? '').replace(/</g, '');
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    const css = `video-session { width: 640px; height: 480px } ${(params.get('css') ?? '').replace(/</g, '')}`;
+    if (url.pathname === '/page.css') {
+      res.writeHead(200, { 'content-type': 'text/css; charset=utf-8' });
+      return void res.end(css);
+    }
+    const csp = params.get('csp');
+    res.writeHead(200, {
+      'content-type': 'text/html; charset=utf-8',
+      ...(csp
+        ? {
+            'content-security-policy': csp
+              .replaceAll('{service}', new URL(serviceUrl).origin)
+              .replaceAll('{signal}', new URL(signallingUrl).origin),
+          }
+        : {}),
+    });
+    const style = csp
+      ? `<link rel="stylesheet" href="/page.css?css=${encodeURIComponent(params.get('css') ?? '')}">`
+      : `<style>${css}</style>`;
     res.end(`<!doctype html><html><head><title>Acme support</title>
-<style>video-session { width: 640px; height: 480px } ${css}</style>
+${style}
 <script type="module" src="${serviceUrl}/sdk/video-session.js"></script></head>
 <body><h1>Acme support</h1>
 <video-session signalling-url="${signallingUrl}" token="${token}"></video-session>
@@ -37,8 +59,9 @@ export async function startHostPage(): Promise<HostPage> {
       serviceUrl = service;
       signallingUrl = signalling;
     },
-    url: (token, css) =>
-      `${origin}/?token=${encodeURIComponent(token)}${css ? `&css=${encodeURIComponent(css)}` : ''}`,
+    url: (token, css, csp) =>
+      `${origin}/?token=${encodeURIComponent(token)}${css ? `&css=${encodeURIComponent(css)}` : ''}` +
+      (csp ? `&csp=${encodeURIComponent(csp)}` : ''),
     close: () => new Promise((r) => server.close(() => r())),
   };
 }

@@ -41,6 +41,26 @@ describe('configuration', () => {
     expect(config.turn).toEqual({ urls: ['turn:127.0.0.1:3478'], secret: 's3cret' });
   });
 
+  it('reads the socket caps from the environment', () => {
+    const options = optionsFromEnv({
+      VS_API_KEY: 'k'.repeat(20),
+      VS_MAX_SOCKETS: '500',
+      VS_MAX_SOCKETS_PER_ADDRESS: '20',
+    });
+    expect(resolveConfig({ ...options, dataDir: dir() })).toMatchObject({
+      maxSockets: 500,
+      maxSocketsPerAddress: 20,
+    });
+    expect(resolveConfig({ ...base, dataDir: dir() })).toMatchObject({
+      maxSockets: 10_000,
+      maxSocketsPerAddress: 100,
+    });
+    // The per-address default never exceeds the process's cap.
+    expect(resolveConfig({ ...base, dataDir: dir(), maxSockets: 40 }).maxSocketsPerAddress).toBe(
+      40,
+    );
+  });
+
   it('reads the file settings (and the request rate) from the environment', () => {
     const options = optionsFromEnv({
       VS_API_KEY: 'k'.repeat(20),
@@ -130,6 +150,11 @@ describe('configuration', () => {
     [{ ...base, iceTransportPolicy: 'turn' as never }, /VS_ICE_TRANSPORT_POLICY .* `relay`/],
     [{ ...base, iceTransportPolicy: 'relay' as const }, /VS_ICE_TRANSPORT_POLICY .* VS_TURN_URLS/],
     [{ ...base, logLevel: 'loud' as never }, /VS_LOG_LEVEL/],
+    [{ ...base, maxSockets: 0 }, /VS_MAX_SOCKETS .* from 1/],
+    [
+      { ...base, maxSockets: 10, maxSocketsPerAddress: 11 },
+      /VS_MAX_SOCKETS_PER_ADDRESS .* not be more than VS_MAX_SOCKETS \(10\)/,
+    ],
     [
       { ...base, webhookUrl: 'https://h.example/hooks' },
       /VS_WEBHOOK_SECRET .* is required when VS_WEBHOOK_URL/,

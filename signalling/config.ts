@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { IceTransportPolicy } from '../src/protocol.js';
-import { parseWebhookSecret } from './webhooks/webhook.js';
+import { parseWebhookSecret, redactUrl } from './webhooks/webhook.js';
 
 /** Options for `startServer`; each has the environment variable that sets it. */
 export interface ServerOptions {
@@ -32,6 +32,10 @@ export interface ServerOptions {
   inviteTtl?: number;
   /** `VS_HEARTBEAT_MS`: WebSocket heartbeat interval. Default 15000. */
   heartbeatMs?: number;
+  /** `VS_MAX_SOCKETS`: WebSocket connections the process holds at once; more are refused at the upgrade. Default 10000. */
+  maxSockets?: number;
+  /** `VS_MAX_SOCKETS_PER_ADDRESS`: WebSocket connections one client address (an IPv6 one by its /64) holds at once. Default 100 (at most `VS_MAX_SOCKETS`). */
+  maxSocketsPerAddress?: number;
   /** `VS_STUN_URLS`: comma-separated STUN URLs handed to browsers. Default none. */
   stunUrls?: string[];
   /** `VS_TURN_URLS`: comma-separated TURN URLs; needs `VS_TURN_SECRET`. */
@@ -96,6 +100,8 @@ export interface ServerConfig {
   agentTokenTtl: number;
   inviteTtl: number;
   heartbeatMs: number;
+  maxSockets: number;
+  maxSocketsPerAddress: number;
   stunUrls: string[];
   turn: { urls: string[]; secret: string } | null;
   iceTransportPolicy: IceTransportPolicy;
@@ -136,6 +142,8 @@ const ENV: Record<keyof ServerOptions, string> = {
   agentTokenTtl: 'VS_AGENT_TOKEN_TTL',
   inviteTtl: 'VS_INVITE_TTL',
   heartbeatMs: 'VS_HEARTBEAT_MS',
+  maxSockets: 'VS_MAX_SOCKETS',
+  maxSocketsPerAddress: 'VS_MAX_SOCKETS_PER_ADDRESS',
   stunUrls: 'VS_STUN_URLS',
   turnUrls: 'VS_TURN_URLS',
   turnSecret: 'VS_TURN_SECRET',
@@ -190,6 +198,8 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
         'agentTokenTtl',
         'inviteTtl',
         'heartbeatMs',
+        'maxSockets',
+        'maxSocketsPerAddress',
         'webhookRetryHours',
         'requestTtl',
         'requestRate',
@@ -343,6 +353,18 @@ export function resolveConfig(options: ServerOptions): ServerConfig {
     );
   }
 
+  const maxSockets = integer('maxSockets', options.maxSockets, 10_000, 1, 1_000_000);
+  const maxSocketsPerAddress = integer(
+    'maxSocketsPerAddress',
+    options.maxSocketsPerAddress,
+    Math.min(100, maxSockets),
+    1,
+    1_000_000,
+  );
+  if (maxSocketsPerAddress > maxSockets) {
+    fail('maxSocketsPerAddress', `must not be more than VS_MAX_SOCKETS (${maxSockets}).`);
+  }
+
   const logLevel = options.logLevel ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) fail('logLevel', `must be one of ${LOG_LEVELS.join(', ')}.`);
 
@@ -369,6 +391,8 @@ export function resolveConfig(options: ServerOptions): ServerConfig {
     agentTokenTtl: integer('agentTokenTtl', options.agentTokenTtl, 3600, 60, 86_400),
     inviteTtl: integer('inviteTtl', options.inviteTtl, 86_400, 60, 30 * 86_400),
     heartbeatMs: integer('heartbeatMs', options.heartbeatMs, 15_000, 1000, 120_000),
+    maxSockets,
+    maxSocketsPerAddress,
     stunUrls: options.stunUrls ?? [],
     turn: turnUrls.length > 0 ? { urls: turnUrls, secret: options.turnSecret! } : null,
     iceTransportPolicy,
@@ -413,7 +437,7 @@ function webhookConfig(options: ServerOptions): ServerConfig['webhook'] {
   } catch {
     fail(
       'webhookUrl',
-      `must be a URL like https://helpdesk.example.com/hooks/video, got ${JSON.stringify(options.webhookUrl)}.`,
+      `must be a URL like https://helpdesk.example.com/hooks/video, got ${JSON.stringify(redactUrl(options.webhookUrl))}.`,
     );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {

@@ -1,7 +1,8 @@
 /**
  * The Node adapter: the only file that touches `node:http`, `ws`, ports and signals. It serves the
- * Hono app, upgrades `/v1/signal` to a WebSocket (Origin and token checked at the upgrade, frames
- * capped at 64 KiB), runs the ping/pong heartbeat, and closes everything in one place.
+ * Hono app, upgrades `/v1/signal` to a WebSocket (Origin, the socket caps and the token checked at
+ * the upgrade, frames capped at 64 KiB), runs the ping/pong heartbeat, and closes everything in
+ * one place.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { existsSync } from 'node:fs';
@@ -15,8 +16,11 @@ import { MAX_FRAME_BYTES, SUBPROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../src/prot
 import { createApp } from './app.js';
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config.js';
 import { acceptSignalConnection } from './relay/signal-connection.js';
+import { createSocketCaps } from './relay/socket-caps.js';
 import { createServices, type ServicesOptions } from './services.js';
-import type { VerifiedToken } from './sessions/tokens.js';
+
+/** A socket we closed is cut off if its client has not answered the close within this long. */
+const CLOSE_GRACE_MS = 2000;
 
 /** A running service. */
 export interface RunningServer {
@@ -60,7 +64,19 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   });
   const alive = new WeakMap<WebSocket, boolean>();
 
+  const caps = createSocketCaps({
+    total: config.maxSockets,
+    perAddress: config.maxSocketsPerAddress,
+  });
+
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    void upgrade(req, socket, head).catch((err: unknown) => {
+      logger.error({ err }, 'upgrade failed');
+      refuseUpgrade(socket, 'ERR_INTERNAL');
+    });
+  });
+
+  async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (path !== '/v1/signal') return refuseUpgrade(socket, 'ERR_NOT_FOUND');
     const origin = req.headers.origin;
@@ -73,12 +89,23 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     if (!offered.includes(SUBPROTOCOL)) {
       return refuseUpgrade(socket, 'ERR_PROTOCOL_VERSION', `offer the ${SUBPROTOCOL} subprotocol`);
     }
+    // A place among the sockets is taken before any work is done for the upgrade, and given back
+    // when the TCP socket closes, however that happens.
+    const place = caps.acquire(req.socket.remoteAddress ?? 'unknown');
+    if ('refused' in place) {
+      logger.warn({ code: place.refused, sockets: caps.size }, 'upgrade refused: too many sockets');
+      return refuseUpgrade(socket, place.refused);
+    }
+    socket.once('close', place.release);
     const raw = offered.find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX));
-    // The token is checked now, while the handshake completes; the verdict (with a close code the
-    // browser can read) is delivered as soon as the client says hello.
-    const token: Promise<VerifiedToken> = raw
-      ? tokens.verify(raw.slice(TOKEN_PROTOCOL_PREFIX.length))
-      : Promise.resolve({ ok: false, code: 'ERR_TOKEN_MISSING' });
+    // No token: nothing to switch protocols for.
+    if (!raw) return refuseUpgrade(socket, 'ERR_TOKEN_MISSING', 'send the join token');
+    // The token is verified before switching protocols. One that is not valid still gets its
+    // socket, only to be refused on it at once: a page cannot read why an upgrade failed, and the
+    // widget tells the person their link is not valid. An expired one may still resume its slot
+    // (the resume key comes with hello).
+    const token = await tokens.verify(raw.slice(TOKEN_PROTOCOL_PREFIX.length));
+    if (socket.destroyed) return;
 
     wss.handleUpgrade(req, socket, head, (ws) => {
       alive.set(ws, true);
@@ -86,13 +113,17 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       const handlers = acceptSignalConnection(
         {
           send: (text) => ws.send(text),
-          close: (code, reason) => ws.close(code, reason),
+          close: (code, reason) => {
+            ws.close(code, reason);
+            const cut = setTimeout(() => ws.terminate(), CLOSE_GRACE_MS);
+            ws.once('close', () => clearTimeout(cut));
+          },
           terminate: () => ws.terminate(),
           get bufferedAmount() {
             return ws.bufferedAmount;
           },
         },
-        token,
+        Promise.resolve(token),
         { rooms, logger },
       );
       ws.on('message', (data, isBinary) => {
@@ -103,7 +134,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       ws.on('error', (err) => logger.info({ err: err.message }, 'socket error'));
       ws.on('close', () => handlers.onClose());
     });
-  });
+  }
 
   const heartbeat = setInterval(() => {
     for (const ws of wss.clients) {

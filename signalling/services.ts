@@ -110,8 +110,8 @@ export function createServices(config: ServerConfig, options: ServicesOptions = 
     sessions,
     logger,
     heartbeatMs: config.heartbeatMs,
-    iceServers: (sessionId, role) =>
-      iceServersFor(config.stunUrls, config.turn, `${sessionId}:${role}`),
+    iceServers: (sessionId, role, expiresAt) =>
+      iceServersFor(config.stunUrls, config.turn, `${sessionId}:${role}`, { until: expiresAt }),
     iceTransportPolicy: config.iceTransportPolicy,
     now,
   });

@@ -240,6 +240,18 @@ export const errors = {
     fatal: true,
     message: 'This page is not allowed to use the service (VS_ALLOWED_ORIGINS).',
   },
+  ERR_TOO_MANY_CONNECTIONS: {
+    status: 429,
+    close: 4429,
+    fatal: false,
+    message: 'Too many connections from this network.',
+  },
+  ERR_SERVICE_BUSY: {
+    status: 503,
+    close: 4503,
+    fatal: false,
+    message: 'The video service is busy. Retrying.',
+  },
   ERR_UPGRADE_REQUIRED: {
     status: 426,
     close: 4426,
@@ -281,6 +293,12 @@ export const errors = {
     close: 4429,
     fatal: false,
     message: 'Too many messages; some were dropped.',
+  },
+  ERR_RELAY_LIMITED: {
+    status: 429,
+    close: 4429,
+    fatal: false,
+    message: 'Too much signalling data; some was dropped.',
   },
 
   // Widget (browser) side
@@ -349,6 +367,12 @@ export const errors = {
     close: 4000,
     fatal: false,
     message: 'The file did not arrive complete; it was not kept.',
+  },
+  ERR_TOO_MANY_TRANSFERS: {
+    status: 429,
+    close: 4000,
+    fatal: false,
+    message: 'Too many files at once; send it again once the others have arrived.',
   },
   ERR_STILL_UNAVAILABLE: {
     status: 409,

@@ -1,7 +1,8 @@
 /**
  * The page a customer's invite link opens: the built widget on a plain branded page, no install.
- * The join token is read from the URL fragment (never sent to the server); scripts and styles are
- * files, so the page runs under a strict Content-Security-Policy with no inline code.
+ * The join token is read from the URL fragment (never sent to the server), then taken out of the
+ * address bar and the history entry; scripts and styles are files, so the page runs under a strict
+ * Content-Security-Policy with no inline code.
  */
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
@@ -31,9 +32,23 @@ export function joinPage(signallingUrl: string, brand = 'Video help'): string {
 `;
 }
 
-/** Reads `#token=` and hands it to the element; the customer presses Join to start. */
+/**
+ * Reads `#token=` and hands it to the element; the customer presses Join to start. The token then
+ * leaves the address bar and the history entry (a screenshot of the bar, a shared screen, a
+ * bookmark or the browser's history no longer carry it); a reload finds it in this tab's session
+ * storage.
+ */
 export const JOIN_SCRIPT = `const el = document.querySelector('video-session');
-const token = new URLSearchParams(location.hash.slice(1)).get('token');
+const key = 'video-session:join-token:' + location.pathname;
+const fromLink = new URLSearchParams(location.hash.slice(1)).get('token');
+let token = fromLink;
+try {
+  if (fromLink) sessionStorage.setItem(key, fromLink);
+  else token = sessionStorage.getItem(key);
+} catch {
+  // storage blocked: a reload needs the link again
+}
+if (fromLink) history.replaceState(history.state, '', location.pathname + location.search);
 if (token) {
   el.token = token;
 } else {

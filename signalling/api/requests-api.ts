@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { RequestSessionSchema, RequestTokenSchema, type RequestedSession } from '../../src/rest.js';
 import { isFinal } from '../../src/session-state.js';
 import type { ServerConfig } from '../config.js';
-import { createRateLimiter } from '../rate-limit.js';
+import { addressKey, createRateLimiter } from '../rate-limit.js';
 import type { NewRequest, Sessions } from '../sessions/sessions.js';
 import { safeEqual, type TokenService } from '../sessions/tokens.js';
 import { authMiddlewares, bearer, limit, problemResponse, readBody, type Env } from './http.js';
@@ -125,10 +125,13 @@ export function requestsApi(deps: RequestsApiDeps): Hono<Env> {
   return api;
 }
 
-/** The client's address for rate limiting; the socket's peer (put a limit in your proxy too). */
+/**
+ * The client's address for rate limiting: the socket's peer, an IPv6 one by its /64 (put a limit
+ * in your proxy too).
+ */
 function clientAddress(c: Context): string {
   try {
-    return getConnInfo(c).remote.address ?? 'unknown';
+    return addressKey(getConnInfo(c).remote.address ?? 'unknown');
   } catch {
     return 'unknown'; // not served by node (tests calling app.request)
   }

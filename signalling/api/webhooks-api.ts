@@ -9,6 +9,7 @@ import type { ServerConfig } from '../config.js';
 import type { TokenService } from '../sessions/tokens.js';
 import type { DeliveryStatus, OutboxRow, OutboxStore } from '../store/store.js';
 import type { Outbox } from '../webhooks/outbox.js';
+import { redactUrl } from '../webhooks/webhook.js';
 import { authMiddlewares, problemResponse, type Env } from './http.js';
 
 export interface WebhooksApiDeps {
@@ -30,7 +31,8 @@ export function webhooksApi({ config, tokens, store, outbox }: WebhooksApiDeps):
     const state = config.webhook ? await store.endpointState(config.webhook.url) : null;
     const oldest = await store.oldestPending();
     return {
-      url: config.webhook?.url ?? null,
+      // Basic credentials in the URL are the helpdesk's secret: never shown.
+      url: config.webhook ? redactUrl(config.webhook.url) : null,
       enabled: outbox?.enabled ?? false,
       disabledAt: state ? new Date(state.disabledAt).toISOString() : null,
       disabledReason: state?.reason ?? null,

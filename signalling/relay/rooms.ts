@@ -32,6 +32,11 @@ import type { SessionRecord, SessionStore } from '../store/store.js';
 export interface Connection {
   readonly id: number;
   send(message: ServerMessage): void;
+  /**
+   * Sends what the other participant sent; false when it was dropped because this connection
+   * reads too slowly (it is not cut off for someone else's burst).
+   */
+  relay(message: ServerMessage): boolean;
   /** Sends `{type: 'error', code}` and, when the code is fatal for the connection, closes it. */
   refuse(code: ErrorCode): void;
   /** Closes normally (the session ended, or this participant left it). */
@@ -54,7 +59,8 @@ export interface RoomsOptions {
   sessions: Sessions;
   logger: Logger;
   heartbeatMs: number;
-  iceServers(sessionId: string, role: Role): IceServer[];
+  /** For one participant of a session that expires at `expiresAt` (Unix ms). */
+  iceServers(sessionId: string, role: Role, expiresAt: number): IceServer[];
   /** Handed to both browsers in `welcome`; `relay` keeps their IP addresses from each other. */
   iceTransportPolicy?: IceTransportPolicy;
   now?: () => number;
@@ -180,7 +186,7 @@ export class Rooms {
       you: participant(member),
       peer: peer ? participant(peer) : null,
       resumeKey: key,
-      iceServers: this.opts.iceServers(sessionId, role),
+      iceServers: this.opts.iceServers(sessionId, role, session.expiresAt),
       ...(this.opts.iceTransportPolicy === 'relay' ? { iceTransportPolicy: 'relay' as const } : {}),
       heartbeatMs: this.opts.heartbeatMs,
     });
@@ -229,12 +235,20 @@ export class Rooms {
     });
   }
 
-  /** Forwards signalling data to the other participant; dropped when nobody is there. */
+  /**
+   * Forwards signalling data to the other participant; dropped when nobody is there, and when the
+   * other one reads too slowly to take it (see `Connection.relay`).
+   */
   relay(member: Member, pairing: number, data: SignalData): void {
     if (!this.isCurrent(member)) return;
     const room = this.rooms.get(member.sessionId)!;
     if (pairing !== room.pairing) return; // for a peer connection that no longer exists
-    room.slots[other(member.role)]?.conn.send({ type: 'signal', from: member.role, pairing, data });
+    room.slots[other(member.role)]?.conn.relay({
+      type: 'signal',
+      from: member.role,
+      pairing,
+      data,
+    });
   }
 
   /** A widget says its peer connection of `pairing` is up: the session is connected. */

@@ -24,11 +24,27 @@ export interface SignalConnectionOptions {
   logger: Logger;
   /** Time the client has to send `hello`. */
   helloTimeoutMs?: number;
-  /** A sender that has this many bytes queued is not reading: it is cut off. */
+  /**
+   * A connection with this many bytes queued for it is not reading its own messages: it is cut
+   * off. Default 1 MiB.
+   */
   maxBufferedBytes?: number;
+  /**
+   * Signals relayed from the other participant are dropped while this many bytes are queued for
+   * this connection (a slow reader loses what someone else flooded it with, not its socket).
+   * Default 256 KiB.
+   */
+  relayHighWaterBytes?: number;
   /** Token bucket: burst size and refill per second (ICE trickle comes in bursts). */
   burst?: number;
   perSecond?: number;
+  /**
+   * Bytes of signals this connection may have relayed: a burst, then so many per second (an offer
+   * is a few KiB; a whole negotiation with its candidates some tens). Beyond it, signals are
+   * dropped and the sender is told `ERR_RELAY_LIMITED`. Default 256 KiB, then 64 KiB/s.
+   */
+  relayBurstBytes?: number;
+  relayBytesPerSecond?: number;
 }
 
 /** What `node.ts` calls as frames arrive and when the socket closes. */
@@ -47,14 +63,23 @@ export function acceptSignalConnection(
 ): SignalConnectionHandlers {
   const { rooms, logger } = opts;
   const maxBuffered = opts.maxBufferedBytes ?? 1024 * 1024;
+  const relayHighWater = opts.relayHighWaterBytes ?? 256 * 1024;
   const limiter = createRateLimiter({
     burst: opts.burst ?? 200,
     perMinute: (opts.perSecond ?? 50) * 60,
     maxKeys: 1,
   });
+  const relayBytes = createRateLimiter({
+    burst: opts.relayBurstBytes ?? 256 * 1024,
+    perMinute: (opts.relayBytesPerSecond ?? 64 * 1024) * 60,
+    maxKeys: 1,
+  });
   let member: Member | null = null;
   let helloSeen = false;
   let closed = false;
+  /** Relays were dropped since the last one that went through (the sender was told once). */
+  let relayLimited = false;
+  let relaysDropped = 0;
 
   const conn: Connection = {
     id: ++nextId,
@@ -67,6 +92,18 @@ export function acceptSignalConnection(
         return;
       }
       socket.send(JSON.stringify(message));
+    },
+    relay(message: ServerMessage) {
+      if (closed) return false;
+      if (socket.bufferedAmount > relayHighWater) {
+        if (relaysDropped++ === 0) {
+          logger.warn({ conn: conn.id }, 'client reads slowly; relayed signals dropped');
+        }
+        return false;
+      }
+      relaysDropped = 0;
+      socket.send(JSON.stringify(message));
+      return true;
     },
     refuse(code: ErrorCode) {
       conn.send({ type: 'error', code, message: errors[code].message });
@@ -86,6 +123,13 @@ export function acceptSignalConnection(
   const helloTimer = setTimeout(() => {
     if (!helloSeen) conn.refuse('ERR_HELLO_TIMEOUT');
   }, opts.helloTimeoutMs ?? 10_000);
+  // A token that cannot be valid is refused at once: there is nothing to wait for hello for.
+  void token.then((verified) => {
+    if (!verified.ok && !closed) {
+      clearTimeout(helloTimer);
+      conn.refuse(verified.code);
+    }
+  });
 
   function notJoined(): void {
     conn.send({ type: 'error', code: 'ERR_MESSAGE_INVALID', message: 'not joined yet' });
@@ -140,6 +184,14 @@ export function acceptSignalConnection(
           return conn.send({ type: 'pong', t: msg.t });
         case 'signal':
           if (!member) return notJoined();
+          // Counted in the bytes that arrived: what the receiver would be sent.
+          if (relayBytes.take('bytes', raw.length) > 0) {
+            if (relayLimited) return;
+            relayLimited = true;
+            logger.warn({ conn: conn.id }, 'relay limited: too many signal bytes');
+            return conn.refuse('ERR_RELAY_LIMITED');
+          }
+          relayLimited = false;
           return rooms.relay(member, msg.pairing, msg.data);
         case 'call-connected':
           if (!member) return notJoined();

@@ -21,7 +21,7 @@
 import type { Logger } from 'pino';
 import type { OutboxEvent, OutboxRow, OutboxStore } from '../store/store.js';
 import { DEFAULT_RETRY, retryWait, type RetryPolicy } from './retry-policy.js';
-import type { AttemptResult, WebhookSender } from './webhook.js';
+import { redactUrl, type AttemptResult, type WebhookSender } from './webhook.js';
 
 /**
  * Deliveries are recorded in batches this often: a record lost in a crash only means the event is
@@ -70,6 +70,8 @@ export class Outbox {
   private readonly concurrency: number;
   private readonly maxHeld: number;
   private readonly now: () => number;
+  /** The endpoint as logs show it: without the credentials it may carry. */
+  private readonly shownUrl: string;
   /** Sessions that may have pending events, in round-robin order. */
   private readonly queues = new Map<string, Queue>();
   private inflight = 0;
@@ -92,6 +94,7 @@ export class Outbox {
     this.concurrency = opts.concurrency ?? 16;
     this.maxHeld = opts.maxHeld ?? 10_000;
     this.now = opts.now ?? Date.now;
+    this.shownUrl = redactUrl(opts.sender.url);
   }
 
   /** Whether a `410 Gone` switched delivery off. */
@@ -105,7 +108,7 @@ export class Outbox {
     if (state) {
       this.disabled = true;
       this.opts.logger.warn(
-        { url: this.opts.sender.url, since: new Date(state.disabledAt).toISOString() },
+        { url: this.shownUrl, since: new Date(state.disabledAt).toISOString() },
         `webhook endpoint disabled (${state.reason}); POST /v1/webhook/enable to resume`,
       );
     }
@@ -140,7 +143,7 @@ export class Outbox {
   async enable(): Promise<void> {
     await this.opts.store.setEndpointState(this.opts.sender.url, null);
     this.disabled = false;
-    this.opts.logger.info({ url: this.opts.sender.url }, 'webhook endpoint enabled');
+    this.opts.logger.info({ url: this.shownUrl }, 'webhook endpoint enabled');
     for (const q of this.queues.values()) q.notBefore = 0;
     this.schedule(0);
   }
@@ -378,7 +381,7 @@ export class Outbox {
         reason: 'HTTP 410 Gone',
       });
       this.opts.logger.warn(
-        { url: this.opts.sender.url, ...log },
+        { url: this.shownUrl, ...log },
         'webhook endpoint answered 410 Gone: delivery disabled; POST /v1/webhook/enable to resume',
       );
       return;

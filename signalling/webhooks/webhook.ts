@@ -21,6 +21,24 @@ export function parseWebhookSecret(secret: string): Uint8Array | null {
   return key.length >= 24 && key.length <= 64 ? new Uint8Array(key) : null;
 }
 
+/**
+ * `url` as it may be shown or logged: credentials in it (`https://user:password@host/…`, sent as
+ * Basic authentication) become `***@`. A string that is not a URL loses whatever sits between
+ * `//` and an `@`.
+ */
+export function redactUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url.replace(/\/\/[^/?#]*@/, '//***@');
+  }
+  if (!parsed.username && !parsed.password) return url;
+  parsed.username = '';
+  parsed.password = '';
+  return parsed.href.replace('//', '//***@');
+}
+
 /** The `webhook-signature` header: `v1,<signature>` for each secret, space-separated. */
 export function signatureHeader(
   secrets: readonly Uint8Array[],

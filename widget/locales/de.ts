@@ -54,6 +54,8 @@ const errors: Record<ErrorCode, string> = {
   ERR_TOKEN_EXPIRED: 'Dieser Link ist abgelaufen. Bitten Sie um einen neuen.',
   ERR_TOKEN_SESSION_MISMATCH: 'Dieses Token gehört zu einer anderen Sitzung.',
   ERR_ORIGIN_NOT_ALLOWED: 'Diese Seite darf den Dienst nicht nutzen (VS_ALLOWED_ORIGINS).',
+  ERR_TOO_MANY_CONNECTIONS: 'Zu viele Verbindungen aus diesem Netz.',
+  ERR_SERVICE_BUSY: 'Der Videodienst ist ausgelastet. Neuer Versuch läuft.',
   ERR_UPGRADE_REQUIRED: 'Verbinden Sie sich per WebSocket.',
   ERR_PROTOCOL_VERSION: 'Diese Version des Widgets wird vom Dienst nicht unterstützt.',
   ERR_MESSAGE_INVALID: 'Eine Nachricht war fehlerhaft und wurde verworfen.',
@@ -61,6 +63,7 @@ const errors: Record<ErrorCode, string> = {
   ERR_HELLO_TIMEOUT: 'Die Verbindung hat sich nicht rechtzeitig angemeldet.',
   ERR_CONNECTION_REPLACED: 'Diese Sitzung wurde in einem anderen Fenster geöffnet.',
   ERR_RATE_LIMITED: 'Zu viele Nachrichten; einige wurden verworfen.',
+  ERR_RELAY_LIMITED: 'Zu viele Verbindungsdaten; ein Teil wurde verworfen.',
   ERR_SIGNALLING_UNREACHABLE: 'Der Videodienst ist nicht erreichbar. Neuer Versuch läuft.',
   ERR_MEDIA_DENIED: 'Der Zugriff auf Kamera oder Mikrofon wurde blockiert.',
   ERR_MEDIA_NOT_FOUND: 'Es wurde keine Kamera und kein Mikrofon gefunden.',
@@ -72,6 +75,8 @@ const errors: Record<ErrorCode, string> = {
   ERR_CALL_FAILED: 'Die Verbindung zur anderen Person konnte nicht wiederhergestellt werden.',
   ERR_FILE_TOO_LARGE: 'Die Datei ist größer als erlaubt.',
   ERR_FILE_TRANSFER_FAILED: 'Die Datei kam nicht vollständig an; sie wurde nicht behalten.',
+  ERR_TOO_MANY_TRANSFERS:
+    'Zu viele Dateien auf einmal; senden Sie sie erneut, wenn die anderen angekommen sind.',
   ERR_STILL_UNAVAILABLE: 'Gerade gibt es kein Kamerabild für einen Screenshot.',
   ERR_STILL_INVALID:
     'Dieser Screenshot lässt sich nicht öffnen: Er ist kein Bild, das dieser Browser lesen kann.',

@@ -388,10 +388,13 @@ export class StillController implements ReactiveController {
     }
   }
 
-  private async received(still: Screenshot, blob: Blob): Promise<void> {
-    const size = pngSize(new Uint8Array(await blob.slice(0, 24).arrayBuffer()));
+  private async received(still: Screenshot, file: Blob): Promise<void> {
+    const size = pngSize(new Uint8Array(await file.slice(0, 24).arrayBuffer()));
     this.awaitingEdit.delete(still.id); // one edited file per saved still
     if (!size) return this.settle(still.id, 'ERR_PEER_MESSAGE_INVALID');
+    // Bytes that start like a PNG may go on as anything: shown, opened and saved as a PNG only,
+    // whatever type the other side gave the file (its object URL is of this page's origin).
+    const blob = file.type === 'image/png' ? file : new Blob([file], { type: 'image/png' });
     this.replaceBlob(still, blob, size);
     still.state = 'done';
     this.update(still);

@@ -5,6 +5,11 @@
  * reports progress on both sides. Knows nothing of the peer connection: messages and frames go out
  * through the injected `send*` functions. Everything under way fails in one place (`abort`), which
  * the transfer feature calls when the connection goes.
+ *
+ * What the other side sends is bounded: at most `MAX_INCOMING_TRANSFERS` files on their way at
+ * once, together at most `INCOMING_BYTES_FILES` times `maxBytes()` (the file that would pass
+ * either is refused at its start with `ERR_TOO_MANY_TRANSFERS`), and a received file's Blob has an
+ * inert type (`inert-types.ts`), whatever type its sender announced.
  */
 import { VideoSessionError, type ErrorCode } from '../../../src/errors.js';
 import {
@@ -15,6 +20,7 @@ import {
   type FilePurpose,
   type FileStart,
 } from '../../../src/file-transfer.js';
+import { receivedType } from './inert-types.js';
 
 /** One file on its way, in either direction, as the person sees it. */
 export interface Transfer {
@@ -25,6 +31,7 @@ export interface Transfer {
   /** What the file belongs to, for its purpose (a still's id). */
   readonly ref: string | null;
   readonly name: string;
+  /** The type its sender announced (a received `blob` has an inert type: `inert-types.ts`). */
   readonly mime: string;
   readonly size: number;
   /** When it was sent, Unix ms (sender's clock). */
@@ -62,6 +69,14 @@ interface Incoming {
 }
 
 const PROGRESS_MS = 100;
+
+/** Files the other side may have on their way here at once; one more is refused at its start. */
+export const MAX_INCOMING_TRANSFERS = 4;
+/**
+ * The files on their way here are held in memory until they are whole: together at most this many
+ * times `maxBytes()`, counted by the sizes announced (a chunk past its file's size fails it).
+ */
+export const INCOMING_BYTES_FILES = 2;
 
 export class TransferController {
   private readonly options: TransferOptions;
@@ -201,14 +216,24 @@ export class TransferController {
       code: null,
       blob: null,
     };
-    if (start.size > this.options.maxBytes()) {
+    if (this.incoming.has(start.id)) this.fail(start.id, 'ERR_FILE_TRANSFER_FAILED', true);
+    const max = this.options.maxBytes();
+    let held = start.size;
+    for (const { transfer: t } of this.incoming.values()) held += t.size;
+    // Refused before any chunk: a file over the limit, or one more than this tab should hold.
+    const refused =
+      start.size > max
+        ? 'ERR_FILE_TOO_LARGE'
+        : this.incoming.size >= MAX_INCOMING_TRANSFERS || held > INCOMING_BYTES_FILES * max
+          ? 'ERR_TOO_MANY_TRANSFERS'
+          : null;
+    if (refused) {
       transfer.state = 'failed';
-      transfer.code = 'ERR_FILE_TOO_LARGE';
-      this.options.send({ type: 'file-cancel', id: start.id, by: 'receiver', code: transfer.code });
+      transfer.code = refused;
+      this.options.send({ type: 'file-cancel', id: start.id, by: 'receiver', code: refused });
       this.options.onUpdate(transfer);
       return;
     }
-    if (this.incoming.has(start.id)) this.fail(start.id, 'ERR_FILE_TRANSFER_FAILED', true);
     this.incoming.set(start.id, { transfer, chunks: [], next: 0 });
     this.options.onUpdate(transfer);
   }
@@ -217,7 +242,8 @@ export class TransferController {
     const into = this.incoming.get(id);
     if (!into) return;
     const t = into.transfer;
-    const blob = new Blob(into.chunks as BlobPart[], { type: t.mime });
+    // Its object URL is of this page's origin: never a type a browser would run (`inert-types.ts`).
+    const blob = new Blob(into.chunks as BlobPart[], { type: receivedType(t.mime) });
     const intact =
       t.loaded === t.size &&
       (sha256 === '' || (await hash(new Uint8Array(await blob.arrayBuffer()))) === sha256);
