@@ -13,7 +13,8 @@
 // - dist/video-session-finalise-*.js: the WebM duration fix, loaded to upload a recording;
 // - dist/video-session-de-*.js: the German strings, loaded when a page asks for German;
 // - dist/video-session-screenshots-chunk-*.js: screenshots and their gallery, loaded on joining;
-// - dist/video-session-panels-*.js: the settings and chat panels, loaded when a call connects;
+// - dist/video-session-panels-*.js: the settings and chat panels, loaded when a call settles;
+// - dist/video-session-panel.styles-*.js: the panels' styles, shared by them and the gallery;
 // - dist/video-session-session-rating-*.js: the customer's rating prompt, loaded during the call.
 import { readdirSync, readFileSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
@@ -31,6 +32,7 @@ const BUDGETS = [
   { pattern: /^video-session-de-[\w-]+\.js$/, gzip: 6 * 1024 },
   { pattern: /^video-session-screenshots-chunk-[\w-]+\.js$/, gzip: 7 * 1024 },
   { pattern: /^video-session-panels-[\w-]+\.js$/, gzip: 4 * 1024 },
+  { pattern: /^video-session-panel\.styles-[\w-]+\.js$/, gzip: 2 * 1024 },
   { pattern: /^video-session-session-rating-[\w-]+\.js$/, gzip: 3 * 1024 },
 ];
 

@@ -1,5 +1,4 @@
 import { css } from 'lit';
-import { panelStyles } from './views/panel.styles.js';
 import { statusStyles } from './views/status.styles.js';
 import { toolbarStyles } from './views/toolbar.styles.js';
 
@@ -249,4 +248,4 @@ const stageStyles = css`
 `;
 
 /** All of `<video-session>`'s own styles, in cascade order (features loaded later add theirs). */
-export const styles = [hostStyles, panelStyles, stageStyles, statusStyles, toolbarStyles];
+export const styles = [hostStyles, stageStyles, statusStyles, toolbarStyles];

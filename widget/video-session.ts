@@ -368,6 +368,7 @@ export class VideoSession extends LitElement {
     name: 'panels',
     import: () => import('./views/panels.js'),
     build: (panels) => {
+      this.adopt(panels.panelStyles);
       this.requestUpdate();
       return panels;
     },
@@ -818,6 +819,7 @@ export class VideoSession extends LitElement {
 
   /** Adds the styles of a feature loaded later to the element's own. */
   private adopt(styles: CSSResult): void {
+    if (this.extraStyles.includes(styles)) return; // two chunks can bring the same styles
     this.extraStyles.push(styles);
     if (this.renderRoot instanceof ShadowRoot) {
       adoptStyles(this.renderRoot, [...VideoSession.elementStyles, ...this.extraStyles]);

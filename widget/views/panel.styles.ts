@@ -152,19 +152,4 @@ export const panelStyles = css`
     border-radius: 6px;
     cursor: pointer;
   }
-  .control {
-    position: relative;
-  }
-  .badge {
-    position: absolute;
-    top: -2px;
-    right: -2px;
-    min-width: 18px;
-    padding: 0 4px;
-    font-size: 11px;
-    line-height: 18px;
-    color: #fff;
-    background: var(--_danger);
-    border-radius: 9px;
-  }
 `;

@@ -4,4 +4,5 @@
  * panel is first opened, so the script a page loads first stays small.
  */
 export { settings } from './settings.js';
+export { panelStyles } from './panel.styles.js';
 export { chatPanel } from '../features/chat/chat-panel.js';

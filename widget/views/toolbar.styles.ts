@@ -70,4 +70,19 @@ export const toolbarStyles = css`
     outline: 3px solid var(--_accent);
     outline-offset: 2px;
   }
+  .control {
+    position: relative;
+  }
+  .badge {
+    position: absolute;
+    top: -2px;
+    right: -2px;
+    min-width: 18px;
+    padding: 0 4px;
+    font-size: 11px;
+    line-height: 18px;
+    color: #fff;
+    background: var(--_danger);
+    border-radius: 9px;
+  }
 `;

@@ -11,6 +11,7 @@ export { keepStill, keptStills, resumeStills, saveStill } from './upload-still.j
 export { gallery, type GalleryView } from './gallery.js';
 export { review, type ReviewView } from './review.js';
 export { stillStyles } from './styles.js';
+export { panelStyles } from '../../views/panel.styles.js';
 
 /**
  * Loads `<video-session-screenshot-editor>` (a chunk of its own: only who edits a screenshot

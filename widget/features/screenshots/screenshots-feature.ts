@@ -248,6 +248,7 @@ export class ScreenshotsFeature implements ReactiveController, CallFeature {
       unconfirmed: () =>
         stills.stills.some((s) => s.takenBy !== o.role() && s.save === 'uploading'),
     });
+    o.adoptStyles(chunk.panelStyles);
     o.adoptStyles(chunk.stillStyles);
     this.host.requestUpdate();
     return { chunk, stills, saved };
