@@ -308,4 +308,15 @@ describe('StillController', () => {
     expect(agent.end.sent.at(-1)).to.include({ type: 'still-upload', id: kept.id, state: 'saved' });
     expect(customer.stills.stills).to.deep.equal([]);
   });
+
+  it("does not take a file someone else uploaded under a still's id for that still", async () => {
+    const { agent } = await pair();
+    const still = await agent.stills.take();
+    expect(still.save).to.equal('open');
+    // The customer learnt the id over the data channel and uploaded their own bytes under it.
+    agent.stills.stored([fileOf(still.id, 10, new Date().toISOString(), 'customer')]);
+    expect(agent.stills.stills.map((s) => [s.id, s.save, s.takenBy])).to.deep.equal([
+      [still.id, 'open', 'agent'],
+    ]);
+  });
 });

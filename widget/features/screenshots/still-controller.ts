@@ -187,6 +187,8 @@ export class StillController implements ReactiveController {
     for (const file of files) {
       if (file.kind !== 'screenshot') continue;
       let still = this.byId.get(file.ref);
+      // A file under a still's id that someone else uploaded is not that still.
+      if (still && storedStill(file).takenBy !== still.takenBy) continue;
       if (!still) {
         still = storedStill(file);
         this.byId.set(still.id, still);

@@ -211,12 +211,23 @@ describe('saving screenshots', () => {
       'undecided: not uploaded',
     ).to.have.length(0);
 
+    // What the page says while it saves, to tell why should the file never arrive.
+    const seen: string[] = [];
+    again.addEventListener('vs-error', (e: VsErrorEvent) => seen.push(`${e.code}: ${e.message}`));
+    again.addEventListener('vs-upload-progress', (e: VsUploadProgressEvent) =>
+      seen.push(`${e.loaded}/${e.size}`),
+    );
     await again.saveScreenshot(still.id);
     await until(
       async () => (await serviceFiles(session.id, session.agentToken)).length === 1,
       15_000,
       'not uploaded',
-    );
+    ).catch(async (err: unknown) => {
+      const jobs = (await db.getAll('uploads')).map((j) => [j.ref, j.offset, j.uploadId]);
+      const kept = (await db.getAll('stills')).map((r) => [r.id, r.decided]);
+      const state = find(again, still.id)?.save;
+      throw new Error(`${String(err)}: ${JSON.stringify({ seen, jobs, kept, state })}`);
+    });
     await until(async () => (await db.get('stills', still.id)) === undefined, 5000, 'left behind');
   });
 
