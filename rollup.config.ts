@@ -89,7 +89,8 @@ const config: RollupOptions[] = [
         !chunk.isDynamicEntry &&
         chunk.moduleIds.some((id) => id.includes('/widget/features/drawing/'))
           ? 'video-session-marks-[hash].js'
-          : 'video-session-[name]-[hash].js',
+          : // A name the service's /sdk/ route serves: letters, digits, - and _ (dots go).
+            `video-session-${chunk.name.replace(/[^\w-]/g, '-')}-[hash].js`,
     },
     onwarn(warning, warn) {
       // webrtc-polyfill's browser entry re-exports itself; harmless, and not ours to fix.

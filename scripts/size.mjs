@@ -14,7 +14,7 @@
 // - dist/video-session-de-*.js: the German strings, loaded when a page asks for German;
 // - dist/video-session-screenshots-chunk-*.js: screenshots and their gallery, loaded on joining;
 // - dist/video-session-panels-*.js: the settings and chat panels, loaded when a call settles;
-// - dist/video-session-panel.styles-*.js: the panels' styles, shared by them and the gallery;
+// - dist/video-session-panel-styles-*.js: the panels' styles, shared by them and the gallery;
 // - dist/video-session-session-rating-*.js: the customer's rating prompt, loaded during the call.
 import { readdirSync, readFileSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
@@ -32,12 +32,20 @@ const BUDGETS = [
   { pattern: /^video-session-de-[\w-]+\.js$/, gzip: 6 * 1024 },
   { pattern: /^video-session-screenshots-chunk-[\w-]+\.js$/, gzip: 7 * 1024 },
   { pattern: /^video-session-panels-[\w-]+\.js$/, gzip: 4 * 1024 },
-  { pattern: /^video-session-panel\.styles-[\w-]+\.js$/, gzip: 2 * 1024 },
+  { pattern: /^video-session-panel-styles-[\w-]+\.js$/, gzip: 2 * 1024 },
   { pattern: /^video-session-session-rating-[\w-]+\.js$/, gzip: 3 * 1024 },
 ];
 
 const built = readdirSync('dist');
 let over = false;
+// Every script of the widget must be one the service's /sdk/ route serves (signalling/app.ts).
+const SERVED = /^video-session(?:-[A-Za-z0-9_-]+)?\.js$/;
+for (const f of built.filter((f) => f.startsWith('video-session') && f.endsWith('.js'))) {
+  if (!SERVED.test(f)) {
+    over = true;
+    console.error(`dist/${f}: the service's /sdk/ route would not serve this name`);
+  }
+}
 for (const { pattern, gzip: budget } of BUDGETS) {
   const matches = built.filter((f) => pattern.test(f));
   if (matches.length !== 1) {
