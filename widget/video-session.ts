@@ -204,6 +204,7 @@ export class VideoSession extends LitElement {
 
   private readonly persistence = new Persistence(this, {
     sessionId: () => this.call.sessionId,
+    role: () => this.call.role,
     signallingUrl: () => this.signallingUrl,
     token: () => this.token || null,
     onProgress: (p) => {

@@ -1,35 +1,13 @@
 /**
- * Helpers for the feature controllers' unit tests (imported by tests only): a minimal Lit host to
- * build a controller on, and the two people's sides of a call wired to each other in the page, so
+ * Helpers for the feature controllers' unit tests (imported by tests only; the minimal Lit host to
+ * build a controller on is `core/testing-host.ts`): the two people's sides of a call wired to each other in the page, so
  * what one side's controller sends reaches the other side's router as the call would deliver it.
  */
-import { ReactiveElement } from 'lit';
 import { parsePeerMessage, type PeerMessage } from '../../src/peer-messages.js';
 import type { Role } from '../../src/protocol.js';
 import type { Person } from '../core/call/call-controller.js';
 import type { PeerController } from '../core/peer/peer-controller.js';
 import type { MessageRouter, Sender } from '../core/router.js';
-
-const HOST_TAG = 'vs-test-feature-host';
-
-/**
- * The smallest real controller host: a `ReactiveElement` with no template. Controllers added to it
- * hear `hostConnected`, `hostUpdate`, `hostUpdated` and `hostDisconnected` as on the widget.
- */
-export class FeatureHost extends ReactiveElement {}
-if (!customElements.get(HOST_TAG)) customElements.define(HOST_TAG, FeatureHost);
-
-/** A host in the page (connected, so its controllers are too). */
-export function host(): FeatureHost {
-  const el = document.createElement(HOST_TAG) as FeatureHost;
-  document.body.append(el);
-  return el;
-}
-
-/** Takes every test host out of the page: their controllers hear `hostDisconnected`. */
-export function removeHosts(): void {
-  for (const el of document.querySelectorAll(HOST_TAG)) el.remove();
-}
 
 /** The two people of a call as the router names them. */
 export const PEOPLE: Readonly<Record<Role, Sender>> = {

@@ -144,13 +144,7 @@ export class CallController implements ReactiveController {
   hostDisconnected(): void {
     // The element left the page: nothing of the call may go on behind it. This page is out of the
     // call (the session goes on): put back in a page, it is `idle` and can join again.
-    this.settle(null);
-    this.signalling.close();
-    for (const person of this.people_.values()) {
-      clearTimeout(person.rebuildTimer);
-      this.disconnected(person);
-      person.peer.stop();
-    }
+    this.disconnectAll();
     const state = this.state_;
     if (state !== 'idle' && state !== 'ended' && state !== 'failed') {
       this.release();
@@ -541,6 +535,15 @@ export class CallController implements ReactiveController {
   private finish(state: 'ended' | 'failed'): void {
     if (this.state_ === 'ended') return;
     if (this.state_ === 'failed' && !this.joined) return;
+    this.disconnectAll();
+    if (state === 'ended' && !this.left_) for (const f of this.features) f.sessionEnded?.();
+    this.release();
+    this.serviceAway_ = false;
+    this.setState(state);
+  }
+
+  /** Closes the link to the service and every connection; nothing of the call runs after it. */
+  private disconnectAll(): void {
     this.settle(null);
     this.signalling.close();
     for (const person of this.people_.values()) {
@@ -548,10 +551,6 @@ export class CallController implements ReactiveController {
       this.disconnected(person);
       person.peer.stop();
     }
-    if (state === 'ended' && !this.left_) for (const f of this.features) f.sessionEnded?.();
-    this.release();
-    this.serviceAway_ = false;
-    this.setState(state);
   }
 
   private release(): void {

@@ -71,6 +71,11 @@ export interface UploadRecord {
   /** Bytes the service has confirmed. */
   offset: number;
   createdAt: number;
+  /**
+   * Who announced it: only a widget of that role resumes it (a browser can hold two people's
+   * widgets of one session, in two tabs). Absent in jobs of earlier versions: anyone's.
+   */
+  role?: Role;
 }
 
 export interface WidgetSchema extends DBSchema {

@@ -25,6 +25,7 @@ async function persistence(sessionId: string, token: string) {
   const kept = new Persistence(mountHost(), {
     signallingUrl: () => signallingUrl,
     token: () => token,
+    role: () => 'agent',
     sessionId: () => sessionId,
     onProgress: () => undefined,
     onDone: (file) => done.push(file),

@@ -10,6 +10,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { backoffDelay } from '../../../src/backoff.js';
 import { VideoSessionError, type ErrorCode } from '../../../src/errors.js';
 import type { FileKind, FileMeta } from '../../../src/events.js';
+import type { Role } from '../../../src/protocol.js';
 import type { FileInfo } from '../../../src/rest.js';
 import { createUpload, sendUploadChunk, serviceBase } from '../service-api.js';
 import { chunkRange, openWidgetDb, type UploadRecord } from '../storage/widget-db.js';
@@ -27,6 +28,8 @@ export interface UploadOptions {
   signallingUrl(): string;
   /** The join token of the session (null: wait, nothing is sent). */
   token(): string | null;
+  /** Whose uploads these are: jobs another role left in this browser are not resumed. */
+  role(): Role;
   onProgress(progress: UploadProgressInfo): void;
   /** The service has the whole file (its local copy is gone). */
   onDone(file: FileInfo): void;
@@ -101,6 +104,7 @@ export class UploadController implements ReactiveController {
       uploadId: null,
       offset: 0,
       createdAt: Date.now(),
+      role: this.options.role(),
     };
     await db.put('uploads', job);
     return this.run(job);
@@ -112,9 +116,11 @@ export class UploadController implements ReactiveController {
     await Promise.allSettled(jobs.map((job) => this.run(job)));
   }
 
-  /** The uploads of `sessionId` stored and not yet confirmed. */
+  /** This role's uploads of `sessionId` stored and not yet confirmed. */
   async pending(sessionId: string): Promise<UploadRecord[]> {
-    return (await openWidgetDb()).getAllFromIndex('uploads', 'bySession', sessionId);
+    const role = this.options.role();
+    const jobs = await (await openWidgetDb()).getAllFromIndex('uploads', 'bySession', sessionId);
+    return jobs.filter((job) => (job.role ?? role) === role);
   }
 
   private run(job: UploadRecord): Promise<FileInfo> {

@@ -27,7 +27,7 @@ function fakePng(size: number): Blob {
   return new Blob([bytes], { type: 'image/png' });
 }
 
-async function uploader(token: string) {
+async function uploader(token: string, role: 'agent' | 'customer' = 'agent') {
   const { signallingUrl } = await service();
   const progress: UploadProgressInfo[] = [];
   const done: FileInfo[] = [];
@@ -35,6 +35,7 @@ async function uploader(token: string) {
   const controller = new UploadController(host(), {
     signallingUrl: () => signallingUrl,
     token: () => token,
+    role: () => role,
     onProgress: (p) => progress.push(p),
     onDone: (f) => done.push(f),
     onError: (_ref, e) => errors.push(e.code),
@@ -116,6 +117,34 @@ describe('storage and the resumable uploader, against the real service', () => {
     const res = await fetch(file.url);
     expect(await sha256(await res.arrayBuffer())).to.equal(await sha256(await blob.arrayBuffer()));
     expect(await db.get('uploads', ref)).to.equal(undefined);
+  });
+
+  it('leaves another role’s unfinished upload in this browser alone, and resumes it for that role', async () => {
+    // One browser holding two people's widgets of a session (two tabs): each finishes its own.
+    const session = await createSession();
+    const blob = fakePng(2 * 1024 * 1024);
+    const ref = crypto.randomUUID();
+    const agent = await uploader(session.agentToken);
+    const upload = agent.controller.upload(session.id, blob, {
+      kind: 'screenshot',
+      ref,
+      name: 'agents.png',
+      type: 'image/png',
+    });
+    await until(() => agent.progress.some((p) => p.loaded > 0), 10_000, 'no chunk confirmed');
+    agent.controller.abort();
+    await upload.catch(() => undefined);
+
+    const customer = await uploader(session.customerToken, 'customer');
+    expect(await customer.controller.pending(session.id)).to.deep.equal([]);
+    await customer.controller.resumeUploads(session.id);
+    expect(customer.done).to.deep.equal([]);
+    const db = await openWidgetDb();
+    expect(await db.get('uploads', ref), "still the agent's to finish").to.not.equal(undefined);
+
+    const again = await uploader(session.agentToken);
+    await again.controller.resumeUploads(session.id);
+    expect(again.done.map((f) => f.by)).to.deep.equal(['agent']);
   });
 
   it('keeps the local file and reports the code when the service refuses it', async () => {

@@ -6,7 +6,8 @@ import { REPORTABLE, ReportedEventSchema, type ReportedEvent } from '../../../sr
 import type { Role } from '../../../src/protocol.js';
 import { MessageRouter } from '../../core/router.js';
 import { until } from '../../testing.js';
-import { channel, host, removeHosts, type PeerEnd } from '../testing-features.js';
+import { channel, type PeerEnd } from '../testing-features.js';
+import { mountHost, removeHosts } from '../../core/testing-host.js';
 import { ChatController } from './chat-controller.js';
 import type { ChatEntry } from './chat-log.js';
 
@@ -31,7 +32,7 @@ function pair() {
   const ends = channel(routers);
   const side = (role: Role): Side => {
     const s = { end: ends[role], entries: [], reports: [] } as unknown as Side;
-    s.chat = new ChatController(host(), {
+    s.chat = new ChatController(mountHost(), {
       router: routers[role],
       role: () => role,
       send: (message) => ends[role].send(message),

@@ -6,7 +6,8 @@ import type { ErrorCode } from '../../../src/errors.js';
 import type { Role } from '../../../src/protocol.js';
 import { MessageRouter } from '../../core/router.js';
 import { until } from '../../testing.js';
-import { channel, host, removeHosts } from '../testing-features.js';
+import { channel } from '../testing-features.js';
+import { mountHost, removeHosts } from '../../core/testing-host.js';
 import { OverlayController } from './overlay-controller.js';
 import { COLORS, WIDTHS } from './types.js';
 
@@ -76,7 +77,7 @@ async function pair() {
   const ends = channel(routers);
   const side = (role: Role): Side => {
     const s = { sent: [], pointers: [], marks: [], errors: [] } as unknown as Side;
-    s.overlay = new OverlayController(host(), {
+    s.overlay = new OverlayController(mountHost(), {
       onSend: (message) => {
         s.sent.push(message);
         ends[role].send(message);

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { host, removeHosts, type FeatureHost } from '../testing-features.js';
+import { mountHost, removeHosts, type TestHost } from '../../core/testing-host.js';
 import { LayoutController } from './layout-controller.js';
 
 afterEach(removeHosts);
@@ -8,8 +8,8 @@ afterEach(removeHosts);
 const MARGIN = 8;
 
 /** A host shown as the minimised window: 200 x 120 px, placed by the two custom properties. */
-function minimised(): { el: FeatureHost; layout: LayoutController } {
-  const el = host();
+function minimised(): { el: TestHost; layout: LayoutController } {
+  const el = mountHost();
   el.setAttribute('minimized', '');
   el.style.cssText =
     'position:fixed;display:block;width:200px;height:120px;' +
@@ -19,7 +19,7 @@ function minimised(): { el: FeatureHost; layout: LayoutController } {
 }
 
 /** Where the window is, by its custom properties and as laid out. */
-function where(el: FeatureHost) {
+function where(el: TestHost) {
   const box = el.getBoundingClientRect();
   return {
     x: parseFloat(el.style.getPropertyValue('--vs-minimized-x')),

@@ -8,15 +8,8 @@ import { ScreenController } from '../../core/media/screen-controller.js';
 import type { TrackKind } from '../../core/peer/peer-link.js';
 import { MessageRouter } from '../../core/router.js';
 import { until } from '../../testing.js';
-import {
-  channel,
-  host,
-  otherRole,
-  PEOPLE,
-  person,
-  removeHosts,
-  type PeerEnd,
-} from '../testing-features.js';
+import { channel, otherRole, PEOPLE, person, type PeerEnd } from '../testing-features.js';
+import { mountHost, removeHosts } from '../../core/testing-host.js';
 import { ModesController, SILENT } from './modes-controller.js';
 
 afterEach(removeHosts);
@@ -38,7 +31,7 @@ interface Side {
 }
 
 function side(role: Role, router: MessageRouter, end: PeerEnd): Side {
-  const h = host();
+  const h = mountHost();
   const s = {
     role,
     end,

@@ -3,7 +3,7 @@ import { sends, type CallMode } from '../../../src/call-modes.js';
 import { BAD_STREAK, GOOD_STREAK } from '../../../src/network-quality.js';
 import type { Role } from '../../../src/protocol.js';
 import { until } from '../../testing.js';
-import { host, removeHosts } from '../testing-features.js';
+import { mountHost, removeHosts } from '../../core/testing-host.js';
 import { NetworkController, type PoorNetwork } from './network-controller.js';
 
 afterEach(removeHosts);
@@ -74,7 +74,7 @@ class Link {
 function meter(policy: PoorNetwork, role: Role) {
   const link = new Link();
   const m = { link, mode: 'two-way' as CallMode, setModes: [] as CallMode[], switched: 0 };
-  const net = new NetworkController(host(), {
+  const net = new NetworkController(mountHost(), {
     stats: () => Promise.resolve(link.report()),
     expectsVideo: () => sends(m.mode, role === 'agent' ? 'customer' : 'agent').video,
     role: () => role,

@@ -6,7 +6,8 @@ import type { Role } from '../../../src/protocol.js';
 import type { RecordingRecord } from '../../core/storage/widget-db.js';
 import { MessageRouter } from '../../core/router.js';
 import { until } from '../../testing.js';
-import { channel, host, removeHosts, type PeerEnd } from '../testing-features.js';
+import { channel, type PeerEnd } from '../testing-features.js';
+import { mountHost, removeHosts } from '../../core/testing-host.js';
 import type { RecorderSources } from './recorder.js';
 import {
   RecordingController,
@@ -81,7 +82,7 @@ function pair(sources: () => RecorderSources | null = () => null) {
       recorded: [],
       errors: [],
     } as unknown as Side;
-    s.rec = new RecordingController(host(), {
+    s.rec = new RecordingController(mountHost(), {
       role: () => role,
       sessionId: () => 'session-1',
       send: (message) => ends[role].send(message),

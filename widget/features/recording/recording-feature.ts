@@ -108,6 +108,7 @@ export class RecordingFeature implements CallFeature {
 
   /** Finishes the recordings an earlier page of this session left. */
   callSettled(): void {
+    if (this.options.role() !== 'agent') return; // the agent's widget records
     const sessionId = this.options.sessionId();
     Promise.all([this.lazy.load(), this.options.persistence()])
       .then(([{ chunk, recording }, { storage, uploads }]) =>

@@ -54,24 +54,44 @@ export interface Screenshot {
  * uploaded counts as the agent's side), its size from the file's `meta`.
  */
 export function storedStill(file: FileInfo): Screenshot {
-  return {
+  return screenshot({
     id: file.ref,
     name: file.name,
     takenBy: file.by === 'customer' ? 'customer' : 'agent',
     at: Date.parse(file.createdAt),
     width: file.meta.width ?? 0,
     height: file.meta.height ?? 0,
-    blob: null,
     link: file.url,
     loaded: file.size,
     size: file.size,
     state: 'done',
-    code: null,
     save: 'saved',
     uploaded: file.size,
     uploadSize: file.size,
+  });
+}
+
+/**
+ * A screenshot: `fields`, and every other field as a new one has it (no picture, no progress,
+ * not decided on). The one place a `Screenshot` is made.
+ */
+export function screenshot(
+  fields: Pick<Screenshot, 'id' | 'name' | 'takenBy' | 'at' | 'state'> & Partial<Screenshot>,
+): Screenshot {
+  return {
+    width: 0,
+    height: 0,
+    blob: null,
+    link: null,
+    loaded: 0,
+    size: 0,
+    code: null,
+    save: 'open',
+    uploaded: 0,
+    uploadSize: 0,
     saveCode: null,
     edited: false,
+    ...fields,
   };
 }
 

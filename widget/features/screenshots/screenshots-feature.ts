@@ -203,8 +203,9 @@ export class ScreenshotsFeature implements ReactiveController, CallFeature {
         });
         const { storage, uploads } = await this.options.persistence();
         if (sessionId !== this.options.sessionId()) return;
-        stills.restore(await chunk.keptStills(storage, sessionId));
-        await chunk.resumeStills(storage, uploads, sessionId);
+        // Saved ones first: a still offered again and saved now is not taken for a leftover.
+        await chunk.resumeStills(storage, uploads, sessionId, this.options.role());
+        stills.restore(await chunk.keptStills(storage, sessionId, this.options.role()));
       })
       .catch((err: unknown) =>
         console.warn(`[video-session] screenshots left from before not offered: ${String(err)}`),

@@ -4,7 +4,8 @@ import type { Role } from '../../../src/protocol.js';
 import type { FileInfo } from '../../../src/rest.js';
 import { MessageRouter } from '../../core/router.js';
 import { sha256, until } from '../../testing.js';
-import { channel, host, plainPng, removeHosts, type PeerEnd } from '../testing-features.js';
+import { channel, plainPng, type PeerEnd } from '../testing-features.js';
+import { mountHost, removeHosts } from '../../core/testing-host.js';
 import type { Transfer } from '../transfer/transfer-controller.js';
 import type { Screenshot } from './screenshot.js';
 import { StillController } from './still-controller.js';
@@ -57,7 +58,7 @@ async function pair() {
       told: [],
     } as unknown as Side;
     const other = () => sides[role === 'agent' ? 'customer' : 'agent'];
-    s.stills = new StillController(host(), {
+    s.stills = new StillController(mountHost(), {
       role: () => role,
       source: () => world.source,
       capture: async () => {

@@ -16,7 +16,14 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { VideoSessionError, type ErrorCode } from '../../../src/errors.js';
 import type { Role } from '../../../src/protocol.js';
 import type { FileInfo } from '../../../src/rest.js';
-import { isHeld, stillId, stillName, storedStill, type Screenshot } from './screenshot.js';
+import {
+  isHeld,
+  screenshot,
+  stillId,
+  stillName,
+  storedStill,
+  type Screenshot,
+} from './screenshot.js';
 import { assertNever } from '../../../src/parse.js';
 import { pngSize, type StillMessage } from '../../../src/still-messages.js';
 import type { Grabbed } from './capture-controller.js';
@@ -451,25 +458,7 @@ export class StillController implements ReactiveController {
 
   private add(id: string, takenBy: Role, state: Screenshot['state']): Screenshot {
     const at = Date.now();
-    const still: Screenshot = {
-      id,
-      name: stillName(at),
-      takenBy,
-      at,
-      width: 0,
-      height: 0,
-      blob: null,
-      link: null,
-      loaded: 0,
-      size: 0,
-      state,
-      code: null,
-      save: 'open',
-      uploaded: 0,
-      uploadSize: 0,
-      saveCode: null,
-      edited: false,
-    };
+    const still = screenshot({ id, name: stillName(at), takenBy, at, state });
     this.byId.set(id, still);
     return still;
   }

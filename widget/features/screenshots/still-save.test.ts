@@ -63,6 +63,22 @@ function sendRaw(el: VideoSession, message: unknown): void {
   (el as unknown as { call: { send(m: unknown): boolean } }).call.send(message);
 }
 
+/**
+ * The agent takes a screenshot and closes the page before deciding on it (the page has kept it on
+ * the device), then opens the session again: the new page, started.
+ */
+async function closedBeforeDeciding() {
+  const { agent, session } = await connected();
+  const still = await agent.takeScreenshot();
+  const db = await openWidgetDb();
+  await until(async () => (await db.get('stills', still.id))?.decided === false, 5000, 'not kept');
+  agent.remove();
+  const { signallingUrl } = await service();
+  const again = mount({ 'signalling-url': signallingUrl, token: session.agentToken });
+  await again.start();
+  return { still, session, again, db };
+}
+
 describe('saving screenshots', () => {
   it('opens the choice on the taker’s side; Save stores and uploads the very same bytes, and both galleries say so', async () => {
     const { agent, customer, session } = await connected();
@@ -189,19 +205,7 @@ describe('saving screenshots', () => {
   });
 
   it('offers again a screenshot whose taker closed the page before deciding, and saves it then', async () => {
-    const { agent, session } = await connected();
-    const still = await agent.takeScreenshot();
-    const db = await openWidgetDb();
-    await until(
-      async () => (await db.get('stills', still.id))?.decided === false,
-      5000,
-      'not kept',
-    );
-    agent.remove();
-
-    const { signallingUrl } = await service();
-    const again = mount({ 'signalling-url': signallingUrl, token: session.agentToken });
-    await again.start();
+    const { still, session, again, db } = await closedBeforeDeciding();
     await until(() => part(again, 'screenshot-review') !== null, 15_000, 'not offered again');
     const offered = find(again, still.id)!;
     expect(offered.save).to.equal('open');
@@ -226,25 +230,19 @@ describe('saving screenshots', () => {
       const jobs = (await db.getAll('uploads')).map((j) => [j.ref, j.offset, j.uploadId]);
       const kept = (await db.getAll('stills')).map((r) => [r.id, r.decided]);
       const state = find(again, still.id)?.save;
-      throw new Error(`${String(err)}: ${JSON.stringify({ seen, jobs, kept, state })}`);
+      const files = (await serviceFiles(session.id, session.agentToken)).map((f) => [
+        f.ref,
+        f.by,
+        f.size,
+        f.createdAt,
+      ]);
+      throw new Error(`${String(err)}: ${JSON.stringify({ seen, jobs, kept, state, files })}`);
     });
     await until(async () => (await db.get('stills', still.id)) === undefined, 5000, 'left behind');
   });
 
   it('forgets a kept screenshot its taker discards after coming back', async () => {
-    const { agent, session } = await connected();
-    const still = await agent.takeScreenshot();
-    const db = await openWidgetDb();
-    await until(
-      async () => (await db.get('stills', still.id))?.decided === false,
-      5000,
-      'not kept',
-    );
-    agent.remove();
-
-    const { signallingUrl } = await service();
-    const again = mount({ 'signalling-url': signallingUrl, token: session.agentToken });
-    await again.start();
+    const { still, again, db } = await closedBeforeDeciding();
     await until(() => find(again, still.id)?.save === 'open', 15_000, 'not offered again');
     again.discardScreenshot(still.id);
     await until(async () => (await db.get('stills', still.id)) === undefined, 5000, 'still kept');

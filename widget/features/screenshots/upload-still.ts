@@ -5,10 +5,11 @@
  * whole file (the uploader sees to that). A still its taker has not decided on yet is kept too
  * (`decided: false`), never uploaded, and offered again on the next join.
  */
+import type { Role } from '../../../src/protocol.js';
 import type { StorageController } from '../../core/storage/storage-controller.js';
 import type { UploadController } from '../../core/upload/upload-controller.js';
 import type { StillRecord } from '../../core/storage/widget-db.js';
-import type { Screenshot } from './screenshot.js';
+import { screenshot, type Screenshot } from './screenshot.js';
 
 /** What a saved still of session `sessionId` is kept as on this device until the service has it. */
 export function stillRecord(
@@ -39,31 +40,30 @@ export function keepStill(
   return storage.putStill(stillRecord(still, sessionId, false));
 }
 
-/** The stills of `sessionId` kept undecided on this device, as the gallery holds them. */
+/** The stills `role` took of `sessionId` and kept undecided on this device, as the gallery holds them. */
 export async function keptStills(
   storage: StorageController,
   sessionId: string,
+  role: Role,
 ): Promise<(Screenshot & { blob: Blob })[]> {
-  const records = (await storage.stills(sessionId)).filter((r) => r.decided === false);
-  return records.map((r) => ({
-    id: r.id,
-    name: r.name,
-    takenBy: r.takenBy,
-    at: r.createdAt,
-    width: r.width,
-    height: r.height,
-    blob: r.blob,
-    link: null,
-    loaded: r.blob.size,
-    size: r.blob.size,
-    state: 'done',
-    code: null,
-    save: 'open',
-    uploaded: 0,
-    uploadSize: 0,
-    saveCode: null,
-    edited: false,
-  }));
+  const records = (await storage.stills(sessionId)).filter(
+    (r) => r.decided === false && r.takenBy === role,
+  );
+  return records.map(
+    (r) =>
+      screenshot({
+        id: r.id,
+        name: r.name,
+        takenBy: r.takenBy,
+        at: r.createdAt,
+        width: r.width,
+        height: r.height,
+        blob: r.blob,
+        loaded: r.blob.size,
+        size: r.blob.size,
+        state: 'done',
+      }) as Screenshot & { blob: Blob },
+  );
 }
 
 /** Stores `still` on this device; resolves once stored, while its upload goes on. */
@@ -78,15 +78,19 @@ export async function saveStill(
   void uploadStill(uploads, record);
 }
 
-/** Uploads the stored stills of `sessionId` that have no upload under way (an earlier page's). */
+/**
+ * Uploads the stills `role` saved of `sessionId` that have no upload under way (an earlier page's;
+ * a browser can hold two people's widgets of one session, and each uploads only its own).
+ */
 export async function resumeStills(
   storage: StorageController,
   uploads: UploadController,
   sessionId: string,
+  role: Role,
 ): Promise<void> {
   const started = new Set((await uploads.pending(sessionId)).map((job) => job.ref));
   const left = (await storage.stills(sessionId)).filter(
-    (still) => still.decided !== false && !started.has(still.id),
+    (still) => still.decided !== false && still.takenBy === role && !started.has(still.id),
   );
   await Promise.all(left.map((still) => uploadStill(uploads, still)));
 }

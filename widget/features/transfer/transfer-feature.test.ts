@@ -6,15 +6,14 @@ import { MessageRouter, type Sender } from '../../core/router.js';
 import { sha256, until } from '../../testing.js';
 import {
   channel,
-  host,
   otherRole,
   PEOPLE,
   person,
   randomBytes,
-  removeHosts,
   type PeerEnd,
   type WaterMarks,
 } from '../testing-features.js';
+import { mountHost, removeHosts } from '../../core/testing-host.js';
 import { TransferFeature, type Transfer } from './transfer-feature.js';
 
 afterEach(removeHosts);
@@ -67,7 +66,7 @@ function pair(maxBytes: Partial<Record<Role, number>> = {}) {
         code: transfer.code,
       });
     const them = person(PEOPLE[otherRole(role)], ends[role]);
-    s.feature = new TransferFeature(host(), {
+    s.feature = new TransferFeature(mountHost(), {
       router: routers[role],
       people: () => [them],
       maxBytes: () => s.maxBytes,
