@@ -260,6 +260,8 @@ describe('StillController', () => {
     );
     customer.stills.discard(still.id);
     expect(at(customer, still.id)).to.equal(undefined);
+    // Forgotten once the copy kept on the device was written (a late write would bring it back).
+    await until(() => customer.forgotten.length > 0, 5000, 'the kept copy was not forgotten');
     expect(customer.forgotten).to.deep.equal([still.id]);
     await until(() => at(agent, still.id) === undefined, 5000, 'still there on the agent side');
     expect(agent.forgotten).to.deep.equal([]);

@@ -74,8 +74,11 @@ export class StillController implements ReactiveController {
   /** Captures run one after the other. */
   private queue: Promise<unknown> = Promise.resolve();
   private queued = 0;
-  /** Undecided stills kept on this device (`keep`). */
-  private readonly kept = new Set<string>();
+  /**
+   * Undecided stills kept on this device (`keep`), each with its write: saving or forgetting one
+   * waits for it, or a write that lands late would bring back what was discarded or saved.
+   */
+  private readonly kept = new Map<string, Promise<void>>();
 
   constructor(host: ReactiveControllerHost, options: StillOptions) {
     this.options = options;
@@ -109,7 +112,7 @@ export class StillController implements ReactiveController {
     for (const still of kept) {
       if (this.byId.has(still.id)) continue;
       this.byId.set(still.id, still);
-      this.kept.add(still.id);
+      this.kept.set(still.id, Promise.resolve()); // already on the device
       this.update(still);
     }
     this.sort();
@@ -159,6 +162,7 @@ export class StillController implements ReactiveController {
     }
     this.update(still);
     try {
+      await this.kept.get(id);
       await this.options.persist(still);
     } catch (err) {
       const code = err instanceof VideoSessionError ? err.code : 'ERR_STORAGE_UNAVAILABLE';
@@ -176,7 +180,10 @@ export class StillController implements ReactiveController {
     }
     this.options.send({ type: 'still-discarded', id });
     this.forget(still);
-    if (this.kept.delete(id)) this.options.forget(id).catch(() => undefined);
+    const kept = this.kept.get(id);
+    if (this.kept.delete(id)) {
+      kept!.then(() => this.options.forget(id)).catch(() => undefined);
+    }
   }
 
   /** The service has `loaded` of `size` bytes of saved still `id` (told to the other side too). */
@@ -234,12 +241,14 @@ export class StillController implements ReactiveController {
       isHeld(still) &&
       !this.kept.has(still.id)
     ) {
-      this.kept.add(still.id);
-      this.options
-        .keep(still)
-        .catch((err: unknown) =>
-          console.warn(`[video-session] screenshot not kept on this device: ${String(err)}`),
-        );
+      this.kept.set(
+        still.id,
+        this.options
+          .keep(still)
+          .catch((err: unknown) =>
+            console.warn(`[video-session] screenshot not kept on this device: ${String(err)}`),
+          ),
+      );
     }
     this.options.onUpdate(still);
   }
