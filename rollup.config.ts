@@ -44,12 +44,20 @@ const cleanChunks = (): Plugin => ({
  * Drops the indentation of template literals' lines (Lit's `html` and `css` templates) after
  * minifying: in minified code a raw newline only occurs inside a template literal, and leading
  * spaces there are layout of the source (HTML and CSS collapse them; nothing of ours is `pre`).
+ * CSS comments there go too: one on its own line, or after a declaration's `;` at a line's end.
  */
 const trimTemplates = (): Plugin => ({
   name: 'trim-templates',
   renderChunk(code) {
     const out = new MagicString(code);
-    for (const m of code.matchAll(/\n[ \t]+/g)) out.overwrite(m.index, m.index + m[0].length, '\n');
+    const comment = String.raw`/\*[^*]*\*+(?:[^/*][^*]*\*+)*/`;
+    const pattern = new RegExp(
+      String.raw`\n[ \t]*(?:${comment}[ \t]*(?=\n))?|;[ \t]*${comment}(?=\n)`,
+      'g',
+    );
+    for (const m of code.matchAll(pattern)) {
+      out.overwrite(m.index, m.index + m[0].length, m[0].startsWith(';') ? ';' : '\n');
+    }
     return { code: out.toString(), map: out.generateMap({ hires: true }) };
   },
 });

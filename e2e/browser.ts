@@ -21,6 +21,18 @@ export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
  */
 export const PATIENT = { timeout: 15_000, interval: 100 } as const;
 
+/**
+ * Clicks the call control named `name` as a person would: in the tool bar, or, when the element is
+ * too narrow for it, through the More menu.
+ */
+export async function clickControl(page: Page, name: string, selector = 'video-session') {
+  const el = page.locator(selector);
+  const control = el.getByRole('button', { name, exact: true });
+  if (!(await control.isVisible()))
+    await el.getByRole('button', { name: 'More', exact: true }).click();
+  await control.click();
+}
+
 /** Waits until the page's first `<video-session>` (or the one matching `selector`) is in `state`. */
 export async function waitForState(
   page: Page,

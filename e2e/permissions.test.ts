@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestService, type TestService } from '../signalling/testing/service.js';
 // @ts-expect-error -- a plain .mjs config file without types
 import { CHROMIUM_ARGS } from '../web-test-runner.config.mjs';
-import { launchChromium, PATIENT, waitForFrames, waitForState } from './browser.js';
+import { clickControl, launchChromium, PATIENT, waitForFrames, waitForState } from './browser.js';
 import { startHostPage, type HostPage } from './host-page.js';
 
 /** Audio packets the page's element received from the other person so far. */
@@ -107,7 +107,7 @@ describe('camera and microphone permission, on both sides', () => {
     const heard = await audioIn(agent);
     await expect.poll(async () => (await audioIn(agent)) - heard, PATIENT).toBeGreaterThan(20);
     await waitForFrames(customer);
-    await customer.locator('video-session').getByRole('button', { name: 'Settings' }).click();
+    await clickControl(customer, 'Settings');
     await expect.poll(() => shadowText(customer), PATIENT).toContain('Camera: blocked');
     expect(await shadowText(customer)).toContain('Microphone: allowed');
   });

@@ -139,7 +139,25 @@ describe('accessibility and languages', () => {
       active = customer.shadowRoot!.activeElement as HTMLElement | null;
     }
     expect(stops.filter((s) => s === '')).to.deep.equal([]);
-    expect(stops).to.include.members(['Mute microphone', 'Pause video', 'Chat', 'Settings']);
+    // The element is 480 px wide: what does not fit is in the More menu, which Tab enters once open.
+    expect(stops).to.include.members([
+      'Mute microphone',
+      'Pause video',
+      'Chat',
+      'More',
+      'End call',
+    ]);
+    button(customer, 'More').focus();
+    await sendKeys({ press: 'Enter' });
+    await until(() => part(customer, 'more-menu')?.hidden === false, 3000, 'More did not open');
+    await sendKeys({ press: 'Tab' });
+    const first = customer.shadowRoot!.activeElement as HTMLElement;
+    expect(part(customer, 'more-menu')!.contains(first), 'Tab did not enter the menu').to.equal(
+      true,
+    );
+    expect(getComputedStyle(first).outlineStyle).to.not.equal('none');
+    await sendKeys({ press: 'Escape' });
+    await until(() => part(customer, 'more-menu')?.hidden === true, 3000, 'Escape left it open');
     // Space on the microphone button mutes, as a mouse click would.
     button(customer, 'Mute microphone').focus();
     await sendKeys({ press: 'Space' });

@@ -22,13 +22,9 @@ export const hangUpIcon = icon(
 export const phoneIcon = icon(
   svg`<path d="M5 4h4l2 5-2.5 1.5a11 11 0 0 0 5 5L15 13l5 2v4a2 2 0 0 1-2 2A16 16 0 0 1 3 6a2 2 0 0 1 2-2"/>`,
 );
-export const starIcon = icon(
-  svg`<path d="M12 3l2.8 5.7 6.2.9-4.5 4.4 1.1 6.2L12 17.3 6.4 20.2l1.1-6.2L3 9.6l6.2-.9z"/>`,
-);
 export const screenIcon = icon(
   svg`<rect x="2" y="4" width="20" height="13" rx="2"/><path d="M8 21h8M12 17v4M9 10l3-3 3 3M12 7v6"/>`,
 );
-export const recordIcon = icon(svg`<circle cx="12" cy="12" r="9"/><circle cx="12" cy="12" r="4"/>`);
 export const leaveIcon = icon(
   svg`<path d="M15 4h4a1 1 0 0 1 1 1v14a1 1 0 0 1-1 1h-4M10 17l-5-5 5-5M5 12h11"/>`,
 );
@@ -42,13 +38,9 @@ export const restoreIcon = icon(svg`<path d="M15 3h6v6M9 21H3v-6M21 3l-7 7M3 21l
 export const chatIcon = icon(
   svg`<path d="M21 12a8 8 0 0 1-11.6 7.1L4 20l1-4.4A8 8 0 1 1 21 12z"/>`,
 );
-export const emojiIcon = icon(
-  svg`<circle cx="12" cy="12" r="9"/><path d="M8.5 14a4 4 0 0 0 7 0M9 9.5h.01M15 9.5h.01"/>`,
-);
-export const paperclipIcon = icon(
-  svg`<path d="M21 11.5l-8.6 8.6a5 5 0 0 1-7.1-7.1l8.6-8.6a3.5 3.5 0 0 1 5 5l-8.6 8.6a2 2 0 0 1-2.8-2.8l7.9-7.9"/>`,
-);
 export const snapIcon = icon(
   svg`<path d="M4 8h3l2-3h6l2 3h3v11H4z"/><circle cx="12" cy="13" r="3.5"/>`,
 );
-export const sendIcon = icon(svg`<path d="M22 2L11 13M22 2l-7 20-4-9-9-4z"/>`);
+export const moreIcon = icon(
+  svg`<circle cx="5" cy="12" r="1.5"/><circle cx="12" cy="12" r="1.5"/><circle cx="19" cy="12" r="1.5"/>`,
+);

@@ -157,6 +157,8 @@ export const messages = {
   youSharing: 'You are sharing your screen',
   serviceReconnecting: 'Reconnecting to the service…',
   toolbar: 'Call controls',
+  more: 'More',
+  moreControls: 'More call controls',
   rating: {
     prompt: 'How was your video session?',
     scale: 'Your rating',

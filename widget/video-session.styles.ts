@@ -79,6 +79,7 @@ const stageStyles = css`
     flex: 1;
     min-height: 0;
     display: grid;
+    grid-template: minmax(0, 1fr) / minmax(0, 1fr);
   }
   video {
     width: 100%;
@@ -152,6 +153,21 @@ const stageStyles = css`
     padding: 24px;
     text-align: center;
   }
+  /* The end: its words, the rating, then the session's screenshots, scrolling if need be. */
+  .final-screen {
+    justify-content: safe center;
+    overflow-y: auto;
+    min-height: 0;
+  }
+  .final-screen > .panel {
+    position: static;
+    width: min(420px, 100%);
+    max-height: none;
+    overflow: visible;
+    flex: none;
+    text-align: start;
+    box-shadow: none;
+  }
   .join {
     display: inline-flex;
     align-items: center;
@@ -193,15 +209,25 @@ const stageStyles = css`
     border-radius: 999px;
     cursor: pointer;
   }
+  .secondary {
+    min-height: 44px;
+  }
   .note-action {
     padding: 4px 12px;
     align-self: flex-start;
   }
-  /* A question for the person goes over everything, side panels included. */
+  /* A finger needs 44 px. */
+  @media (pointer: coarse) {
+    .note-action,
+    .link {
+      min-height: 44px;
+    }
+  }
+  /* A question for the person goes over everything: panels, the drawing palette, the More menu. */
   .overlay.asking {
     position: absolute;
     inset: 0;
-    z-index: 3;
+    z-index: 6;
     background: rgb(0 0 0 / 0.35);
   }
   .prompt {

@@ -742,7 +742,7 @@ export class VideoSession extends LitElement {
         ${stage(view, this.actions)}`;
     }
     const shots = this.shots.views;
-    const side =
+    const gallery =
       panel === 'gallery'
         ? (shots?.gallery({
             t: view.t,
@@ -750,6 +750,14 @@ export class VideoSession extends LitElement {
             peerName: view.peerName,
             close: () => this.openPanel(null),
           }) ?? nothing)
+        : nothing;
+    // After the call the screenshots sit under what the end says (and the rating), not over it.
+    if (!view.live) view.after = gallery;
+    const side =
+      panel === 'gallery'
+        ? view.live
+          ? gallery
+          : nothing
         : panel === 'settings'
           ? (this.panels.value?.settings(view, this.actions) ?? nothing)
           : panel === 'chat'
@@ -917,6 +925,9 @@ export class VideoSession extends LitElement {
     stopRecording: () => void this.stopRecording(),
     hangUp: () => void this.hangUp(),
     togglePanel: (panel) => this.openPanel(this._panel === panel ? null : panel),
+    closeMore: () => {
+      if (this._panel === 'more') this.openPanel(null);
+    },
     sendMessage: (text) => {
       try {
         this.sendMessage(text);
@@ -978,7 +989,9 @@ export class VideoSession extends LitElement {
       sinkId: media.choice.audiooutput,
       quality: this.network.quality,
       netOffer: this.network.suggestion,
+      after: nothing,
       panel: this._panel,
+      fit: this.layout.fit,
       chat: this.chat.entries,
       unread: this._unread,
       emojiOpen: this._emoji,
@@ -1001,6 +1014,7 @@ export class VideoSession extends LitElement {
       stillCount: this.shots.stills.length,
       drawing: this.drawing.view(this.t),
       recording,
+      panels: this.panels.value,
       recordingViews: this.recording.views,
     };
   }

@@ -227,6 +227,8 @@ export const de: Messages = {
   youSharing: 'Sie teilen Ihren Bildschirm',
   serviceReconnecting: 'Verbindung zum Dienst wird wiederhergestellt…',
   toolbar: 'Anrufsteuerung',
+  more: 'Mehr',
+  moreControls: 'Weitere Anrufsteuerung',
   rating: {
     prompt: 'Wie war Ihre Videositzung?',
     scale: 'Ihre Bewertung',

@@ -9,6 +9,7 @@ import type { ModeOffer } from '../../src/mode-negotiator.js';
 import type { QualityLevel, QualitySample } from '../../src/network-quality.js';
 import type { Role } from '../../src/protocol.js';
 import type { DeviceChoice, Preset } from '../core/media/media-controller.js';
+import type { Fit } from '../features/layout/layout-controller.js';
 import type { RecordingStatus } from '../features/recording/recording-controller.js';
 import type { RecordingViews } from '../features/recording/recording-feature.js';
 import type { ChatEntry } from '../features/chat/chat-log.js';
@@ -16,7 +17,8 @@ import type { CallState } from '../core/call/call-controller.js';
 import type { Messages } from '../messages.js';
 
 export type DeviceKind = keyof DeviceChoice;
-export type Panel = 'settings' | 'chat' | 'gallery';
+/** A side panel, or the More menu (the controls that do not fit a narrow element). */
+export type Panel = 'settings' | 'chat' | 'gallery' | 'more';
 
 export interface CallView {
   t: Messages;
@@ -62,6 +64,10 @@ export interface CallView {
   netOffer: 'voice' | 'video' | null;
   /** The open side panel, if any. */
   panel: Panel | null;
+  /** What the end of the call shows under its words (the session's screenshots). */
+  after: unknown;
+  /** How much of the tool bar fits the element's width. */
+  fit: Fit;
   /** The session's chat so far. */
   chat: readonly ChatEntry[];
   /** Messages and files from the other person since the chat was last open. */
@@ -93,6 +99,8 @@ export interface CallView {
   drawing: { tools: unknown; active: boolean } | null;
   /** Where recording is on this side. */
   recording: RecordingStatus;
+  /** The network details of the status pill, once the panels' chunk is loaded. */
+  panels: { network(v: CallView, level: QualityLevel, sample: QualitySample): unknown } | null;
   /** The recording views, once their chunk is loaded. */
   recordingViews: RecordingViews | null;
 }
@@ -109,6 +117,8 @@ export interface CallActions {
   endCall(): void;
   hangUp(): void;
   togglePanel(panel: Panel): void;
+  /** Closes the More menu if it is open (and nothing else). */
+  closeMore(): void;
   acceptNetwork(accept: boolean): void;
   sendMessage(text: string): void;
   sendFiles(files: File[]): void;

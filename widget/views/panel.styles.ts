@@ -3,10 +3,11 @@ import { css } from 'lit';
 /** The side panels (settings, chat, screenshots): their frame, fields, the chat's messages, composer and emoji. */
 export const panelStyles = css`
   .panel {
+    box-sizing: border-box;
     position: absolute;
     right: 12px;
     bottom: 76px;
-    z-index: 2;
+    z-index: 4; /* above the drawing palette (3) */
     display: flex;
     flex-direction: column;
     gap: 10px;

@@ -4,7 +4,6 @@
  */
 import { html, nothing } from 'lit';
 import { sends } from '../../src/call-modes.js';
-import type { QualityLevel, QualitySample } from '../../src/network-quality.js';
 import { phoneIcon } from '../icons.js';
 import { sinkId } from './sink-id.js';
 import { srcObject } from './src-object.js';
@@ -108,8 +107,8 @@ function overlay(v: CallView, a: CallActions) {
     </div>`;
   }
   if (v.state === 'ended' || v.state === 'failed') {
-    return html`<div class="overlay">
-      <p class="final">${v.left ? t.youLeft : t.state[v.state]}</p>
+    return html`<div class="overlay final-screen">
+      <p class="final" role="status">${v.left ? t.youLeft : t.state[v.state]}</p>
       ${v.error ? html`<p class="error" role="alert">${t.errors[v.error]}</p>` : nothing}
       ${
         v.left || v.state === 'failed'
@@ -130,6 +129,7 @@ function overlay(v: CallView, a: CallActions) {
           ? html`<video-session-rating part="rating" .submit=${v.rate}></video-session-rating>`
           : nothing
       }
+      ${v.after}
     </div>`;
   }
   if (v.offer) return offerPrompt(v, a);
@@ -241,6 +241,7 @@ function offerPrompt(v: CallView, a: CallActions) {
  */
 function status(v: CallView) {
   const { t } = v;
+  if (v.state === 'ended' || v.state === 'failed') return nothing; // the final screen says it
   const text =
     v.state === 'waiting' ? t.state.waiting(v.peerName) : v.left ? t.state.ended : t.state[v.state];
   const level = v.state === 'connected' ? v.quality?.level : undefined;
@@ -256,42 +257,6 @@ function status(v: CallView) {
     >
     ${v.recordingViews?.recordingIndicator(v) ?? nothing}
     ${v.state === 'connected' ? html`<span role="timer">${v.timer}</span>` : nothing}
-    ${level && v.quality ? network(v, level, v.quality.sample) : nothing}
+    ${level && v.quality && v.panels ? v.panels.network(v, level, v.quality.sample) : nothing}
   </div>`;
-}
-
-/** Signal bars for the link, with the numbers behind them on hover, focus or a tap. */
-function network(v: CallView, level: QualityLevel, s: QualitySample) {
-  const { t } = v;
-  const number = (n: number, unit?: string, digits = 0) =>
-    new Intl.NumberFormat(t.locale, {
-      maximumFractionDigits: digits,
-      ...(unit ? { style: 'unit', unit } : {}),
-    }).format(n);
-  const rate = (kbps: number) =>
-    kbps >= 1000
-      ? number(kbps / 1000, 'megabit-per-second', 1)
-      : number(kbps, 'kilobit-per-second');
-  const details = t.networkDetails({
-    rtt: s.rttMs === null ? '–' : number(s.rttMs, 'millisecond'),
-    loss: new Intl.NumberFormat(t.locale, { style: 'percent', maximumFractionDigits: 1 }).format(
-      s.lossPercent / 100,
-    ),
-    inbound: rate(s.inKbps),
-    outbound: rate(s.outKbps),
-    fps: s.fps === null ? '' : number(s.fps),
-  });
-  const bars = { good: 4, fair: 3, poor: 2, bad: 1 }[level];
-  return html`<span class="net ${level}">
-    <button
-      type="button"
-      part="network"
-      aria-label=${t.network[level]}
-      aria-describedby="network-details"
-      @click=${(e: Event) => (e.currentTarget as HTMLElement).focus()}
-    >
-      ${[1, 2, 3, 4].map((b) => html`<i class=${b <= bars ? 'on' : ''}></i>`)}
-    </button>
-    <span id="network-details" role="tooltip">${details}</span>
-  </span>`;
 }

@@ -19,12 +19,19 @@ export const toolbarStyles = css`
   }
   .toolbar {
     display: flex;
+    flex-wrap: nowrap;
     justify-content: center;
+    align-items: center;
     gap: 12px;
     padding: 10px;
     background: var(--_toolbar-bg);
   }
+  .toolbar.narrow {
+    gap: 8px;
+    padding: 10px 8px;
+  }
   .control {
+    flex: none;
     display: inline-grid;
     place-items: center;
     width: 44px;
@@ -53,6 +60,8 @@ export const toolbarStyles = css`
     background: #16a34a;
   }
   .mode-select {
+    flex: none;
+    max-width: 12em;
     height: 44px;
     padding: 0 10px;
     font: inherit;
@@ -84,5 +93,55 @@ export const toolbarStyles = css`
     color: #fff;
     background: var(--_danger);
     border-radius: 9px;
+  }
+  /* The More menu: above the tool bar, over every panel, the same buttons with their names. */
+  .more-items {
+    box-sizing: border-box;
+    position: absolute;
+    right: 8px;
+    bottom: 72px;
+    z-index: 5;
+    display: flex;
+    flex-direction: column;
+    gap: 2px;
+    min-width: min(240px, calc(100% - 16px));
+    max-width: calc(100% - 16px);
+    max-height: calc(100% - 84px);
+    overflow: auto;
+    padding: 6px;
+    background: var(--_bg);
+    border: 1px solid rgb(255 255 255 / 0.2);
+    border-radius: var(--_radius);
+    box-shadow: 0 8px 32px rgb(0 0 0 / 0.45);
+  }
+  .more-items .control {
+    display: flex;
+    align-items: center;
+    justify-content: flex-start;
+    gap: 12px;
+    width: auto;
+    min-height: 44px;
+    padding: 0 12px;
+    background: none;
+    border-radius: 8px;
+    text-align: start;
+  }
+  .more-items .control:not(:disabled):hover {
+    background: rgb(255 255 255 / 0.12);
+  }
+  .more-items .control::after {
+    content: attr(aria-label);
+  }
+  /* The count of screenshots is in the name already. */
+  .more-items .control > span[aria-hidden='true'] {
+    display: none;
+  }
+  .more-items .control[aria-pressed='true'] {
+    color: var(--_fg);
+    background: rgb(255 255 255 / 0.2);
+  }
+  .more-items .mode-select {
+    max-width: none;
+    margin-top: 4px;
   }
 `;

@@ -3,10 +3,18 @@
  * (Enter sends, Shift+Enter is a new line), emoji, and files and photos with their progress; files
  * that arrived can be opened and downloaded.
  */
-import { html, nothing } from 'lit';
+import { html, nothing, svg } from 'lit';
 import type { ChatEntry } from './chat-log.js';
-import { emojiIcon, paperclipIcon, sendIcon } from '../../icons.js';
+import { icon } from '../../icons.js';
 import type { CallActions, CallView } from '../../views/call-view.js';
+
+const emojiIcon = icon(
+  svg`<circle cx="12" cy="12" r="9"/><path d="M8.5 14a4 4 0 0 0 7 0M9 9.5h.01M15 9.5h.01"/>`,
+);
+const paperclipIcon = icon(
+  svg`<path d="M21 11.5l-8.6 8.6a5 5 0 0 1-7.1-7.1l8.6-8.6a3.5 3.5 0 0 1 5 5l-8.6 8.6a2 2 0 0 1-2.8-2.8l7.9-7.9"/>`,
+);
+const sendIcon = icon(svg`<path d="M22 2L11 13M22 2l-7 20-4-9-9-4z"/>`);
 
 const EMOJI = [
   '👍',

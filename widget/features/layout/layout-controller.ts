@@ -3,6 +3,8 @@
  * video, and the minimised window a customer can drag around the host page (pointer or arrow keys),
  * kept inside the viewport when the window resizes. The position lives in two custom properties on
  * the host (`--vs-minimized-x`, `--vs-minimized-y`, in px from the top left), which the styles use.
+ * It also watches the element's own width (not the viewport's): `fit` says how much of the tool bar
+ * fits in it, so a phone, a sidebar or a 648 px card each get every control within reach.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
@@ -18,12 +20,27 @@ export interface LayoutOptions {
 /** Distance kept from the viewport's edges, px. */
 const MARGIN = 8;
 
+/**
+ * How much of the tool bar fits the element's width: `wide` holds every control (the widest set,
+ * an agent's with the mode list, needs about 740 px), `medium` keeps the screenshot and recording
+ * controls out and moves the mode, screen and settings into the More menu (about 470 px), `narrow`
+ * keeps the microphone, camera, chat, More and hang-up (about 300 px).
+ */
+export type Fit = 'wide' | 'medium' | 'narrow';
+export const FIT_WIDTHS = { wide: 760, medium: 500 } as const;
+
+export function fitFor(width: number): Fit {
+  return width >= FIT_WIDTHS.wide ? 'wide' : width >= FIT_WIDTHS.medium ? 'medium' : 'narrow';
+}
+
 export class LayoutController implements ReactiveController {
   private readonly host: Host;
   private readonly options: LayoutOptions;
   private x = -1;
   private y = -1;
   private drag: { id: number; dx: number; dy: number; target: HTMLElement } | null = null;
+  private sizes: ResizeObserver | null = null;
+  private _fit: Fit = 'wide';
 
   constructor(host: Host, options: LayoutOptions) {
     this.host = host;
@@ -36,6 +53,15 @@ export class LayoutController implements ReactiveController {
     this.host.renderRoot.addEventListener('enterpictureinpicture', this.handleChange, true);
     this.host.renderRoot.addEventListener('leavepictureinpicture', this.handleChange, true);
     window.addEventListener('resize', this.handleResize);
+    this.sizes = new ResizeObserver(([entry]) => {
+      // The border box: what the page gave the element, whatever is inside it.
+      const width = entry?.borderBoxSize[0]?.inlineSize ?? this.host.offsetWidth;
+      const fit = fitFor(width);
+      if (fit === this._fit) return;
+      this._fit = fit;
+      this.host.requestUpdate();
+    });
+    this.sizes.observe(this.host);
   }
 
   hostDisconnected(): void {
@@ -43,10 +69,17 @@ export class LayoutController implements ReactiveController {
     this.host.renderRoot.removeEventListener('enterpictureinpicture', this.handleChange, true);
     this.host.renderRoot.removeEventListener('leavepictureinpicture', this.handleChange, true);
     window.removeEventListener('resize', this.handleResize);
+    this.sizes?.disconnect();
+    this.sizes = null;
     this.stopDrag();
     if (document.fullscreenElement === this.host) void document.exitFullscreen().catch(() => {});
     const video = this.options.video();
     if (video && pipElement(video) === video) void document.exitPictureInPicture().catch(() => {});
+  }
+
+  /** How much of the tool bar fits the element's width now. */
+  get fit(): Fit {
+    return this._fit;
   }
 
   get fullscreenSupported(): boolean {

@@ -1,7 +1,11 @@
-import { css, html, LitElement, nothing } from 'lit';
+import { css, html, LitElement, nothing, svg } from 'lit';
 import { VideoSessionError, type ErrorCode } from '../../../src/errors.js';
-import { starIcon } from '../../icons.js';
+import { icon } from '../../icons.js';
 import { languageOf, messagesFor } from '../../localize.js';
+
+const starIcon = icon(
+  svg`<path d="M12 3l2.8 5.7 6.2.9-4.5 4.4 1.1 6.2L12 17.3 6.4 20.2l1.1-6.2L3 9.6l6.2-.9z"/>`,
+);
 
 /**
  * The rating prompt `<video-session>` shows the customer after the call: 1 to 5 stars and an

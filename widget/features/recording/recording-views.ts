@@ -2,12 +2,14 @@
  * Recording, as both people see it: the customer's consent question (what is recorded, who can
  * see it), the indicator while it runs, and the button that asks, stops or withdraws.
  */
-import { html, nothing } from 'lit';
+import { html, nothing, svg } from 'lit';
 import type { Role } from '../../../src/protocol.js';
 import type { CallState } from '../../core/call/call-controller.js';
-import { recordIcon } from '../../icons.js';
+import { icon } from '../../icons.js';
 import type { Messages } from '../../messages.js';
 import type { RecordingStatus } from './recording-controller.js';
+
+const recordIcon = icon(svg`<circle cx="12" cy="12" r="9"/><circle cx="12" cy="12" r="4"/>`);
 
 /** What the recording views show (the element's view has all of it). */
 export interface RecordingView {

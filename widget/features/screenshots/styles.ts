@@ -25,7 +25,7 @@ export const stillStyles = css`
   .screenshot-review {
     position: absolute;
     inset: 12px 12px 76px;
-    z-index: 3;
+    z-index: 4;
     display: flex;
     flex-direction: column;
     gap: 10px;
