@@ -15,7 +15,9 @@
 // - dist/video-session-screenshots-chunk-*.js: screenshots and their gallery, loaded on joining;
 // - dist/video-session-panels-*.js: the settings and chat panels, loaded when a call settles;
 // - dist/video-session-panel-styles-*.js: the panels' styles, shared by them and the gallery;
-// - dist/video-session-session-rating-*.js: the customer's rating prompt, loaded during the call.
+// - dist/video-session-session-rating-*.js: the customer's rating prompt, loaded during the call;
+// - dist/video-session-request-controller-*.js: the help button's request, loaded on its click.
+// A widget script without a budget fails the check.
 import { readdirSync, readFileSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
@@ -34,6 +36,7 @@ const BUDGETS = [
   { pattern: /^video-session-panels-[\w-]+\.js$/, gzip: 4 * 1024 },
   { pattern: /^video-session-panel-styles-[\w-]+\.js$/, gzip: 2 * 1024 },
   { pattern: /^video-session-session-rating-[\w-]+\.js$/, gzip: 3 * 1024 },
+  { pattern: /^video-session-request-controller-[\w-]+\.js$/, gzip: 2 * 1024 },
 ];
 
 const built = readdirSync('dist');
@@ -44,6 +47,10 @@ for (const f of built.filter((f) => f.startsWith('video-session') && f.endsWith(
   if (!SERVED.test(f)) {
     over = true;
     console.error(`dist/${f}: the service's /sdk/ route would not serve this name`);
+  }
+  if (!BUDGETS.some(({ pattern }) => pattern.test(f))) {
+    over = true;
+    console.error(`dist/${f}: a widget script without a size budget (scripts/size.mjs)`);
   }
 }
 for (const { pattern, gzip: budget } of BUDGETS) {

@@ -6,6 +6,7 @@
 import type { CallMode } from '../src/call-modes.js';
 import type { DeviceStatus } from '../src/call-messages.js';
 import type { QualityLevel } from '../src/network-quality.js';
+import type { Role } from '../src/protocol.js';
 import { errors, type ErrorCode } from '../src/errors.js';
 import type { CallState } from './core/call/call-controller.js';
 
@@ -157,6 +158,9 @@ export const messages = {
   youSharing: 'You are sharing your screen',
   serviceReconnecting: 'Reconnecting to the service…',
   toolbar: 'Call controls',
+  pictureTaken: (name: string, role: Role) =>
+    role === 'customer' ? `${name} took a picture of your camera.` : `${name} took a screenshot.`,
+  view: 'View',
   more: 'More',
   moreControls: 'More call controls',
   rating: {

@@ -52,6 +52,8 @@ import { toolbar } from './views/toolbar.js';
 
 /** Default `max-file-size`: 25 MiB. */
 const DEFAULT_MAX_FILE_BYTES = 25 * 1024 * 1024;
+/** How long a notice over the stage stays, ms. */
+const NOTICE_MS = 12_000;
 
 /**
  * A video call between a support agent and a customer, peer to peer, brokered by the signalling
@@ -168,6 +170,9 @@ export class VideoSession extends LitElement {
   declare private _emoji: boolean;
   declare private _unread: number;
   /** A short notice for the person (a declined offer, why a screenshot failed...). */
+  private noticeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The notice that tells of the other person's screenshot (it offers View). */
+  private stillNotice: string | null = null;
   declare private _notice: string | null;
   /** The customer shows their own camera large: the picture the agent draws on. */
   declare private _ownLarge: boolean;
@@ -355,7 +360,13 @@ export class VideoSession extends LitElement {
     persistence: () => this.persistence.ready(),
     listFiles: () => listFiles(serviceBase(this.signallingUrl), this.call.sessionId, this.token),
     adoptStyles: (s) => this.adopt(s),
-    onScreenshot: (still) => this.dispatchEvent(new VsScreenshotEvent(still)),
+    onScreenshot: (still) => {
+      // A picture the other person took is told, with a way to see it.
+      if (still.takenBy !== this.call.role && still.state === 'done') {
+        this._notice = this.stillNotice = this.t.pictureTaken(this.peerName, this.call.role);
+      }
+      this.dispatchEvent(new VsScreenshotEvent(still));
+    },
     onChunkError: (error) => this.chunkFailed(error),
   });
 
@@ -687,6 +698,7 @@ export class VideoSession extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    clearTimeout(this.noticeTimer);
     this.stopClock();
   }
 
@@ -706,6 +718,11 @@ export class VideoSession extends LitElement {
       this.media.setEnabled('video', !this.videoPaused);
     }
     if (changed.has('minimized') && this.minimized) this.layout.place();
+    // A notice says its piece and goes (a new one starts its own time).
+    if ((changed as Map<PropertyKey, unknown>).has('_notice')) {
+      clearTimeout(this.noticeTimer);
+      if (this._notice) this.noticeTimer = setTimeout(() => (this._notice = null), NOTICE_MS);
+    }
   }
 
   override render() {
@@ -974,6 +991,7 @@ export class VideoSession extends LitElement {
       offer: this.modes.offer,
       awaitingAnswer: this.modes.awaitingAnswer,
       notice: this._notice,
+      noticeShowsStill: this._notice !== null && this._notice === this.stillNotice,
       remoteStream: [...this.call.people.values()][0]?.remoteStream ?? null,
       remote: this.modes.remoteMedia(),
       preview: this.screen.stream ?? media.preview,

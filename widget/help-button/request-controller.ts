@@ -2,29 +2,22 @@
  * Owns a help button's request for a session: asks the service for it, then follows it (long
  * polling) until an agent accepts it, declines it, or it expires; cancels it on demand. The request
  * is remembered for the tab (sessionStorage), so a reload keeps the customer's place in the queue.
+ * A chunk of its own: the button loads it when the customer asks (or a saved request resumes).
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { backoffDelay } from '../../src/backoff.js';
 import { VideoSessionError, type ErrorCode } from '../../src/errors.js';
-import { isFinal, type SessionStatus } from '../../src/session-state.js';
+import { isFinal } from '../../src/session-state.js';
 import { cancelRequest, readSession, requestSession } from '../core/service-api.js';
+import { forgetSaved, loadSaved, STORAGE_KEY, type HelpRequest } from './saved-request.js';
 
-/** A request as the button knows it. */
-export interface HelpRequest {
-  base: string;
-  id: string;
-  /** The customer's join token for the session. */
-  token: string;
-  status: SessionStatus;
-}
+export type { HelpRequest };
 
 export interface RequestOptions {
   /** Every status the request is seen in (first the answer to the request itself). */
   onUpdate(request: HelpRequest): void;
   onError(code: ErrorCode): void;
 }
-
-const STORAGE_KEY = 'video-session:help-request';
 
 export class RequestController implements ReactiveController {
   private readonly options: RequestOptions;
@@ -60,7 +53,7 @@ export class RequestController implements ReactiveController {
 
   /** Picks up a request this tab made before a reload, if it is still open. */
   resume(base: string): boolean {
-    const saved = load();
+    const saved = loadSaved();
     if (!saved || saved.base !== base) return false;
     this.stop();
     const abort = (this.abort = new AbortController());
@@ -87,11 +80,7 @@ export class RequestController implements ReactiveController {
   forget(): void {
     this.stop();
     this.current = null;
-    try {
-      sessionStorage.removeItem(STORAGE_KEY);
-    } catch {
-      // storage blocked: nothing was saved
-    }
+    forgetSaved();
   }
 
   private stop(): void {
@@ -138,21 +127,6 @@ export class RequestController implements ReactiveController {
       // storage blocked (privacy mode, sandboxed frame): no resume after a reload
     }
     this.options.onUpdate(request);
-  }
-}
-
-function load(): HelpRequest | null {
-  try {
-    const raw = sessionStorage.getItem(STORAGE_KEY);
-    const saved = raw ? (JSON.parse(raw) as Partial<HelpRequest>) : null;
-    return saved &&
-      typeof saved.base === 'string' &&
-      typeof saved.id === 'string' &&
-      typeof saved.token === 'string'
-      ? { base: saved.base, id: saved.id, token: saved.token, status: 'requested' }
-      : null;
-  } catch {
-    return null;
   }
 }
 

@@ -1,7 +1,9 @@
 import { html, LitElement, nothing } from 'lit';
-import type { ErrorCode } from '../../src/errors.js';
+import type { ErrorCode, VideoSessionError } from '../../src/errors.js';
 import { isFinal } from '../../src/session-state.js';
-import { RequestController, type HelpRequest } from './request-controller.js';
+import { Lazy } from '../core/lazy.js';
+import type * as Requests from './request-controller.js';
+import { forgetSaved, loadSaved, type HelpRequest } from './saved-request.js';
 import {
   VsHelpStateEvent,
   type CallState,
@@ -70,12 +72,17 @@ export class VideoHelpButton extends LitElement {
   declare private _error: ErrorCode | null;
   declare private _callOver: boolean;
 
-  private readonly requests = new RequestController(this, {
-    onUpdate: (request) => this.handleUpdate(request),
-    onError: (code) => {
-      this._error = code;
-      this.setState('failed');
-    },
+  /** Asking for a session and following it: a chunk, loaded when the customer asks. */
+  private readonly requests = new Lazy<typeof Requests, Requests.RequestController>({
+    name: 'help request',
+    import: () => import('./request-controller.js'),
+    build: ({ RequestController }) =>
+      new RequestController(this, {
+        onUpdate: (request) => this.handleUpdate(request),
+        onError: (code) => this.fail(code),
+      }),
+    deliver: () => undefined,
+    onFailed: () => undefined,
   });
 
   constructor() {
@@ -105,8 +112,13 @@ export class VideoHelpButton extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     // A reload while waiting (or in the call) keeps the customer's place.
-    if (this._state === 'idle' && this.serviceUrl && this.requests.resume(this.base())) {
+    const base = this.base();
+    if (this._state === 'idle' && this.serviceUrl && loadSaved()?.base === base) {
       this.setState('requesting');
+      this.requests.load().then(
+        (requests) => requests.resume(base) || this.setState('idle'),
+        (err: VideoSessionError) => this.fail(err.code),
+      );
     }
   }
 
@@ -122,7 +134,13 @@ export class VideoHelpButton extends LitElement {
       return;
     }
     this.setState('requesting');
-    await this.requests.request(this.base(), key, {
+    let requests: Requests.RequestController;
+    try {
+      requests = await this.requests.load();
+    } catch (err) {
+      return this.fail((err as VideoSessionError).code);
+    }
+    await requests.request(this.base(), key, {
       ...(this.customerName ? { customer: { name: this.customerName } } : {}),
       ...(this.ticketId && !this.requestToken ? { ticketId: this.ticketId } : {}),
       ...(this.direct ? { direct: true } : {}),
@@ -133,7 +151,18 @@ export class VideoHelpButton extends LitElement {
   async cancel(): Promise<void> {
     if (this._state !== 'requesting' && this._state !== 'requested') return;
     this.setState('idle');
-    await this.requests.cancel();
+    await this.requests.value?.cancel();
+  }
+
+  private fail(code: ErrorCode): void {
+    this._error = code;
+    this.setState('failed');
+  }
+
+  /** Stops following the request and forgets it for this tab. */
+  private forget(): void {
+    this.requests.value?.forget();
+    forgetSaved();
   }
 
   private handleUpdate(request: HelpRequest): void {
@@ -147,7 +176,7 @@ export class VideoHelpButton extends LitElement {
       case 'ended':
       case 'failed':
         // Cancelled (maybe in another tab), or over before the call: back to the start.
-        this.requests.forget();
+        this.forget();
         return this.setState('idle');
       default:
         // Accepted (or a direct call): the customer goes into the call.
@@ -157,13 +186,13 @@ export class VideoHelpButton extends LitElement {
 
   private handleCallState(state: CallState): void {
     this._callOver = state === 'ended' || state === 'failed';
-    if (this._callOver) this.requests.forget();
+    if (this._callOver) this.forget();
   }
 
   private close(): void {
     this._request = null;
     this._callOver = false;
-    this.requests.forget();
+    this.forget();
     this.setState('idle');
   }
 

@@ -227,6 +227,11 @@ export const de: Messages = {
   youSharing: 'Sie teilen Ihren Bildschirm',
   serviceReconnecting: 'Verbindung zum Dienst wird wiederhergestellt…',
   toolbar: 'Anrufsteuerung',
+  pictureTaken: (name, role) =>
+    role === 'customer'
+      ? `${name} hat ein Bild Ihrer Kamera aufgenommen.`
+      : `${name} hat einen Screenshot aufgenommen.`,
+  view: 'Ansehen',
   more: 'Mehr',
   moreControls: 'Weitere Anrufsteuerung',
   rating: {

@@ -41,6 +41,8 @@ export interface CallView {
   awaitingAnswer: boolean;
   /** A short notice shown over the stage (a declined offer...). */
   notice: string | null;
+  /** The notice tells of the other person's screenshot: it offers to show it. */
+  noticeShowsStill: boolean;
   remoteStream: MediaStream | null;
   remote: MediaState;
   preview: MediaStream;

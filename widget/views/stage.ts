@@ -55,8 +55,10 @@ export function stage(v: CallView, a: CallActions) {
 
 /** The other person when no video of theirs is shown: initials, name, and why. */
 function card(v: CallView) {
+  // "Sam (Support)" is S, not S(: words that start with a letter.
   const initials = v.peerName
     .split(/\s+/)
+    .filter((w) => /^\p{L}/u.test(w))
     .map((w) => w[0] ?? '')
     .join('')
     .slice(0, 2)
@@ -140,7 +142,7 @@ function overlay(v: CallView, a: CallActions) {
   // While a running call reconnects, what it said (and asks) stays on screen.
   if (v.state !== 'connected' && v.state !== 'reconnecting') return spinner;
   const notes = [
-    v.notice,
+    v.noticeShowsStill ? null : v.notice,
     ...localHints(v),
     v.awaitingAnswer ? t.waitingForAnswer(v.peerName) : null,
     v.recording === 'requesting' ? t.recording.waiting(v.peerName) : null,
@@ -154,8 +156,18 @@ function overlay(v: CallView, a: CallActions) {
       : null,
   ].filter((n) => n !== null);
   return html`${v.state === 'reconnecting' ? spinner : nothing}${
-    notes.length || v.awaitingAnswer || v.netOffer
+    notes.length || v.awaitingAnswer || v.netOffer || v.noticeShowsStill
       ? html`<div class="notes">
+          ${
+            v.noticeShowsStill
+              ? html`<div class="note net-offer" role="status">
+                  <span>${v.notice}</span>
+                  <button class="note-action" @click=${() => a.togglePanel('gallery')}>
+                    ${t.view}
+                  </button>
+                </div>`
+              : nothing
+          }
           ${notes.map((n) => html`<span class="note">${n}</span>`)}
           ${
             v.awaitingAnswer
@@ -251,9 +263,12 @@ function status(v: CallView) {
     <span role="status"
       >${text}${v.state === 'connected' ? ` · ${modeLabel(t, v.mode, v.role)}` : ''}${
         weak ? ` · ${t.network[level!]}` : ''
-      }${v.recording === 'recording' ? ` · ${t.recording.status}` : ''}${
-        v.serviceAway && v.state === 'connected' ? ` · ${t.serviceReconnecting}` : ''
-      }</span
+      }${
+        // Announced; the recording indicator beside it shows it.
+        v.recording === 'recording'
+          ? html`<span class="sr-only"> · ${t.recording.status}</span>`
+          : ''
+      }${v.serviceAway && v.state === 'connected' ? ` · ${t.serviceReconnecting}` : ''}</span
     >
     ${v.recordingViews?.recordingIndicator(v) ?? nothing}
     ${v.state === 'connected' ? html`<span role="timer">${v.timer}</span>` : nothing}

@@ -7,6 +7,8 @@ export const statusStyles = css`
     z-index: 2;
     left: 12px;
     top: 12px;
+    max-width: calc(100% - 24px);
+    white-space: nowrap;
     display: inline-flex;
     align-items: center;
     gap: 8px;
@@ -23,6 +25,13 @@ export const statusStyles = css`
   }
   .dot.connected {
     background: #22c55e;
+  }
+  .sr-only {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
   }
   [role='timer'] {
     opacity: 0.85;
