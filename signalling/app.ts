@@ -77,7 +77,17 @@ export function createApp(deps: AppDeps): Hono<Env> {
       storage.writable ? 200 : 503,
     );
   });
-  app.route('/v1/sessions', sessionsApi({ config, sessions, tokens, invites: deps.invites, now }));
+  app.route(
+    '/v1/sessions',
+    sessionsApi({
+      config,
+      sessions,
+      tokens,
+      invites: deps.invites,
+      presence: (id) => rooms.presence(id),
+      now,
+    }),
+  );
   app.route('/v1', requestsApi({ config, sessions, tokens, now }));
   app.route(
     '/v1',

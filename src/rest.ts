@@ -122,6 +122,11 @@ export interface SessionView {
   endedBy: EndedBy | null;
   endReason: string | null;
   rating: { score: number; comment: string | null; at: string } | null;
+  /**
+   * Whose place is held by a live connection right now. A customer's page that finds its place
+   * held, and has no resume key of its own for the session, would be refused (`ERR_SESSION_FULL`).
+   */
+  inUse: { agent: boolean; customer: boolean };
   analytics: SessionAnalytics;
   /** Every status change, oldest first. */
   transitions: Array<{ from: SessionStatus; to: SessionStatus; at: string }>;

@@ -112,8 +112,11 @@ export function authMiddlewares(
         c.set('caller', { kind: 'host' });
         return next();
       }
-      // Not the API key: a join token if it looks like a JWT, otherwise a wrong key.
-      if (key.split('.').length !== 3) return problemResponse(c, 'ERR_API_KEY_INVALID');
+      // Not the API key: a join token if it looks like a JWT, or like the start of one (`{"` in
+      // base64url: an invite link cut short), otherwise a wrong key.
+      if (key.split('.').length !== 3 && !key.startsWith('eyJ')) {
+        return problemResponse(c, 'ERR_API_KEY_INVALID');
+      }
       const verified = await tokens.verify(key);
       if (!verified.ok) return problemResponse(c, verified.code);
       if (

@@ -17,6 +17,7 @@ import {
   type AcceptedSession,
   type CreatedSession,
   type MintedToken,
+  type SessionView,
 } from '../../src/rest.js';
 import { SESSION_STATUSES, isFinal, type SessionStatus } from '../../src/session-state.js';
 import type { ServerConfig } from '../config.js';
@@ -41,6 +42,8 @@ export interface SessionsApiDeps {
   sessions: Sessions;
   tokens: TokenService;
   invites: Invites;
+  /** Whose place in a session is held by a live connection right now (`Rooms.presence`). */
+  presence: (sessionId: string) => SessionView['inUse'];
   now: () => number;
 }
 
@@ -48,7 +51,7 @@ export interface SessionsApiDeps {
 const LONG_POLL_MS = 25_000;
 
 export function sessionsApi(deps: SessionsApiDeps): Hono<Env> {
-  const { config, sessions, tokens, invites, now } = deps;
+  const { config, sessions, tokens, invites, presence, now } = deps;
   const { hostOnly, hostOrParticipant } = authMiddlewares(config.apiKey, tokens, {
     now,
     isAccepted: (id) => sessions.isAccepted(id),
@@ -61,8 +64,10 @@ export function sessionsApi(deps: SessionsApiDeps): Hono<Env> {
   });
   const api = new Hono<Env>();
 
+  const view = (s: SessionRecord, forHost: boolean) =>
+    sessionView(s, forHost, now(), presence(s.id));
   const show = (c: Context<Env>, s: SessionRecord, status: 200 | 201 = 200) =>
-    c.json(sessionView(s, c.get('caller').kind === 'host', now()), status);
+    c.json(view(s, c.get('caller').kind === 'host'), status);
   const answer = (c: Context<Env>, outcome: Result<SessionRecord>) =>
     outcome.ok ? show(c, outcome.value) : problemResponse(c, outcome.code, outcome.reason);
 
@@ -83,7 +88,7 @@ export function sessionsApi(deps: SessionsApiDeps): Hono<Env> {
     const agentT = await agentToken(session);
     const { token, inviteUrl, shortInviteUrl, longInviteUrl } = await invites.issue(session);
     const created: CreatedSession = {
-      ...sessionView(session, true, now()),
+      ...view(session, true),
       agentToken: agentT.token,
       customerToken: token,
       inviteUrl,
@@ -99,7 +104,7 @@ export function sessionsApi(deps: SessionsApiDeps): Hono<Env> {
       return problemResponse(c, 'ERR_BODY_INVALID', 'give ?ticketId= (at most 200 characters)');
     }
     const list = await sessions.listByTicket(ticketId);
-    return c.json({ sessions: list.map((s) => sessionView(s, true, now())) });
+    return c.json({ sessions: list.map((s) => view(s, true)) });
   });
 
   api.get('/:id', hostOrParticipant, async (c) => {
@@ -157,7 +162,7 @@ export function sessionsApi(deps: SessionsApiDeps): Hono<Env> {
     const outcome = await sessions.accept(sessionIdOf(c), body.value.agent);
     if (!outcome.ok) return problemResponse(c, outcome.code, outcome.reason);
     const accepted: AcceptedSession = {
-      ...sessionView(outcome.value, true, now()),
+      ...view(outcome.value, true),
       agentToken: (await agentToken(outcome.value)).token,
     };
     return c.json(accepted);
