@@ -2,7 +2,8 @@
  * Rooms: who is connected to which session, and the relay between the two of them. A one-on-one
  * session has exactly two slots, one per role. A slot is taken by a valid join token when it is
  * free, or by the holder of the slot's resume key (the same person reconnecting, which replaces
- * their old connection). Anyone else is refused with `ERR_SESSION_FULL`.
+ * their old connection). Anyone else is refused with `ERR_SESSION_FULL`, and the agent is told
+ * (`invite-in-use`).
  *
  * Presence changes go to the session lifecycle (`sessions/sessions.ts`); every status change it stores
  * comes back here and is pushed to the people in the room (`session-status`, and `session-ended`
