@@ -2,7 +2,8 @@
  * What pages holding the widget must allow and what they keep, in real Chromium through the real
  * service: a host page under exactly the Content-Security-Policy the README gives runs a call and
  * loads the parts of the widget it loads later; a policy that blocks those parts gets the error
- * that says so; the join page's token leaves the address bar and the history.
+ * that says so; the join page speaks the browser's language, and its token leaves the address bar
+ * and the history.
  */
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -183,6 +184,27 @@ describe('the join page', () => {
   afterAll(async () => {
     await browser?.close();
     await service?.stop();
+  });
+
+  it('speaks the browser language, and so does the widget on it, after the short link', async () => {
+    const session = await service.createSession();
+    const context = await browser.newContext({ locale: 'de-DE' });
+    contexts.push(context);
+    const customer = await context.newPage();
+    await customer.goto(session.shortInviteUrl);
+    expect(new URL(customer.url()).pathname).toBe(`/join/${session.id}`);
+    expect(await customer.evaluate(() => document.documentElement.lang)).toBe('de');
+    expect(await customer.title()).toBe('Videohilfe');
+    await expect
+      .poll(
+        () =>
+          customer
+            .locator('video-session')
+            .getByRole('button', { name: 'Videoanruf beitreten' })
+            .count(),
+        PATIENT,
+      )
+      .toBe(1);
   });
 
   it('takes the token out of the address bar and the history once read, and keeps it for a reload', async () => {

@@ -1,5 +1,5 @@
 import { describe, beforeEach, expect, it } from 'vitest';
-import type { CreatedSession, SessionView } from '../src/rest.js';
+import type { CreatedSession, MintedToken, SessionView } from '../src/rest.js';
 import { createTokenService } from './sessions/tokens.js';
 import { createTestApp, TEST_API_KEY } from './testing/service.js';
 
@@ -30,11 +30,13 @@ describe('REST /v1/sessions', () => {
     return (await res.json()) as CreatedSession;
   }
 
-  it('creates a session with tokens bound to it and an invite link on the join page', async () => {
+  it('creates a session with tokens bound to it and a short invite link to the join page', async () => {
     const s = await create();
     expect(s).toMatchObject({ ticketId: 'T-42', status: 'created', customer: { name: 'Bob' } });
     expect(s.id).toMatch(/^ses_[\w-]{22}$/);
-    expect(s.inviteUrl).toBe(`https://video.example.com/join/${s.id}#token=${s.customerToken}`);
+    expect(s.inviteUrl).toMatch(/^https:\/\/video\.example\.com\/j\/[0-9A-Za-z]{12}$/);
+    expect(s.shortInviteUrl).toBe(s.inviteUrl);
+    expect(s.longInviteUrl).toBe(`https://video.example.com/join/${s.id}#token=${s.customerToken}`);
     const agent = await t.tokens.verify(s.agentToken);
     const customer = await t.tokens.verify(s.customerToken);
     expect(agent).toMatchObject({ ok: true, claims: { sessionId: s.id, role: 'agent' } });
@@ -52,6 +54,18 @@ describe('REST /v1/sessions', () => {
     expect(s.inviteUrl).toBe(
       `https://help.example.com/video?token=${s.customerToken}&s=${encodeURIComponent(s.id)}`,
     );
+    expect(s.longInviteUrl).toBe(s.inviteUrl);
+    // The short link leads to the host's page too, with a fresh token.
+    expect(s.shortInviteUrl).toMatch(/^https:\/\/video\.example\.com\/j\/[0-9A-Za-z]{12}$/);
+    const res = await t.app.request(new URL(s.shortInviteUrl).pathname);
+    expect(res.status).toBe(302);
+    const location = new URL(res.headers.get('location')!);
+    expect(location.origin + location.pathname).toBe('https://help.example.com/video');
+    expect(location.searchParams.get('s')).toBe(s.id);
+    expect(await t.tokens.verify(location.searchParams.get('token')!)).toMatchObject({
+      ok: true,
+      claims: { sessionId: s.id, role: 'customer' },
+    });
   });
 
   it('reads a session with the API key, or with a token of that session', async () => {
@@ -136,6 +150,18 @@ describe('REST /v1/sessions', () => {
       ok: true,
       claims: { role: 'agent' },
     });
+
+    res = await t.app.request(`/v1/sessions/${s.id}/tokens`, json({ role: 'customer' }));
+    expect(res.status).toBe(201);
+    const invite = (await res.json()) as MintedToken;
+    expect(invite).toMatchObject({ role: 'customer', inviteUrl: expect.stringContaining('/j/') });
+    if (invite.role === 'customer') {
+      expect(invite.shortInviteUrl).toBe(invite.inviteUrl);
+      expect(invite.shortInviteUrl).not.toBe(s.shortInviteUrl); // a new code each time
+      expect(invite.longInviteUrl).toBe(
+        `https://video.example.com/join/${s.id}#token=${invite.token}`,
+      );
+    }
 
     res = await t.app.request(`/v1/sessions/${s.id}/tokens`, json({ role: 'boss' }));
     expect(await res.json()).toMatchObject({ code: 'ERR_BODY_INVALID' });

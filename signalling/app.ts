@@ -8,7 +8,9 @@ import { cors } from 'hono/cors';
 import type { Logger } from 'pino';
 import { filesApi } from './api/files-api.js';
 import { problemResponse, type Env } from './api/http.js';
-import { joinPage, JOIN_SCRIPT, JOIN_STYLES } from './api/join-page.js';
+import { inviteLinks } from './api/invite-links.js';
+import { joinPage, JOIN_SCRIPT, JOIN_STYLES, pageHeaders } from './api/join-page.js';
+import { pageLanguage } from './api/page-language.js';
 import { requestsApi } from './api/requests-api.js';
 import { sessionsApi } from './api/sessions-api.js';
 import { webhooksApi } from './api/webhooks-api.js';
@@ -16,6 +18,7 @@ import type { ServerConfig } from './config.js';
 import type { FileLinks } from './files/file-links.js';
 import type { Files } from './files/files.js';
 import type { Rooms } from './relay/rooms.js';
+import type { Invites } from './sessions/invites.js';
 import type { Sessions } from './sessions/sessions.js';
 import type { TokenService } from './sessions/tokens.js';
 import type { SessionStore } from './store/store.js';
@@ -26,6 +29,8 @@ export interface AppDeps {
   store: SessionStore;
   sessions: Sessions;
   tokens: TokenService;
+  /** Customer tokens with their invite links, short and long. */
+  invites: Invites;
   rooms: Rooms;
   files: Files;
   links: FileLinks;
@@ -72,7 +77,17 @@ export function createApp(deps: AppDeps): Hono<Env> {
       storage.writable ? 200 : 503,
     );
   });
-  app.route('/v1/sessions', sessionsApi({ config, sessions, tokens, now }));
+  app.route(
+    '/v1/sessions',
+    sessionsApi({
+      config,
+      sessions,
+      tokens,
+      invites: deps.invites,
+      presence: (id) => rooms.presence(id),
+      now,
+    }),
+  );
   app.route('/v1', requestsApi({ config, sessions, tokens, now }));
   app.route(
     '/v1',
@@ -89,24 +104,10 @@ export function createApp(deps: AppDeps): Hono<Env> {
   app.get('/join/:id', (c) => {
     const signallingUrl = new URL('/v1/signal', config.publicUrl);
     signallingUrl.protocol = config.publicUrl.protocol === 'https:' ? 'wss:' : 'ws:';
-    return c.html(joinPage(signallingUrl.href), 200, {
-      'content-security-policy': [
-        "default-src 'none'",
-        "script-src 'self'",
-        "style-src 'self'",
-        `connect-src 'self' ${signallingUrl.origin}`,
-        "img-src 'self' data: blob:",
-        "media-src 'self' blob: mediastream:",
-        "worker-src 'self' blob:",
-        "base-uri 'none'",
-        "form-action 'none'",
-        "frame-ancestors 'none'",
-      ].join('; '),
-      'permissions-policy': 'camera=(self), microphone=(self), display-capture=(self)',
-      'referrer-policy': 'no-referrer',
-      'cache-control': 'no-store',
-    });
+    const lang = pageLanguage(c.req.header('accept-language'));
+    return c.html(joinPage(signallingUrl.href, lang), 200, pageHeaders(signallingUrl.origin));
   });
+  app.route('/j', inviteLinks({ config, invites: deps.invites, now }));
 
   // Module scripts are fetched in CORS mode: host pages on other origins need the header.
   const sdkHeaders = {

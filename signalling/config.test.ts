@@ -100,11 +100,16 @@ describe('configuration', () => {
       VS_MIN_FREE_BYTES: '0',
       VS_MAX_SESSION_UPLOADS: '4',
       VS_REPORT_RATE: '120',
+      VS_INVITE_RATE: '50',
     });
     const config = resolveConfig({ ...options, dataDir: dir() });
     expect(config.files).toMatchObject({ minFreeBytes: 0, maxSessionUploads: 4 });
     expect(config.reportRate).toBe(120);
-    expect(resolveConfig({ ...base, dataDir: dir() }).reportRate).toBe(60);
+    expect(config.inviteRate).toBe(50);
+    expect(resolveConfig({ ...base, dataDir: dir() })).toMatchObject({
+      reportRate: 60,
+      inviteRate: 20,
+    });
   });
 
   it('reads the webhook, request and direct-call settings from the environment', () => {
@@ -187,6 +192,7 @@ describe('configuration', () => {
     [{ ...base, minFreeBytes: '10%' as never }, /VS_MIN_FREE_BYTES/],
     [{ ...base, maxSessionUploads: 0 }, /VS_MAX_SESSION_UPLOADS .* from 1 to 10000/],
     [{ ...base, reportRate: 0 }, /VS_REPORT_RATE .* from 1/],
+    [{ ...base, inviteRate: 0 }, /VS_INVITE_RATE .* from 1/],
   ])('names the variable to fix: %o', (options, message) => {
     expect(() => resolveConfig({ dataDir: dir(), ...options })).toThrow(ConfigError);
     expect(() => resolveConfig({ dataDir: dir(), ...options })).toThrow(message);

@@ -80,6 +80,8 @@ export interface ServerOptions {
   maxSessionUploads?: number;
   /** `VS_REPORT_RATE`: events a widget may report per minute per session and role (also the burst). Default 60. */
   reportRate?: number;
+  /** `VS_INVITE_RATE`: short invite links (`/j/<code>`) opened per minute per client address (also the burst). Default 20. */
+  inviteRate?: number;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -112,6 +114,7 @@ export interface ServerConfig {
   requestTtl: number;
   requestRate: number;
   reportRate: number;
+  inviteRate: number;
   files: {
     maxBytes: { screenshot: number; recording: number };
     maxSessionBytes: number;
@@ -166,6 +169,7 @@ const ENV: Record<keyof ServerOptions, string> = {
   minFreeBytes: 'VS_MIN_FREE_BYTES',
   maxSessionUploads: 'VS_MAX_SESSION_UPLOADS',
   reportRate: 'VS_REPORT_RATE',
+  inviteRate: 'VS_INVITE_RATE',
 };
 
 const MiB = 1024 * 1024;
@@ -213,6 +217,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
         'minFreeBytes',
         'maxSessionUploads',
         'reportRate',
+        'inviteRate',
       ].includes(key)
     ) {
       options[key] = /^\d+$/.test(raw.trim()) ? Number(raw) : raw;
@@ -403,6 +408,7 @@ export function resolveConfig(options: ServerOptions): ServerConfig {
     requestTtl: integer('requestTtl', options.requestTtl, 900, 30, 86_400),
     requestRate: integer('requestRate', options.requestRate, 6, 1, 100_000),
     reportRate: integer('reportRate', options.reportRate, 60, 1, 100_000),
+    inviteRate: integer('inviteRate', options.inviteRate, 20, 1, 100_000),
     files: {
       maxBytes: {
         screenshot: integer('maxScreenshotBytes', options.maxScreenshotBytes, 20 * MiB, 1024, GiB),

@@ -11,6 +11,7 @@ import { createFileLinks, type FileLinks } from './files/file-links.js';
 import { Files } from './files/files.js';
 import { Rooms } from './relay/rooms.js';
 import { iceServersFor } from './relay/turn.js';
+import { createInvites, type Invites } from './sessions/invites.js';
 import { Sessions } from './sessions/sessions.js';
 import { createTokenService, type TokenService } from './sessions/tokens.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
@@ -24,6 +25,8 @@ const EXPIRY_SWEEP_MS = 5_000;
 const DELIVERED_RETENTION_MS = 7 * 24 * 3600_000;
 /** How often delivered events past their retention are pruned. */
 const PRUNE_EVERY_MS = 3600_000;
+/** Short invite links are kept this long after they expired (to answer "expired"), then pruned. */
+const INVITE_RETENTION_MS = 30 * 24 * 3600_000;
 /** How often files past their retention time (and abandoned uploads) are deleted. */
 const RETENTION_SWEEP_MS = 3600_000;
 
@@ -55,6 +58,7 @@ export interface Services {
   store: SessionStore;
   tokens: TokenService;
   sessions: Sessions;
+  invites: Invites;
   links: FileLinks;
   disk: FileDisk;
   files: Files;
@@ -64,8 +68,8 @@ export interface Services {
   /**
    * Starts what a running service does on its own: removes file bytes a crash left without a
    * record, picks up undelivered webhook events, then sweeps (overdue sessions every 5 s,
-   * delivered events older than 7 days every hour, files past their retention every hour, the
-   * first sweeps at once). The REST tests do not start their services: their clock moves only
+   * delivered events older than 7 days and invites expired 30 days ago every hour, files past
+   * their retention every hour, the first sweeps at once). The REST tests do not start their services: their clock moves only
    * when the test moves it, and nothing happens behind their back.
    */
   start(): Promise<void>;
@@ -87,6 +91,7 @@ export function createServices(config: ServerConfig, options: ServicesOptions = 
     recordEvents: options.recordEvents ?? config.webhook !== null,
     now,
   });
+  const invites = createInvites({ config, store, tokens, now });
   const links = createFileLinks(config.tokenSecret, () => config.publicUrl);
   const disk = new FileDisk(config.dataDir);
   const files = new Files({ store, sessions, disk, links, config: config.files, logger, now });
@@ -132,6 +137,7 @@ export function createServices(config: ServerConfig, options: ServicesOptions = 
     store,
     tokens,
     sessions,
+    invites,
     links,
     disk,
     files,
@@ -152,6 +158,9 @@ export function createServices(config: ServerConfig, options: ServicesOptions = 
             void store.outbox
               .pruneDelivered(Date.now() - DELIVERED_RETENTION_MS)
               .catch((err: unknown) => logger.error({ err }, 'pruning delivered events failed'));
+            void store.invites
+              .prune(now() - INVITE_RETENTION_MS)
+              .catch((err: unknown) => logger.error({ err }, 'pruning invites failed'));
           }
         }, EXPIRY_SWEEP_MS),
       );

@@ -209,6 +209,26 @@ export const errors = {
     message: 'Direct calls are not enabled; request a session instead.',
   },
 
+  // Short invite links (`/j/<code>`): answered as pages, for the person who opened the link
+  ERR_INVITE_NOT_FOUND: {
+    status: 404,
+    close: 4000,
+    fatal: true,
+    message: 'This link is not valid. Ask the person who sent it for a new one.',
+  },
+  ERR_INVITE_EXPIRED: {
+    status: 410,
+    close: 4000,
+    fatal: true,
+    message: 'This link has expired. Ask the person who sent it for a new one.',
+  },
+  ERR_TOO_MANY_INVITES: {
+    status: 429,
+    close: 4000,
+    fatal: false,
+    message: 'Too many invitation links were opened from this network. Try again in a minute.',
+  },
+
   // Tokens and the WebSocket
   ERR_TOKEN_MISSING: {
     status: 401,

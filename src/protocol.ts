@@ -145,6 +145,12 @@ export const ServerMessageSchema = v.variant('type', [
   }),
   /** Answer to `ping`. */
   v.object({ type: v.literal('pong'), t: v.number() }),
+  /**
+   * To the agent: someone tried to join with `role`'s invitation while that place was taken by a
+   * live connection (a forwarded link, or the link opened on a second device), and was refused
+   * with `ERR_SESSION_FULL`. At most one every 10 s per role.
+   */
+  v.object({ type: v.literal('invite-in-use'), role: RoleSchema }),
   /** The session moved to another status (every transition, while connected). */
   v.object({ type: v.literal('session-status'), status: SessionStatusSchema }),
   /**

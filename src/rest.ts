@@ -122,17 +122,38 @@ export interface SessionView {
   endedBy: EndedBy | null;
   endReason: string | null;
   rating: { score: number; comment: string | null; at: string } | null;
+  /**
+   * Whose place is held by a live connection right now. A customer's page that finds its place
+   * held, and has no resume key of its own for the session, would be refused (`ERR_SESSION_FULL`).
+   */
+  inUse: { agent: boolean; customer: boolean };
   analytics: SessionAnalytics;
   /** Every status change, oldest first. */
   transitions: Array<{ from: SessionStatus; to: SessionStatus; at: string }>;
 }
 
+/**
+ * The links that carry a customer's invite. `inviteUrl` is the one to send: the short link, or,
+ * when invites go to the host's own page (`VS_INVITE_URL_TEMPLATE`), the long one.
+ */
+export interface InviteLinks {
+  inviteUrl: string;
+  /** `https://<service>/j/<code>` (12 characters of base62): leads to the long link with a fresh token. */
+  shortInviteUrl: string;
+  /** The join page, `/join/<id>#token=<customerToken>`, or the host's page with the token in it. */
+  longInviteUrl: string;
+}
+
 /** The answer to `POST /v1/sessions`. */
-export interface CreatedSession extends SessionView {
+export interface CreatedSession extends SessionView, InviteLinks {
   agentToken: string;
   customerToken: string;
-  inviteUrl: string;
 }
+
+/** The answer to `POST /v1/sessions/:id/tokens`; a customer's token comes with its links. */
+export type MintedToken = { token: string; expiresAt: string } & (
+  { role: 'agent' } | ({ role: 'customer' } & InviteLinks)
+);
 
 /** The answer to `POST /v1/sessions/:id/accept`. */
 export interface AcceptedSession extends SessionView {

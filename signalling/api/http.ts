@@ -3,6 +3,7 @@
  * bodies parsed by a schema, and who is calling (the host with its API key, or a participant with
  * a join token of the session in the path).
  */
+import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -10,6 +11,7 @@ import type * as v from 'valibot';
 import { problem, type ErrorCode } from '../../src/errors.js';
 import { parseWith } from '../../src/parse.js';
 import type { Role } from '../../src/protocol.js';
+import { addressKey } from '../rate-limit.js';
 import { safeEqual, type TokenService } from '../sessions/tokens.js';
 
 /** Who is calling a REST route. */
@@ -110,8 +112,11 @@ export function authMiddlewares(
         c.set('caller', { kind: 'host' });
         return next();
       }
-      // Not the API key: a join token if it looks like a JWT, otherwise a wrong key.
-      if (key.split('.').length !== 3) return problemResponse(c, 'ERR_API_KEY_INVALID');
+      // Not the API key: a join token if it looks like a JWT, or like the start of one (`{"` in
+      // base64url: an invite link cut short), otherwise a wrong key.
+      if (key.split('.').length !== 3 && !key.startsWith('eyJ')) {
+        return problemResponse(c, 'ERR_API_KEY_INVALID');
+      }
       const verified = await tokens.verify(key);
       if (!verified.ok) return problemResponse(c, verified.code);
       if (
@@ -143,4 +148,16 @@ export function authMiddlewares(
     hostOrParticipantWithGrace: (ms: number, now: () => number) =>
       hostOrParticipantWithin({ ms, now }),
   };
+}
+
+/**
+ * The client's address for rate limiting: the socket's peer, an IPv6 one by its /64 (put a limit
+ * in your proxy too).
+ */
+export function clientAddress(c: Context): string {
+  try {
+    return addressKey(getConnInfo(c).remote.address ?? 'unknown');
+  } catch {
+    return 'unknown'; // not served by node (tests calling app.request)
+  }
 }

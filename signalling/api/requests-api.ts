@@ -5,16 +5,24 @@
  * (asking again returns it). With direct calls enabled, the button can ring straight into a
  * session instead.
  */
-import { getConnInfo } from '@hono/node-server/conninfo';
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { randomBytes } from 'node:crypto';
 import { RequestSessionSchema, RequestTokenSchema, type RequestedSession } from '../../src/rest.js';
 import { isFinal } from '../../src/session-state.js';
 import type { ServerConfig } from '../config.js';
-import { addressKey, createRateLimiter } from '../rate-limit.js';
+import { createRateLimiter } from '../rate-limit.js';
+import { mintCustomerToken } from '../sessions/invites.js';
 import type { NewRequest, Sessions } from '../sessions/sessions.js';
 import { safeEqual, type TokenService } from '../sessions/tokens.js';
-import { authMiddlewares, bearer, limit, problemResponse, readBody, type Env } from './http.js';
+import {
+  authMiddlewares,
+  bearer,
+  clientAddress,
+  limit,
+  problemResponse,
+  readBody,
+  type Env,
+} from './http.js';
 
 export interface RequestsApiDeps {
   config: ServerConfig;
@@ -107,12 +115,7 @@ export function requestsApi(deps: RequestsApiDeps): Hono<Env> {
 
   async function answer(s: Awaited<ReturnType<Sessions['request']>>): Promise<RequestedSession> {
     // Until an agent accepts, the token lasts only as long as the request waits (`answerBy`).
-    const { token } = await tokens.mint(
-      s.id,
-      'customer',
-      s.expiresAt,
-      s.agent === null && s.answerBy !== null ? { answerBy: s.answerBy } : {},
-    );
+    const { token } = await mintCustomerToken(tokens, s);
     return {
       id: s.id,
       status: s.status,
@@ -123,16 +126,4 @@ export function requestsApi(deps: RequestsApiDeps): Hono<Env> {
   }
 
   return api;
-}
-
-/**
- * The client's address for rate limiting: the socket's peer, an IPv6 one by its /64 (put a limit
- * in your proxy too).
- */
-function clientAddress(c: Context): string {
-  try {
-    return addressKey(getConnInfo(c).remote.address ?? 'unknown');
-  } catch {
-    return 'unknown'; // not served by node (tests calling app.request)
-  }
 }

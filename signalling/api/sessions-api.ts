@@ -16,10 +16,13 @@ import {
   ReportSchema,
   type AcceptedSession,
   type CreatedSession,
+  type MintedToken,
+  type SessionView,
 } from '../../src/rest.js';
 import { SESSION_STATUSES, isFinal, type SessionStatus } from '../../src/session-state.js';
 import type { ServerConfig } from '../config.js';
 import { createRateLimiter } from '../rate-limit.js';
+import type { Invites } from '../sessions/invites.js';
 import { sessionView } from '../sessions/session-view.js';
 import type { Sessions } from '../sessions/sessions.js';
 import type { TokenService } from '../sessions/tokens.js';
@@ -38,6 +41,9 @@ export interface SessionsApiDeps {
   config: ServerConfig;
   sessions: Sessions;
   tokens: TokenService;
+  invites: Invites;
+  /** Whose place in a session is held by a live connection right now (`Rooms.presence`). */
+  presence: (sessionId: string) => SessionView['inUse'];
   now: () => number;
 }
 
@@ -45,7 +51,7 @@ export interface SessionsApiDeps {
 const LONG_POLL_MS = 25_000;
 
 export function sessionsApi(deps: SessionsApiDeps): Hono<Env> {
-  const { config, sessions, tokens, now } = deps;
+  const { config, sessions, tokens, invites, presence, now } = deps;
   const { hostOnly, hostOrParticipant } = authMiddlewares(config.apiKey, tokens, {
     now,
     isAccepted: (id) => sessions.isAccepted(id),
@@ -58,8 +64,10 @@ export function sessionsApi(deps: SessionsApiDeps): Hono<Env> {
   });
   const api = new Hono<Env>();
 
+  const view = (s: SessionRecord, forHost: boolean) =>
+    sessionView(s, forHost, now(), presence(s.id));
   const show = (c: Context<Env>, s: SessionRecord, status: 200 | 201 = 200) =>
-    c.json(sessionView(s, c.get('caller').kind === 'host', now()), status);
+    c.json(view(s, c.get('caller').kind === 'host'), status);
   const answer = (c: Context<Env>, outcome: Result<SessionRecord>) =>
     outcome.ok ? show(c, outcome.value) : problemResponse(c, outcome.code, outcome.reason);
 
@@ -78,12 +86,14 @@ export function sessionsApi(deps: SessionsApiDeps): Hono<Env> {
       metadata: metadata ?? null,
     });
     const agentT = await agentToken(session);
-    const customerT = await tokens.mint(session.id, 'customer', session.expiresAt);
+    const { token, inviteUrl, shortInviteUrl, longInviteUrl } = await invites.issue(session);
     const created: CreatedSession = {
-      ...sessionView(session, true, now()),
+      ...view(session, true),
       agentToken: agentT.token,
-      customerToken: customerT.token,
-      inviteUrl: inviteUrl(config, session.id, customerT.token),
+      customerToken: token,
+      inviteUrl,
+      shortInviteUrl,
+      longInviteUrl,
     };
     return c.json(created, 201);
   });
@@ -94,7 +104,7 @@ export function sessionsApi(deps: SessionsApiDeps): Hono<Env> {
       return problemResponse(c, 'ERR_BODY_INVALID', 'give ?ticketId= (at most 200 characters)');
     }
     const list = await sessions.listByTicket(ticketId);
-    return c.json({ sessions: list.map((s) => sessionView(s, true, now())) });
+    return c.json({ sessions: list.map((s) => view(s, true)) });
   });
 
   api.get('/:id', hostOrParticipant, async (c) => {
@@ -128,23 +138,18 @@ export function sessionsApi(deps: SessionsApiDeps): Hono<Env> {
     const session = await sessions.get(sessionIdOf(c));
     if (!session) return problemResponse(c, 'ERR_SESSION_NOT_FOUND');
     if (isFinal(session.status)) return problemResponse(c, 'ERR_SESSION_ENDED');
-    const { role } = body.value;
-    if (role === 'agent' && session.agent === null) {
-      return problemResponse(c, 'ERR_SESSION_NOT_ACCEPTED', 'accept it first');
+    let minted: MintedToken;
+    if (body.value.role === 'agent') {
+      if (session.agent === null) {
+        return problemResponse(c, 'ERR_SESSION_NOT_ACCEPTED', 'accept it first');
+      }
+      const { token, expiresAt } = await agentToken(session);
+      minted = { role: 'agent', token, expiresAt: expiresAt.toISOString() };
+    } else {
+      const { token, expiresAt, ...links } = await invites.issue(session);
+      minted = { role: 'customer', token, expiresAt: expiresAt.toISOString(), ...links };
     }
-    const { token, expiresAt } =
-      role === 'agent'
-        ? await agentToken(session)
-        : await tokens.mint(session.id, role, session.expiresAt);
-    return c.json(
-      {
-        role,
-        token,
-        expiresAt: expiresAt.toISOString(),
-        ...(role === 'customer' ? { inviteUrl: inviteUrl(config, session.id, token) } : {}),
-      },
-      201,
-    );
+    return c.json(minted, 201);
   });
 
   api.post('/:id/end', hostOnly, async (c) =>
@@ -157,7 +162,7 @@ export function sessionsApi(deps: SessionsApiDeps): Hono<Env> {
     const outcome = await sessions.accept(sessionIdOf(c), body.value.agent);
     if (!outcome.ok) return problemResponse(c, outcome.code, outcome.reason);
     const accepted: AcceptedSession = {
-      ...sessionView(outcome.value, true, now()),
+      ...view(outcome.value, true),
       agentToken: (await agentToken(outcome.value)).token,
     };
     return c.json(accepted);
@@ -236,14 +241,4 @@ function requireRole(c: Context<Env>, role: 'customer', why: string): Response |
   return caller.kind === 'participant' && caller.role === role
     ? null
     : problemResponse(c, code, why);
-}
-
-export function inviteUrl(config: ServerConfig, sessionId: string, token: string): string {
-  if (config.inviteUrlTemplate) {
-    return config.inviteUrlTemplate
-      .replaceAll('{token}', encodeURIComponent(token))
-      .replaceAll('{sessionId}', encodeURIComponent(sessionId));
-  }
-  // The token rides in the fragment, which browsers never send to a server or in a Referer.
-  return new URL(`/join/${sessionId}#token=${token}`, config.publicUrl).href;
 }

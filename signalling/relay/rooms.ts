@@ -2,7 +2,8 @@
  * Rooms: who is connected to which session, and the relay between the two of them. A one-on-one
  * session has exactly two slots, one per role. A slot is taken by a valid join token when it is
  * free, or by the holder of the slot's resume key (the same person reconnecting, which replaces
- * their old connection). Anyone else is refused with `ERR_SESSION_FULL`.
+ * their old connection). Anyone else is refused with `ERR_SESSION_FULL`, and the agent is told
+ * (`invite-in-use`).
  *
  * Presence changes go to the session lifecycle (`sessions/sessions.ts`); every status change it stores
  * comes back here and is pushed to the people in the room (`session-status`, and `session-ended`
@@ -70,7 +71,15 @@ interface Room {
   slots: Partial<Record<Role, Member>>;
   /** Counts peer connections built in this room; signals carry it so stale ones are dropped. */
   pairing: number;
+  /** When the agent was last told of a refused join, per role (`invite-in-use`). */
+  inUseToldAt: Partial<Record<Role, number>>;
 }
+
+/** Whose place in a session is held by a live connection right now. */
+export type Presence = Record<Role, boolean>;
+
+/** The agent hears of refused joins to one place at most this often. */
+const IN_USE_NOTICE_MS = 10_000;
 
 /** What the client's hello says that admission needs. */
 export interface Hello {
@@ -102,6 +111,12 @@ export class Rooms {
     let n = 0;
     for (const room of this.rooms.values()) n += Object.keys(room.slots).length;
     return n;
+  }
+
+  /** Whose place in `sessionId` is held by a live connection right now (one map lookup). */
+  presence(sessionId: string): Presence {
+    const slots = this.rooms.get(sessionId)?.slots;
+    return { agent: slots?.agent !== undefined, customer: slots?.customer !== undefined };
   }
 
   /**
@@ -145,10 +160,13 @@ export class Rooms {
       resumeKey !== undefined && storedHash !== null && safeEqual(hashKey(resumeKey), storedHash);
     if (token.expired && !resuming) return refuse('ERR_TOKEN_EXPIRED', 'token expired');
 
-    const room = this.rooms.get(sessionId) ?? { slots: {}, pairing: 0 };
+    const room = this.rooms.get(sessionId) ?? { slots: {}, pairing: 0, inUseToldAt: {} };
     const { slots } = room;
     const current = slots[role];
-    if (current && !resuming) return refuse('ERR_SESSION_FULL', `${role} slot taken`);
+    if (current && !resuming) {
+      this.tellInUse(room, role);
+      return refuse('ERR_SESSION_FULL', `${role} slot taken`);
+    }
 
     const key = resuming ? resumeKey : randomBytes(24).toString('base64url');
     if (!resuming) await this.opts.store.setResumeKeyHash(sessionId, role, hashKey(key));
@@ -199,6 +217,16 @@ export class Rooms {
     }
     this.opts.logger.info({ sessionId, role, conn: conn.id, resumed: resuming }, 'joined');
     return member;
+  }
+
+  /** Tells the agent that a join to `role`'s place was refused (not more than every 10 s). */
+  private tellInUse(room: Room, role: Role): void {
+    const agent = room.slots.agent;
+    const at = this.now();
+    const last = room.inUseToldAt[role];
+    if (!agent || (last !== undefined && at - last < IN_USE_NOTICE_MS)) return;
+    room.inUseToldAt[role] = at;
+    agent.conn.send({ type: 'invite-in-use', role });
   }
 
   /** Tells both to build a fresh peer connection, numbered by a new pairing. */

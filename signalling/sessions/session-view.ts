@@ -4,8 +4,16 @@ import { isFinal } from '../../src/session-state.js';
 import type { SessionRecord } from '../store/store.js';
 import { iso, setupMs } from './session-draft.js';
 
-/** `forHost`: with the host's metadata (never shown to a join token). */
-export function sessionView(s: SessionRecord, forHost: boolean, now: number): SessionView {
+/**
+ * `forHost`: with the host's metadata (never shown to a join token). `inUse`: whose place is held
+ * by a live connection (the rooms' presence).
+ */
+export function sessionView(
+  s: SessionRecord,
+  forHost: boolean,
+  now: number,
+  inUse: SessionView['inUse'],
+): SessionView {
   const until = isFinal(s.status) ? (s.endedAt ?? now) : now;
   return {
     id: s.id,
@@ -25,6 +33,7 @@ export function sessionView(s: SessionRecord, forHost: boolean, now: number): Se
     endedBy: s.endedBy,
     endReason: s.endReason,
     rating: s.rating && { score: s.rating.score, comment: s.rating.comment, at: iso(s.rating.at)! },
+    inUse,
     analytics: {
       acceptMs:
         s.requestedAt !== null && s.acceptedAt !== null ? s.acceptedAt - s.requestedAt : null,

@@ -160,7 +160,30 @@ export interface SessionStore {
   setResumeKeyHash(sessionId: string, role: Role, hash: string): Promise<void>;
   readonly outbox: OutboxStore;
   readonly files: FileStore;
+  readonly invites: InviteStore;
   close(): Promise<void>;
+}
+
+/**
+ * A short invite link (`/j/<code>`). The code itself is never stored, only its SHA-256: whoever
+ * reads the store cannot open the links.
+ */
+export interface InviteRecord {
+  /** SHA-256 of the code, base64url. */
+  codeHash: string;
+  sessionId: string;
+  role: Role;
+  createdAt: number;
+  /** The link stops working at this time: the expiry of the token it stands for. */
+  expiresAt: number;
+}
+
+/** Short invite links, by the hash of their code. */
+export interface InviteStore {
+  insert(invite: InviteRecord): Promise<void>;
+  get(codeHash: string): Promise<InviteRecord | null>;
+  /** Deletes the invites that expired before `before`; how many. */
+  prune(before: number): Promise<number>;
 }
 
 /**

@@ -49,6 +49,12 @@ const errors: Record<ErrorCode, string> = {
     'Zu viele Anfragen nach Videohilfe; versuchen Sie es in einer Minute erneut.',
   ERR_DIRECT_CALLS_DISABLED:
     'Direktanrufe sind nicht aktiviert; fragen Sie stattdessen eine Sitzung an.',
+  ERR_INVITE_NOT_FOUND:
+    'Dieser Link ist ungültig. Bitten Sie die Person, die ihn geschickt hat, um einen neuen.',
+  ERR_INVITE_EXPIRED:
+    'Dieser Link ist abgelaufen. Bitten Sie die Person, die ihn geschickt hat, um einen neuen.',
+  ERR_TOO_MANY_INVITES:
+    'Aus diesem Netz wurden zu viele Einladungslinks geöffnet. Versuchen Sie es in einer Minute noch einmal.',
   ERR_TOKEN_MISSING: 'Ein Beitritts-Token fehlt.',
   ERR_TOKEN_INVALID: 'Dieser Link ist ungültig.',
   ERR_TOKEN_EXPIRED: 'Dieser Link ist abgelaufen. Bitten Sie um einen neuen.',

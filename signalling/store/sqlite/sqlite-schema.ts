@@ -5,7 +5,7 @@
 import type { Database } from 'better-sqlite3';
 import type { SessionRecord } from '../store.js';
 
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 const TABLES = `
 CREATE TABLE sessions (
@@ -115,6 +115,21 @@ ALTER TABLE files_v5 RENAME TO files;
 CREATE INDEX files_created ON files (created_at);
 `;
 
+/**
+ * 6: short invite links (`/j/<code>`, issue 16): the SHA-256 of each code (never the code), with
+ * the session and role it lets in and when it stops working.
+ */
+const INVITE_TABLES = `
+CREATE TABLE IF NOT EXISTS invites (
+  code_hash TEXT PRIMARY KEY,
+  session_id TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+  role TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS invites_expires ON invites (expires_at);
+`;
+
 /** Brings the database to `SCHEMA_VERSION`, one step at a time. */
 export function migrate(db: Database): void {
   const version = db.pragma('user_version', { simple: true }) as number;
@@ -131,9 +146,15 @@ export function migrate(db: Database): void {
       db.pragma('user_version = 4');
     })();
   }
+  if (version < 5) {
+    db.transaction(() => {
+      db.exec(FILE_TABLES_V5);
+      db.pragma('user_version = 5');
+    })();
+  }
   db.transaction(() => {
-    db.exec(FILE_TABLES_V5);
-    db.pragma('user_version = 5');
+    db.exec(INVITE_TABLES);
+    db.pragma('user_version = 6');
   })();
 }
 

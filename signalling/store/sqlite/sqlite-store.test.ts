@@ -166,6 +166,36 @@ describe('the SQLite store', () => {
     after.close();
   });
 
+  it('upgrades a schema 5 data dir with a table of short invite links', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vs-migrate5-'));
+    await openSqliteStore(dir).close();
+    const db = new Database(join(dir, 'sessions.sqlite'));
+    db.exec('DROP TABLE invites');
+    db.pragma('user_version = 5');
+    db.close();
+    const store = openSqliteStore(dir);
+    await store.insert(record('ses_5'), []);
+    const invite = {
+      codeHash: 'h'.repeat(43),
+      sessionId: 'ses_5',
+      role: 'customer' as const,
+      createdAt: 10,
+      expiresAt: 2000,
+    };
+    await store.invites.insert(invite);
+    expect(await store.invites.get(invite.codeHash)).toEqual(invite);
+    expect(await store.invites.get('other')).toBeNull();
+    expect(await store.invites.prune(2000)).toBe(0); // expired before 2000: none
+    expect(await store.invites.prune(2001)).toBe(1);
+    expect(await store.invites.get(invite.codeHash)).toBeNull();
+    await store.close();
+    const after = new Database(join(dir, 'sessions.sqlite'));
+    expect(after.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    const fk = after.pragma('foreign_key_list(invites)') as Array<{ table: string }>;
+    expect(fk.map((f) => f.table)).toEqual(['sessions']);
+    after.close();
+  });
+
   for (const where of [':memory:', 'a data dir (written by the writer thread)'] as const) {
     it(`commits the writes of one turn together; a write that throws fails alone (${where})`, async () => {
       const dir = where === ':memory:' ? where : mkdtempSync(join(tmpdir(), 'vs-commit-'));

@@ -21,6 +21,7 @@ import {
 } from '../store.js';
 import { groupCommit, SqliteWriteError, type Writer } from './sqlite-commit.js';
 import { FILE_WRITES, openSqliteFiles } from './sqlite-files.js';
+import { INVITE_WRITES, openSqliteInvites } from './sqlite-invites.js';
 import { OUTBOX_WRITES, openSqliteOutbox } from './sqlite-outbox.js';
 import { migrate } from './sqlite-schema.js';
 
@@ -54,7 +55,7 @@ const SESSION_WRITES = {
   },
 } as const;
 
-const WRITES = { ...SESSION_WRITES, ...OUTBOX_WRITES, ...FILE_WRITES };
+const WRITES = { ...SESSION_WRITES, ...OUTBOX_WRITES, ...FILE_WRITES, ...INVITE_WRITES };
 
 export type WriteName = keyof typeof WRITES;
 
@@ -179,6 +180,7 @@ export function openSqliteStore(dataDir: string | ':memory:'): SessionStore {
     },
     outbox: openSqliteOutbox(db, commit),
     files,
+    invites: openSqliteInvites(db, commit),
     async close() {
       await commit.close();
       db.close();

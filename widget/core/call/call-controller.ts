@@ -367,6 +367,10 @@ export class CallController implements ReactiveController {
         return;
       case 'pong':
         return;
+      case 'invite-in-use':
+        // Someone was refused this session's place of `message.role`: the agent's notice of it
+        // is the widget side of issue 16; until it is there, nothing to do.
+        return;
       case 'session-status':
         this.setSessionStatus(message.status);
         return;
