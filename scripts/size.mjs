@@ -16,7 +16,7 @@
 // - dist/video-session-panels-*.js: the settings and chat panels, loaded when a call settles;
 // - dist/video-session-panel-styles-*.js: the panels' styles, shared by them and the gallery;
 // - dist/video-session-session-rating-*.js: the customer's rating prompt, loaded during the call;
-// - dist/video-session-request-controller-*.js: the help button's request, loaded on its click.
+// - dist/video-session-request-chunk-*.js: the help button's request and its waiting panel, loaded on its click.
 // A widget script without a budget fails the check.
 import { readdirSync, readFileSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
@@ -36,7 +36,7 @@ const BUDGETS = [
   { pattern: /^video-session-panels-[\w-]+\.js$/, gzip: 4 * 1024 },
   { pattern: /^video-session-panel-styles-[\w-]+\.js$/, gzip: 2 * 1024 },
   { pattern: /^video-session-session-rating-[\w-]+\.js$/, gzip: 3 * 1024 },
-  { pattern: /^video-session-request-controller-[\w-]+\.js$/, gzip: 2 * 1024 },
+  { pattern: /^video-session-request-chunk-[\w-]+\.js$/, gzip: 2 * 1024 },
 ];
 
 const built = readdirSync('dist');

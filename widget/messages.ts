@@ -158,9 +158,11 @@ export const messages = {
   youSharing: 'You are sharing your screen',
   serviceReconnecting: 'Reconnecting to the service…',
   toolbar: 'Call controls',
-  pictureTaken: (name: string, role: Role) =>
+  pictureTaken: (name: string, role: Role): string =>
     role === 'customer' ? `${name} took a picture of your camera.` : `${name} took a screenshot.`,
   view: 'View',
+  inviteInUse: (role: Role): string =>
+    `Someone else tried the ${role === 'customer' ? 'customer’s' : 'agent’s'} link while it is in use.`,
   more: 'More',
   moreControls: 'More call controls',
   rating: {
@@ -218,7 +220,6 @@ export const messages = {
     cancel: 'Cancel the recording request',
     withdraw: 'Stop recording (withdraw consent)',
     indicator: 'Recording',
-    status: 'recording',
     waiting: (name: string) => `Asking ${name} to agree to recording…`,
     starting: 'Recording starts…',
     declined: (name: string) => `${name} did not agree to recording.`,

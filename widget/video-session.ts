@@ -196,6 +196,7 @@ export class VideoSession extends LitElement {
     onSessionStatus: (status, previous) =>
       this.dispatchEvent(new VsSessionStatusEvent(status, previous)),
     onError: (code, fatal, message) => this.dispatchEvent(new VsErrorEvent(code, fatal, message)),
+    onInviteInUse: (role) => (this._notice = this.t.inviteInUse(role)),
   });
 
   private readonly media = new MediaController(this, {

@@ -27,8 +27,14 @@ export function joinPage(signallingUrl: string, lang: PageLanguage): string {
 <body>
 <header><span class="brand">${escape(t.brand)}</span></header>
 <main>
-<video-session lang="${lang}" signalling-url="${escape(signallingUrl)}"></video-session>
+<video-session lang="${lang}" signalling-url="${escape(signallingUrl)}" hidden></video-session>
 <p class="missing" hidden>${escape(t.incomplete)}</p>
+${Object.entries(t.dead)
+  .map(
+    ([why, text]) =>
+      `<p class="missing" data-dead="${why}" role="alert" hidden>${escape(text)}</p>`,
+  )
+  .join('\n')}
 </main>
 <noscript>${escape(t.noscript)}</noscript>
 </body>
@@ -96,10 +102,15 @@ export function pageHeaders(connectOrigin: string | null): Record<string, string
 }
 
 /**
- * Reads `#token=` and hands it to the element; the customer presses Join to start. The token then
- * leaves the address bar and the history entry (a screenshot of the bar, a shared screen, a
- * bookmark or the browser's history no longer carry it); a reload finds it in this tab's session
- * storage.
+ * Reads `#token=`, then checks the invite with one request before anything else: a link that is
+ * garbled, expired, for a session that ended or was declined, or open in another tab or device
+ * says so in plain words (the page's `[data-dead]` paragraphs, in its language), and the element
+ * stays hidden, so no camera is asked for. A usable one goes to the element; the customer presses
+ * Join to start. When the check cannot be made (service unreachable, busy), the element is shown
+ * and says what it meets. The token then leaves the address bar and the history entry (a
+ * screenshot of the bar, a shared screen, a bookmark or the browser's history no longer carry it);
+ * a reload finds it in this tab's session storage. The same person reloading holds the slot's
+ * resume key (localStorage), so their own open link is not "in use".
  */
 export const JOIN_SCRIPT = `const el = document.querySelector('video-session');
 const key = 'video-session:join-token:' + location.pathname;
@@ -112,11 +123,52 @@ try {
   // storage blocked: a reload needs the link again
 }
 if (fromLink) history.replaceState(history.state, '', location.pathname + location.search);
-if (token) {
-  el.token = token;
-} else {
+const say = (why) => {
   el.hidden = true;
-  document.querySelector('.missing').hidden = false;
+  document.querySelector(why ? '[data-dead="' + why + '"]' : '.missing:not([data-dead])').hidden = false;
+};
+const join = () => {
+  el.token = token;
+  el.hidden = false;
+};
+const claims = (() => {
+  try {
+    const part = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    return JSON.parse(atob(part));
+  } catch {
+    return null;
+  }
+})();
+const resumable = () => {
+  try {
+    return localStorage.getItem('video-session:resume:' + claims.sid + ':' + claims.role) !== null;
+  } catch {
+    return false;
+  }
+};
+const DEAD_CODES = {
+  ERR_TOKEN_EXPIRED: 'expired',
+  ERR_TOKEN_INVALID: 'invalid',
+  ERR_TOKEN_SESSION_MISMATCH: 'invalid',
+  ERR_API_KEY_INVALID: 'invalid',
+  ERR_SESSION_NOT_FOUND: 'invalid',
+  ERR_SESSION_ENDED: 'ended',
+};
+const DEAD_STATUSES = { ended: 'ended', expired: 'ended', failed: 'ended', declined: 'declined' };
+if (!token) say(null);
+else if (!claims || typeof claims.sid !== 'string') say('invalid');
+else {
+  fetch('/v1/sessions/' + encodeURIComponent(claims.sid), {
+    headers: { authorization: 'Bearer ' + token },
+  })
+    .then(async (res) => {
+      const body = await res.json().catch(() => ({}));
+      if (!res.ok) return Object.hasOwn(DEAD_CODES, body.code) ? say(DEAD_CODES[body.code]) : join();
+      if (Object.hasOwn(DEAD_STATUSES, body.status)) return say(DEAD_STATUSES[body.status]);
+      if (body.inUse && body.inUse[claims.role] && !resumable()) return say('inUse');
+      join();
+    })
+    .catch(join);
 }
 `;
 

@@ -12,12 +12,17 @@ export type PageLanguage = (typeof PAGE_LANGUAGES)[number];
 /** The refusals a short invite link answers with a page. */
 export type InvitePageCode = 'ERR_INVITE_NOT_FOUND' | 'ERR_INVITE_EXPIRED' | 'ERR_TOO_MANY_INVITES';
 
+/** Why an invite the join page checked cannot be used. */
+export type DeadInvite = 'invalid' | 'expired' | 'ended' | 'declined' | 'inUse';
+
 /** What the pages say. */
 export interface PageStrings {
   /** The page's title and header. */
   brand: string;
   /** The join page opened without its token (a link cut short). */
   incomplete: string;
+  /** What the join page says, before any camera is asked for, when its invite cannot be used. */
+  dead: Record<DeadInvite, string>;
   noscript: string;
   /** The error table's message for each code, in this language (`widget/locales/` has the same). */
   errors: Record<InvitePageCode, string>;
@@ -28,6 +33,14 @@ export const PAGE_STRINGS: Record<PageLanguage, PageStrings> = {
     brand: 'Video help',
     incomplete:
       'This link is incomplete. Open the whole link from your invitation, or ask for a new one.',
+    dead: {
+      invalid: errors.ERR_INVITE_NOT_FOUND.message,
+      expired: errors.ERR_INVITE_EXPIRED.message,
+      ended: 'This video session has ended. If you still need help, ask for a new link.',
+      declined: 'This video call was declined. If you still need help, ask for a new link.',
+      inUse:
+        'This link is already open in another tab or on another device. Close it there and reload this page, or ask for a new link.',
+    },
     noscript: 'Video help needs JavaScript.',
     errors: {
       ERR_INVITE_NOT_FOUND: errors.ERR_INVITE_NOT_FOUND.message,
@@ -39,6 +52,18 @@ export const PAGE_STRINGS: Record<PageLanguage, PageStrings> = {
     brand: 'Videohilfe',
     incomplete:
       'Dieser Link ist unvollständig. Öffnen Sie den ganzen Link aus Ihrer Einladung, oder bitten Sie um einen neuen.',
+    dead: {
+      invalid:
+        'Dieser Link ist ungültig. Bitten Sie die Person, die ihn geschickt hat, um einen neuen.',
+      expired:
+        'Dieser Link ist abgelaufen. Bitten Sie die Person, die ihn geschickt hat, um einen neuen.',
+      ended:
+        'Diese Videositzung ist beendet. Wenn Sie noch Hilfe brauchen, bitten Sie um einen neuen Link.',
+      declined:
+        'Dieser Videoanruf wurde abgelehnt. Wenn Sie noch Hilfe brauchen, bitten Sie um einen neuen Link.',
+      inUse:
+        'Dieser Link ist schon in einem anderen Tab oder auf einem anderen Gerät geöffnet. Schließen Sie ihn dort und laden Sie diese Seite neu, oder bitten Sie um einen neuen Link.',
+    },
     noscript: 'Die Videohilfe braucht JavaScript.',
     errors: {
       ERR_INVITE_NOT_FOUND:

@@ -2,7 +2,7 @@ import { html, LitElement, nothing } from 'lit';
 import type { ErrorCode, VideoSessionError } from '../../src/errors.js';
 import { isFinal } from '../../src/session-state.js';
 import { Lazy } from '../core/lazy.js';
-import type * as Requests from './request-controller.js';
+import type * as Requests from './request-chunk.js';
 import { forgetSaved, loadSaved, type HelpRequest } from './saved-request.js';
 import {
   VsHelpStateEvent,
@@ -73,14 +73,19 @@ export class VideoHelpButton extends LitElement {
   declare private _callOver: boolean;
 
   /** Asking for a session and following it: a chunk, loaded when the customer asks. */
-  private readonly requests = new Lazy<typeof Requests, Requests.RequestController>({
+  private readonly requests = new Lazy<
+    typeof Requests,
+    { controller: Requests.RequestController; waitingPanel: typeof Requests.waitingPanel }
+  >({
     name: 'help request',
-    import: () => import('./request-controller.js'),
-    build: ({ RequestController }) =>
-      new RequestController(this, {
+    import: () => import('./request-chunk.js'),
+    build: ({ RequestController, waitingPanel }) => ({
+      controller: new RequestController(this, {
         onUpdate: (request) => this.handleUpdate(request),
         onError: (code) => this.fail(code),
       }),
+      waitingPanel,
+    }),
     deliver: () => undefined,
     onFailed: () => undefined,
   });
@@ -116,7 +121,7 @@ export class VideoHelpButton extends LitElement {
     if (this._state === 'idle' && this.serviceUrl && loadSaved()?.base === base) {
       this.setState('requesting');
       this.requests.load().then(
-        (requests) => requests.resume(base) || this.setState('idle'),
+        ({ controller }) => controller.resume(base) || this.setState('idle'),
         (err: VideoSessionError) => this.fail(err.code),
       );
     }
@@ -136,7 +141,7 @@ export class VideoHelpButton extends LitElement {
     this.setState('requesting');
     let requests: Requests.RequestController;
     try {
-      requests = await this.requests.load();
+      requests = (await this.requests.load()).controller;
     } catch (err) {
       return this.fail((err as VideoSessionError).code);
     }
@@ -151,7 +156,7 @@ export class VideoHelpButton extends LitElement {
   async cancel(): Promise<void> {
     if (this._state !== 'requesting' && this._state !== 'requested') return;
     this.setState('idle');
-    await this.requests.value?.cancel();
+    await this.requests.value?.controller.cancel();
   }
 
   private fail(code: ErrorCode): void {
@@ -161,7 +166,7 @@ export class VideoHelpButton extends LitElement {
 
   /** Stops following the request and forgets it for this tab. */
   private forget(): void {
-    this.requests.value?.forget();
+    this.requests.value?.controller.forget();
     forgetSaved();
   }
 
@@ -220,12 +225,14 @@ export class VideoHelpButton extends LitElement {
         </button>`;
       case 'requesting':
       case 'requested':
-        return html`<div part="panel" class="panel" role="status" aria-live="polite">
-          <div class="spinner" aria-hidden="true"></div>
-          <p class="title">${this._state === 'requesting' ? t.help.requesting : t.help.waiting}</p>
-          <p class="hint">${t.help.waitingHint}</p>
-          <button class="secondary" @click=${() => void this.cancel()}>${t.help.cancel}</button>
-        </div>`;
+        // The waiting panel comes with the request's chunk (loaded by now, or in a moment).
+        return (
+          this.requests.value?.waitingPanel(
+            t,
+            this._state === 'requesting',
+            () => void this.cancel(),
+          ) ?? nothing
+        );
       case 'in-call':
         return html`<div class="call-wrap">
           <video-session

@@ -238,6 +238,8 @@ export const de: Messages = {
       ? `${name} hat ein Bild Ihrer Kamera aufgenommen.`
       : `${name} hat einen Screenshot aufgenommen.`,
   view: 'Ansehen',
+  inviteInUse: (role) =>
+    `Jemand anderes hat den Link ${role === 'customer' ? 'des Kunden' : 'des Agenten'} geöffnet, während er verwendet wird.`,
   more: 'Mehr',
   moreControls: 'Weitere Anrufsteuerung',
   rating: {
@@ -326,7 +328,6 @@ export const de: Messages = {
     cancel: 'Anfrage zur Aufnahme zurückziehen',
     withdraw: 'Aufnahme beenden (Einwilligung widerrufen)',
     indicator: 'Aufnahme',
-    status: 'wird aufgenommen',
     waiting: (name) => `${name} wird um Einwilligung zur Aufnahme gebeten…`,
     starting: 'Die Aufnahme beginnt…',
     declined: (name) => `${name} hat der Aufnahme nicht zugestimmt.`,

@@ -263,11 +263,6 @@ function status(v: CallView) {
     <span role="status"
       >${text}${v.state === 'connected' ? ` · ${modeLabel(t, v.mode, v.role)}` : ''}${
         weak ? ` · ${t.network[level!]}` : ''
-      }${
-        // Announced; the recording indicator beside it shows it.
-        v.recording === 'recording'
-          ? html`<span class="sr-only"> · ${t.recording.status}</span>`
-          : ''
       }${v.serviceAway && v.state === 'connected' ? ` · ${t.serviceReconnecting}` : ''}</span
     >
     ${v.recordingViews?.recordingIndicator(v) ?? nothing}

@@ -26,13 +26,6 @@ export const statusStyles = css`
   .dot.connected {
     background: #22c55e;
   }
-  .sr-only {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-  }
   [role='timer'] {
     opacity: 0.85;
   }

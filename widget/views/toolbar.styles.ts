@@ -124,10 +124,6 @@ export const toolbarStyles = css`
     padding: 0 12px;
     background: none;
     border-radius: 8px;
-    text-align: start;
-  }
-  .more-items .control:not(:disabled):hover {
-    background: rgb(255 255 255 / 0.12);
   }
   .more-items .control::after {
     content: attr(aria-label);

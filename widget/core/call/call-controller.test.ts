@@ -51,6 +51,7 @@ function side(): Side {
     onState: (next) => s.states.push(next),
     onSessionStatus: (status) => s.statuses.push(status),
     onError: (code, fatal) => s.errors.push({ code, fatal }),
+    onInviteInUse: () => undefined, // needs a second browser profile: e2e/join-page.test.ts
   });
   const feature: Required<Omit<CallFeature, 'senderCreated'>> = {
     callStarting: () => s.heard.push('callStarting'),

@@ -101,6 +101,8 @@ export interface CallOptions {
   onSessionStatus(status: SessionStatus, previous: SessionStatus | null): void;
   /** Something went wrong; a fatal error ends the call in `failed`. */
   onError(code: ErrorCode, fatal: boolean, message: string): void;
+  /** Someone opened this session's link for `role` while its place was taken, and was refused. */
+  onInviteInUse(role: Role): void;
 }
 
 /** The service names the people of a session by their role today: that is their id. */
@@ -368,8 +370,7 @@ export class CallController implements ReactiveController {
       case 'pong':
         return;
       case 'invite-in-use':
-        // Someone was refused this session's place of `message.role`: the agent's notice of it
-        // is the widget side of issue 16; until it is there, nothing to do.
+        this.options.onInviteInUse(message.role);
         return;
       case 'session-status':
         this.setSessionStatus(message.status);

@@ -57,7 +57,7 @@ export function recordingPrompt(v: RecordingView, a: RecordingActions) {
 /** The indicator on both sides while the recorder runs. */
 export function recordingIndicator(v: RecordingView) {
   return v.recording === 'recording'
-    ? html`<span part="recording-indicator" class="recording-indicator">
+    ? html`<span part="recording-indicator" class="recording-indicator" role="status">
         <span class="rec-dot" aria-hidden="true"></span>${v.t.recording.indicator}
       </span>`
     : nothing;

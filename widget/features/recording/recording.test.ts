@@ -70,7 +70,10 @@ describe('recording with both consents', () => {
     await Promise.all([agent.updateComplete, customer.updateComplete]);
     expect(indicator(agent)?.textContent).to.contain('Recording');
     expect(indicator(customer)?.textContent).to.contain('Recording');
-    expect(part(customer, 'status')!.textContent).to.contain('recording');
+    // In the status pill, and announced (once: the pill's own text does not say it again).
+    expect(part(customer, 'status')!.contains(indicator(customer)!)).to.equal(true);
+    expect(indicator(customer)!.getAttribute('role')).to.equal('status');
+    expect(part(customer, 'status')!.textContent!.match(/recording/gi)).to.have.length(1);
 
     await until(async () => (await stored(sessionId)).chunks >= 3, 10_000, 'chunks not stored');
     const [recording] = (await stored(sessionId)).recordings;
