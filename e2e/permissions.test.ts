@@ -42,7 +42,13 @@ describe('camera and microphone permission, on both sides', () => {
       chromium.launch({
         executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
         headless: true,
-        args: (CHROMIUM_ARGS as string[]).filter((a) => !a.startsWith(flag)),
+        args: [
+          ...(CHROMIUM_ARGS as string[]).filter((a) => !a.startsWith(flag)),
+          // A page with no camera or microphone allowed gets only mDNS names for its own
+          // addresses, which nothing resolves in the loopback namespace (on a real network STUN
+          // and TURN give it others): show it its address, as a granted page gets.
+          '--disable-features=WebRtcHideLocalIpsWithMdns',
+        ],
       });
     // A computer without any camera or microphone: no fake devices.
     bare = await without('--use-fake-device');
@@ -60,21 +66,24 @@ describe('camera and microphone permission, on both sides', () => {
     await host?.close();
   });
 
-  async function open(b: Browser, token: string, block?: 'camera') {
+  async function open(b: Browser, token: string, block: ('camera' | 'microphone')[] = []) {
     const context = await b.newContext();
     contexts.push(context);
     const page = await context.newPage();
-    if (block) {
-      // The person allowed the microphone and blocked the camera for this site.
-      await context.grantPermissions(['microphone'], { origin: host.origin });
+    if (block.length) {
+      // The person blocked these for this site, and allowed the rest.
+      const allowed = (['camera', 'microphone'] as const).filter((d) => !block.includes(d));
+      if (allowed.length) await context.grantPermissions(allowed, { origin: host.origin });
       const cdp = await context.newCDPSession(page);
       const { targetInfo } = await cdp.send('Target.getTargetInfo');
-      await cdp.send('Browser.setPermission', {
-        permission: { name: block },
-        setting: 'denied',
-        origin: host.origin,
-        browserContextId: targetInfo.browserContextId!,
-      });
+      for (const name of block) {
+        await cdp.send('Browser.setPermission', {
+          permission: { name },
+          setting: 'denied',
+          origin: host.origin,
+          browserContextId: targetInfo.browserContextId!,
+        });
+      }
     }
     await page.goto(host.url(token));
     return page;
@@ -90,7 +99,7 @@ describe('camera and microphone permission, on both sides', () => {
   it('tells the customer how to unblock the camera, and the agent that it is blocked', async () => {
     const session = await service.createSession({ customer: { name: 'Bea' } });
     const agent = await agentWaiting(session.agentToken);
-    const customer = await open(asking, session.customerToken, 'camera');
+    const customer = await open(asking, session.customerToken, ['camera']);
     await customer
       .locator('video-session')
       .getByRole('button', { name: 'Join video call' })
@@ -110,6 +119,27 @@ describe('camera and microphone permission, on both sides', () => {
     await clickControl(customer, 'Settings');
     await expect.poll(() => shadowText(customer), PATIENT).toContain('Camera: blocked');
     expect(await shadowText(customer)).toContain('Microphone: allowed');
+  });
+
+  it('lets a customer who blocked both camera and microphone join to watch, and tells both why', async () => {
+    const session = await service.createSession({ customer: { name: 'Dee' } });
+    const agent = await agentWaiting(session.agentToken);
+    const customer = await open(asking, session.customerToken, ['camera', 'microphone']);
+    // Said before joining, not "your browser will ask".
+    await expect.poll(() => shadowText(customer), PATIENT).toContain('Your camera is blocked');
+    expect(await shadowText(customer)).toContain('Your microphone is blocked');
+    expect(await shadowText(customer)).not.toContain('will ask');
+    await customer
+      .locator('video-session')
+      .getByRole('button', { name: 'Join video call' })
+      .click();
+    await Promise.all([waitForState(agent, 'connected'), waitForState(customer, 'connected')]);
+    await waitForFrames(customer);
+    await expect.poll(() => shadowText(customer), PATIENT).toContain('Your camera is blocked');
+    await expect.poll(() => shadowText(customer), PATIENT).toContain('Your microphone is blocked');
+    await expect
+      .poll(() => shadowText(agent), PATIENT)
+      .toContain('Dee’s camera is blocked in their browser');
   });
 
   it('lets a customer with no camera or microphone join and watch', async () => {

@@ -159,15 +159,6 @@ const stageStyles = css`
     overflow-y: auto;
     min-height: 0;
   }
-  .final-screen > .panel {
-    position: static;
-    width: min(420px, 100%);
-    max-height: none;
-    overflow: visible;
-    flex: none;
-    text-align: start;
-    box-shadow: none;
-  }
   .join {
     display: inline-flex;
     align-items: center;

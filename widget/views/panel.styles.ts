@@ -153,4 +153,14 @@ export const panelStyles = css`
     border-radius: 6px;
     cursor: pointer;
   }
+  /* After the call the gallery sits under the end screen's words, not over them. */
+  .final-screen > .panel {
+    position: static;
+    width: min(420px, 100%);
+    max-height: none;
+    overflow: visible;
+    flex: none;
+    text-align: start;
+    box-shadow: none;
+  }
 `;

@@ -81,6 +81,9 @@ function overlay(v: CallView, a: CallActions) {
   const { t } = v;
   if (v.state === 'idle') {
     const customer = v.role === 'customer';
+    const blocked = (['camera', 'microphone'] as const).filter(
+      (d) => v.permissions[d] === 'denied',
+    );
     return html`<div class="overlay">
       <button
         part="join-button"
@@ -105,7 +108,12 @@ function overlay(v: CallView, a: CallActions) {
             </div>`
           : nothing
       }
-      <p class="hint">${v.hasCamera ? t.joinHint : t.joinHintNoCamera}</p>
+      ${
+        // Blocked already: say so now (joining still works, to watch, listen and chat).
+        blocked.length
+          ? blocked.map((d) => html`<p class="hint">${t.deviceHint.denied(t[d])}</p>`)
+          : html`<p class="hint">${v.hasCamera ? t.joinHint : t.joinHintNoCamera}</p>`
+      }
     </div>`;
   }
   if (v.state === 'ended' || v.state === 'failed') {
