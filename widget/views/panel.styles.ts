@@ -163,4 +163,11 @@ export const panelStyles = css`
     text-align: start;
     box-shadow: none;
   }
+  /* A finger needs 44 px. */
+  @media (pointer: coarse) {
+    .compose-actions .handle {
+      width: 44px;
+      height: 44px;
+    }
+  }
 `;

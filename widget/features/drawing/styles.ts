@@ -143,4 +143,30 @@ export const annotationStyles = css`
     z-index: 2;
     cursor: pointer;
   }
+  /*
+   * A finger needs 44 px: on a touch screen the tools are that big and lie in one row under the
+   * status, scrolling sideways, instead of columns that cover the picture's corner.
+   */
+  @media (pointer: coarse) {
+    .annotation-tools .tool,
+    .annotation-tools .swatch {
+      flex: none;
+      width: 44px;
+      height: 44px;
+    }
+    .annotation-tools {
+      flex-flow: row nowrap;
+      align-items: center;
+      right: 12px;
+      max-height: none;
+      overflow-x: auto;
+      overscroll-behavior: contain;
+    }
+    .annotation-tools .sep {
+      flex: none;
+      width: 1px;
+      height: 32px;
+      margin: 0 2px;
+    }
+  }
 `;
