@@ -69,6 +69,13 @@ describe('the customer on a phone', () => {
     await agent.goto(host.url(session.agentToken, 'video-session { width: 960px; height: 600px }'));
     await agent.evaluate(() => document.querySelector('video-session')!.start());
     const customer = await phone.newPage();
+    await customer.addInitScript(() => {
+      const seen: string[] = [];
+      (window as unknown as { violations: string[] }).violations = seen;
+      document.addEventListener('securitypolicyviolation', (e) =>
+        seen.push(`${e.effectiveDirective} ${e.blockedURI} ${e.sample}`),
+      );
+    });
     const base = service.config.publicUrl.href.replace(/\/$/, '');
     await customer.goto(`${base}/join/${session.id}#token=${session.customerToken}`);
     await customer.locator('video-session').getByRole('button', { name: 'Join video call' }).tap();
@@ -131,6 +138,10 @@ describe('the customer on a phone', () => {
       return out;
     });
     expect(palette.problems).toEqual([]);
+    // The join page's strict CSP: nothing the widget did was refused.
+    expect(
+      await customer.evaluate(() => (window as unknown as { violations: string[] }).violations),
+    ).toEqual([]);
     expect(palette.shown).toBeGreaterThanOrEqual(5);
     expect(palette.height).toBeLessThan(44 + 16); // one row, not columns
     expect(palette.left).toBeGreaterThanOrEqual(0);

@@ -4,12 +4,12 @@
  * controller's. Every button says its shortcut (`aria-keyshortcuts`, and in its label). The tool,
  * style and undo buttons are shared with the screenshot editor's tool bar.
  *
- * Inline styles go through `styleMap` (CSSOM), never a style attribute: pages with a strict
- * Content-Security-Policy (no 'unsafe-inline' styles) would drop the attribute.
+ * Inline styles go through `cssProps` (the CSSOM), never a style attribute: pages with a strict
+ * Content-Security-Policy (no 'unsafe-inline' styles) refuse the attribute.
  */
+import { cssProps } from '../../views/css-props.js';
 import { html, nothing } from 'lit';
 import { ref } from 'lit/directives/ref.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import { TOOLS } from '../../../src/annotation-ops.js';
 import { COLORS, WIDTHS, type DrawingTools, type ToolChoice } from './types.js';
 import {
@@ -152,7 +152,7 @@ export function styleButtons(
       (c, i) =>
         html`<button
           class="swatch"
-          style=${styleMap({ '--_swatch': c })}
+          ${cssProps({ '--_swatch': c })}
           aria-pressed=${color === c ? 'true' : 'false'}
           aria-label=${t.colorLabel(t.colors[i]!, i + 1)}
           aria-keyshortcuts=${String(i + 1)}
@@ -169,7 +169,7 @@ export function styleButtons(
       data-action="width"
       @click=${() => on.setWidth(nextWidth)}
     >
-      <span class="line" style=${styleMap({ '--_w': `${2 + widthIndex * 3}px` })}></span>
+      <span class="line" ${cssProps({ '--_w': `${2 + widthIndex * 3}px` })}></span>
     </button>`;
 }
 
@@ -210,7 +210,7 @@ export function renderTextEntry(overlay: DrawingTools, t: Messages) {
   if (!pending) return nothing;
   return html`<input
     class="text-entry"
-    style=${styleMap({ left: `${pending.x}px`, top: `${pending.y}px` })}
+    ${cssProps({ left: `${pending.x}px`, top: `${pending.y}px` })}
     maxlength="280"
     placeholder=${t.textPlaceholder}
     aria-label=${t.textInput}

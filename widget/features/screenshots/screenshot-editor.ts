@@ -3,9 +3,9 @@
  * scaled to fit. Registered when this module loads (a chunk of its own, loaded when an editor
  * opens: `loadStillEditor()` in the stills chunk).
  */
+import { cssProps } from '../../views/css-props.js';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { ref } from 'lit/directives/ref.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import { MAX_TEXT_LENGTH } from '../../../src/annotation-ops.js';
 import { VideoSessionError, type ErrorCode } from '../../../src/errors.js';
 import { COLORS, WIDTHS } from '../drawing/types.js';
@@ -229,7 +229,7 @@ export class ScreenshotEditor extends LitElement {
     if (!pending) return nothing;
     return html`<input
       class="text-entry"
-      style=${styleMap({ left: `${pending.left}px`, top: `${pending.top}px` })}
+      ${cssProps({ left: `${pending.left}px`, top: `${pending.top}px` })}
       maxlength=${MAX_TEXT_LENGTH}
       placeholder=${this.t.textPlaceholder}
       aria-label=${this.t.textInput}
