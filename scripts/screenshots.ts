@@ -5,44 +5,25 @@
  *
  *   npm run screenshots      (builds first; runs in a loopback-only network namespace)
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pino } from 'pino';
+import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { launchChromium, waitForState } from '../e2e/browser.js';
 import { startHostPage } from '../e2e/host-page.js';
-import { startServer } from '../signalling/node.js';
+import { startTestService } from '../signalling/testing/service.js';
 
 const OUT = 'docs/screenshots';
-const API_KEY = 'screenshots-api-key-0123456789';
-
 mkdirSync(OUT, { recursive: true });
-const dataDir = mkdtempSync(join(tmpdir(), 'vs-shots-'));
 const host = await startHostPage();
-const service = await startServer({
-  port: 0,
-  host: '127.0.0.1',
-  apiKey: API_KEY,
-  dataDir,
-  allowedOrigins: [host.origin],
-  logger: pino({ level: 'silent' }),
-});
+const service = await startTestService({ allowedOrigins: [host.origin] });
 host.use(service.url, service.signallingUrl);
 const browser = await launchChromium();
 
 try {
-  const res = await fetch(`${service.url}/v1/sessions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      ticketId: 'DOCS-1',
-      agent: { id: 'a1', name: 'Sam (Support)' },
-      customer: { name: 'Bea Miller' },
-    }),
+  const session = await service.createSession({
+    ticketId: 'DOCS-1',
+    agent: { id: 'a1', name: 'Sam (Support)' },
+    customer: { name: 'Bea Miller' },
   });
-  if (!res.ok) throw new Error(`session not created: ${res.status} ${await res.text()}`);
-  const session = (await res.json()) as { id: string; agentToken: string; customerToken: string };
 
   const phone = await browser.newContext({
     viewport: { width: 390, height: 844 },
@@ -117,7 +98,6 @@ try {
   await shot(agent, 'desktop-end');
 } finally {
   await browser.close();
-  await service.close();
+  await service.stop();
   await host.close();
-  rmSync(dataDir, { recursive: true, force: true });
 }

@@ -10,8 +10,8 @@ import { PAGE_STRINGS, type InvitePageCode, type PageLanguage } from './page-lan
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
-/** The join page, in `lang`, for a widget that connects to `signallingUrl`. */
-export function joinPage(signallingUrl: string, lang: PageLanguage): string {
+/** One of the service's pages, in `lang`: the brand's frame around `main` (`head`: its scripts). */
+function page(lang: PageLanguage, main: string, head = '', after = ''): string {
   const t = PAGE_STRINGS[lang];
   return `<!doctype html>
 <html lang="${lang}">
@@ -21,47 +21,42 @@ export function joinPage(signallingUrl: string, lang: PageLanguage): string {
 <meta name="robots" content="noindex">
 <title>${escape(t.brand)}</title>
 <link rel="stylesheet" href="/sdk/join.css">
-<script type="module" src="/sdk/video-session.js"></script>
-<script type="module" src="/sdk/join.js"></script>
-</head>
+${head}</head>
 <body>
 <header><span class="brand">${escape(t.brand)}</span></header>
 <main>
-<video-session lang="${lang}" signalling-url="${escape(signallingUrl)}" hidden></video-session>
-<p class="missing" hidden>${escape(t.incomplete)}</p>
-${Object.entries(t.dead)
-  .map(
-    ([why, text]) =>
-      `<p class="missing" data-dead="${why}" role="alert" hidden>${escape(text)}</p>`,
-  )
-  .join('\n')}
+${main}
 </main>
-<noscript>${escape(t.noscript)}</noscript>
-</body>
+${after}</body>
 </html>
 `;
 }
 
+/** The join page, in `lang`, for a widget that connects to `signallingUrl`. */
+export function joinPage(signallingUrl: string, lang: PageLanguage): string {
+  const t = PAGE_STRINGS[lang];
+  const dead = Object.entries(t.dead).map(
+    ([why, text]) =>
+      `<p class="missing" data-dead="${why}" role="alert" hidden>${escape(text)}</p>`,
+  );
+  return page(
+    lang,
+    [
+      `<video-session lang="${lang}" signalling-url="${escape(signallingUrl)}" hidden></video-session>`,
+      `<p class="missing" hidden>${escape(t.incomplete)}</p>`,
+      ...dead,
+    ].join('\n'),
+    '<script type="module" src="/sdk/video-session.js"></script>\n<script type="module" src="/sdk/join.js"></script>\n',
+    `<noscript>${escape(t.noscript)}</noscript>\n`,
+  );
+}
+
 /** What a short invite link answers, in `lang`, when it leads nowhere: why, in plain words. */
 export function invitePage(code: InvitePageCode, lang: PageLanguage): string {
-  const t = PAGE_STRINGS[lang];
-  return `<!doctype html>
-<html lang="${lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${escape(t.brand)}</title>
-<link rel="stylesheet" href="/sdk/join.css">
-</head>
-<body>
-<header><span class="brand">${escape(t.brand)}</span></header>
-<main>
-<p class="missing" data-code="${code}">${escape(t.errors[code])}</p>
-</main>
-</body>
-</html>
-`;
+  return page(
+    lang,
+    `<p class="missing" data-code="${code}">${escape(PAGE_STRINGS[lang].errors[code])}</p>`,
+  );
 }
 
 /**
